@@ -1,0 +1,62 @@
+# Polku: `make run` serves the app with demo content, `make test` runs the whole suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+FLASK := $(BIN)/flask --app workshop
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: install run test test-postgres translations messages serve lint clean
+
+## install: the virtual environment with the app, test tools, compiled translations, secret key
+install: $(STAMP) translations instance/secret_key
+
+$(STAMP): pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[test]'
+	touch $(STAMP)
+
+instance/secret_key:
+	mkdir -p instance
+	$(PYTHON) -c 'import secrets; print(secrets.token_hex(32))' > $@
+	chmod 600 $@
+
+## translations: compile the fi/sv/en catalogs (the .mo files are not in git)
+translations: $(STAMP)
+	$(BIN)/pybabel compile -q -d translations
+
+## messages: extract new strings and merge them into the catalogs for translating
+messages: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o translations/messages.pot --no-location --sort-output --project Polku . >/dev/null
+	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching >/dev/null
+
+## run: migrate the SQLite database in instance/, load the demo once, serve on 127.0.0.1:5000
+run: install
+	$(FLASK) db upgrade
+	$(FLASK) demo
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+## vendor: the pinned htmx and axe-core into static/vendor/ for the browser tests
+static/vendor/htmx.min.js static/vendor/axe.min.js: scripts/fetch_vendor.py workshop/config.py
+	$(BIN)/python scripts/fetch_vendor.py
+
+## test: the whole suite on SQLite, browser tests included
+test: install static/vendor/htmx.min.js
+	$(BIN)/python -m pytest
+
+## test-postgres: the whole suite again on a throwaway PostgreSQL cluster
+test-postgres: install static/vendor/htmx.min.js
+	bash scripts/with-postgres.sh $(BIN)/python -m pytest
+
+## serve: production-style server (gunicorn) on the configured database
+serve: install
+	$(FLASK) db upgrade
+	$(BIN)/gunicorn --config gunicorn.conf.py 'workshop:create_app()'
+
+lint: install
+	$(BIN)/ruff check .
+
+clean:
+	rm -rf $(VENV) static/vendor .pytest_cache

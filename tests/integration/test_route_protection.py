@@ -1,0 +1,78 @@
+"""Every route is protected: CSRF on every write, login on everything not public."""
+
+import re
+
+import pytest
+from werkzeug.routing import Rule
+
+from tests.conftest import fresh_app, text_of
+
+PUBLIC = {"accounts.login", "accounts.language", "accounts.accept_invitation", "main.healthz",
+          "static"}
+
+
+def concrete_url(rule: Rule) -> str:
+    """The rule's path with every variable filled with a plausible value."""
+    return re.sub(r"<(?:[^:>]+:)?([^>]+)>", lambda m: "1" if "id" in m.group(1) else "x", rule.rule)
+
+
+def rules(app, method=None):
+    return [
+        rule for rule in app.url_map.iter_rules()
+        if method is None or method in rule.methods
+    ]
+
+
+@pytest.fixture
+def csrf_app(tmp_path):
+    return fresh_app(tmp_path, WTF_CSRF_ENABLED=True)
+
+
+def test_every_write_refuses_a_missing_csrf_token(csrf_app):
+    client = csrf_app.test_client()
+    writes = [r for r in rules(csrf_app) if r.methods & {"POST", "PUT", "PATCH", "DELETE"}]
+    assert len(writes) >= 8
+    for rule in writes:
+        response = client.post(
+            concrete_url(rule), data={"name": "x"}, headers={"Accept-Language": "en"}
+        )
+        assert response.status_code == 400, rule.rule
+        assert "The form had expired" in text_of(response), rule.rule
+
+
+def test_every_write_refuses_a_forged_csrf_token(csrf_app):
+    client = csrf_app.test_client()
+    client.get("/login")
+    for rule in [r for r in rules(csrf_app, "POST")]:
+        response = client.post(
+            concrete_url(rule), data={"csrf_token": "forged"}, headers={"X-CSRFToken": "forged"}
+        )
+        assert response.status_code == 400, rule.rule
+
+
+def test_every_private_route_sends_visitors_to_login(app):
+    client = app.test_client()
+    private = [r for r in rules(app, "GET") if r.endpoint not in PUBLIC]
+    assert len(private) >= 6
+    for rule in private:
+        response = client.get(concrete_url(rule))
+        assert response.status_code == 302, rule.rule
+        assert response.headers["Location"].startswith("/login?next="), rule.rule
+    for rule in [r for r in rules(app, "POST") if r.endpoint not in PUBLIC]:
+        response = client.post(concrete_url(rule))
+        assert response.status_code == 302, rule.rule
+        assert response.headers["Location"].startswith("/login"), rule.rule
+
+
+def test_public_routes_are_exactly_the_intended_ones(app):
+    from workshop.access import is_public
+
+    with app.test_request_context():
+        public = {r.endpoint for r in app.url_map.iter_rules() if is_public(r.endpoint)}
+    assert public == PUBLIC
+
+
+def test_htmx_request_of_a_visitor_is_sent_to_login_as_a_whole_page(app):
+    response = app.test_client().get("/w/1/people", headers={"HX-Request": "true"})
+    assert response.status_code == 401
+    assert response.headers["HX-Redirect"].startswith("/login?next=")

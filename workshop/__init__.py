@@ -1,0 +1,54 @@
+"""Polku: co-design service-journey workshops."""
+
+from pathlib import Path
+
+from flask import Flask
+
+from workshop import config, errors, htmx, i18n
+from workshop.extensions import babel, csrf, db, login_manager, migrate
+from workshop.models_base import render_migration_item
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the app: defaults, then environment and instance settings, then test overrides."""
+    app = Flask(
+        __name__,
+        instance_path=str(PROJECT_ROOT / "instance"),
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+    )
+    config.load(app, test_config)
+    app.jinja_env.add_extension("jinja2.ext.do")
+
+    db.init_app(app)
+    migrate.init_app(
+        app,
+        db,
+        directory=str(PROJECT_ROOT / "migrations"),
+        render_as_batch=True,
+        render_item=render_migration_item,
+    )
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    babel.init_app(
+        app,
+        locale_selector=i18n.select_locale,
+        default_translation_directories=str(PROJECT_ROOT / "translations"),
+    )
+    i18n.init_app(app)
+    htmx.init_app(app)
+    errors.init_app(app)
+
+    from workshop import access, cli
+    from workshop.accounts.views import bp as accounts_bp
+    from workshop.journey_templates.views import bp as templates_bp
+    from workshop.main.views import bp as main_bp
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(templates_bp, url_prefix="/templates")
+    access.init_app(app)
+    cli.init_app(app)
+    return app

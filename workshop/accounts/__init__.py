@@ -1,0 +1,1 @@
+"""Accounts, organisations, workspaces, memberships and invitations."""

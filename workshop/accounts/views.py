@@ -1,0 +1,346 @@
+"""Login, language, workspaces, members, organisations and invitations."""
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+
+from workshop.access import public, workspace_role
+from workshop.accounts import services
+from workshop.accounts.forms import (
+    AccountForm,
+    InvitationForm,
+    LanguageForm,
+    LoginForm,
+    ORGANISATION_KIND_LABELS,
+    ROLE_HINTS,
+    ROLE_LABELS,
+    MemberForm,
+    OrganisationForm,
+    WorkspaceForm,
+)
+from workshop.accounts.models import OrganisationKind, Role
+from workshop.extensions import db
+from workshop.forms_common import EmptyForm
+from workshop.htmx import render_page, wants_fragment
+from workshop.i18n import SESSION_KEY, supported
+
+bp = Blueprint("accounts", __name__)
+
+
+@bp.app_context_processor
+def accounts_labels() -> dict:
+    """Translated names of roles and organisation kinds, for every template."""
+    return {
+        "role_label": ROLE_LABELS.__getitem__,
+        "role_hint": ROLE_HINTS.__getitem__,
+        "organisation_kind_label": ORGANISATION_KIND_LABELS.__getitem__,
+    }
+
+NEW_INVITATION_KEY = "new_invitation"
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@public
+def login():
+    """Log in with e-mail and password; one message for every kind of failure."""
+    if current_user.is_authenticated:
+        return redirect(url_for("main.index"))
+    form = LoginForm(next=request.args.get("next"))
+    status = 200
+    if form.validate_on_submit():
+        limits = (current_app.config["LOGIN_MAX_FAILURES"], current_app.config["LOGIN_LOCKOUT_MINUTES"])
+        try:
+            user = services.authenticate(
+                form.email.data, form.password.data, request.remote_addr or "", limits
+            )
+        except services.LoginThrottled as throttled:
+            form.form_errors.append(
+                _("Too many failed attempts. Wait %(minutes)d minutes and try again.",
+                  minutes=throttled.minutes)
+            )
+            return render_page("accounts/login.html", form=form, status=429)
+        db.session.commit()
+        if user is not None:
+            login_user(user)
+            current_app.logger.info("user %s logged in", user.id)
+            return redirect(form.next.data or url_for("main.index"), code=303)
+        form.form_errors.append(_("The e-mail address or the password is wrong."))
+        status = 422
+    elif form.is_submitted():
+        status = 422
+    return render_page("accounts/login.html", form=form, status=status)
+
+
+@bp.post("/logout")
+def logout():
+    """End the session."""
+    form = EmptyForm()
+    if form.validate_on_submit():
+        logout_user()
+        session.pop(NEW_INVITATION_KEY, None)
+    return redirect(url_for("accounts.login"), code=303)
+
+
+@bp.post("/language")
+@public
+def language():
+    """Switch the interface language; an unknown code leaves the default in force."""
+    form = LanguageForm()
+    if form.validate_on_submit():
+        code = supported(form.lang.data)
+        if code:
+            session[SESSION_KEY] = code
+            if current_user.is_authenticated:
+                services.set_language(current_user, code)
+                db.session.commit()
+        else:
+            session.pop(SESSION_KEY, None)
+    return redirect(form.next.data or url_for("main.index"), code=303)
+
+
+@bp.route("/workspaces/new", methods=["GET", "POST"])
+def create_workspace():
+    """Start a workspace and become its facilitator."""
+    if not services.can_create_workspace(current_user):
+        flash(_("Ask an administrator or a facilitator to create a workspace for you."), "error")
+        return redirect(url_for("main.index"))
+    form = WorkspaceForm()
+    if form.validate_on_submit():
+        workspace = services.create_workspace(current_user, form.name.data, form.description.data)
+        db.session.commit()
+        flash(_("Workspace created."), "success")
+        return redirect(url_for("accounts.workspace", workspace_id=workspace.id), code=303)
+    status = 422 if form.is_submitted() else 200
+    return render_page("accounts/workspace_form.html", form=form, status=status)
+
+
+@bp.get("/w/<int:workspace_id>/")
+@workspace_role(Role.OBSERVER)
+def workspace(workspace, membership):
+    """A workspace's front page: who is in it and where to start."""
+    return render_page(
+        "accounts/workspace.html",
+        workspace=workspace,
+        membership=membership,
+        members=services.members_of(workspace),
+        organisations=services.organisations_of(workspace),
+    )
+
+
+@bp.route("/w/<int:workspace_id>/edit", methods=["GET", "POST"])
+@workspace_role(Role.FACILITATOR)
+def edit_workspace(workspace, membership):
+    """Rename a workspace or change its description."""
+    form = WorkspaceForm(obj=workspace)
+    if form.validate_on_submit():
+        workspace.name = form.name.data.strip()
+        workspace.description = (form.description.data or "").strip()
+        db.session.commit()
+        flash(_("Workspace saved."), "success")
+        return redirect(url_for("accounts.workspace", workspace_id=workspace.id), code=303)
+    status = 422 if form.is_submitted() else 200
+    return render_page(
+        "accounts/workspace_form.html", form=form, workspace=workspace, status=status
+    )
+
+
+def _people_page(workspace, membership, status=200, block=None, notice=None, error=None,
+                 new_invitation=None, invitation_form=None, organisation_form=None,
+                 member_form=None):
+    """The people page, or one of its blocks for htmx; forms not given start empty."""
+    organisations = services.organisations_of(workspace)
+    member_forms = {}
+    for member in services.members_of(workspace):
+        if member_form is not None and member_form[0] == member.id:
+            form = member_form[1]
+        else:
+            form = MemberForm(formdata=None, role=member.role.value,
+                              organisation=str(member.organisation_id or ""))
+        form.set_organisations(organisations)
+        member_forms[member] = form
+    return render_page(
+        "accounts/people.html",
+        block=block,
+        status=status,
+        workspace=workspace,
+        membership=membership,
+        manage=membership.role.allows(Role.FACILITATOR),
+        member_forms=member_forms,
+        organisations=organisations,
+        invitations=services.open_invitations(workspace),
+        new_invitation=new_invitation or session.pop(NEW_INVITATION_KEY, None),
+        invitation_form=invitation_form or InvitationForm(formdata=None),
+        organisation_form=organisation_form or OrganisationForm(formdata=None),
+        action_form=EmptyForm(),
+        notice=notice,
+        error=error,
+    )
+
+
+@bp.get("/w/<int:workspace_id>/people")
+@workspace_role(Role.OBSERVER)
+def people(workspace, membership):
+    """Members, organisations and open invitations of a workspace."""
+    return _people_page(workspace, membership)
+
+
+@bp.post("/w/<int:workspace_id>/people/<int:member_id>")
+@workspace_role(Role.FACILITATOR)
+def update_member(workspace, membership, member_id):
+    """Change a member's role or organisation."""
+    member = services.get_membership(workspace, member_id) or abort(404)
+    form = MemberForm()
+    form.set_organisations(services.organisations_of(workspace))
+    if not form.validate_on_submit():
+        return _people_page(workspace, membership, 422, block="member_list",
+                            member_form=(member.id, form))
+    organisation = (
+        services.get_organisation(workspace, int(form.organisation.data))
+        if form.organisation.data else None
+    )
+    try:
+        services.change_role(member, Role(form.role.data))
+        services.set_member_organisation(member, organisation)
+    except services.LastFacilitator:
+        db.session.rollback()
+        return _people_page(workspace, membership, 422, block="member_list",
+                            error=_("A workspace needs at least one facilitator."))
+    db.session.commit()
+    return _after_people_change(workspace, membership, "member_list",
+                                _("Saved: %(name)s.", name=member.user.name))
+
+
+@bp.post("/w/<int:workspace_id>/people/<int:member_id>/remove")
+@workspace_role(Role.FACILITATOR)
+def remove_member(workspace, membership, member_id):
+    """Take a member out of the workspace."""
+    member = services.get_membership(workspace, member_id) or abort(404)
+    if not EmptyForm().validate_on_submit():
+        return _people_page(workspace, membership, 422, block="member_list")
+    name = member.user.name
+    try:
+        services.remove_member(member)
+    except services.LastFacilitator:
+        db.session.rollback()
+        return _people_page(workspace, membership, 422, block="member_list",
+                            error=_("A workspace needs at least one facilitator."))
+    db.session.commit()
+    if member.id == membership.id:
+        return redirect(url_for("main.index"), code=303)
+    return _after_people_change(workspace, membership, "member_list",
+                                _("%(name)s was removed from the workspace.", name=name))
+
+
+@bp.post("/w/<int:workspace_id>/organisations")
+@workspace_role(Role.FACILITATOR)
+def add_organisation(workspace, membership):
+    """Add a partner organisation to the workspace."""
+    form = OrganisationForm()
+    if form.validate_on_submit():
+        try:
+            services.add_organisation(
+                workspace, form.name.data, OrganisationKind(form.kind.data)
+            )
+        except services.AccountError:
+            db.session.rollback()
+            form.name.errors.append(_("The workspace already has an organisation of that name."))
+        else:
+            db.session.commit()
+            return _after_people_change(workspace, membership, "organisation_list",
+                                        _("Organisation added."))
+    return _people_page(workspace, membership, 422, block="organisation_list",
+                        organisation_form=form)
+
+
+@bp.post("/w/<int:workspace_id>/invitations")
+@workspace_role(Role.FACILITATOR)
+def create_invitation(workspace, membership):
+    """Make a one-time link to copy and send to the person joining."""
+    form = InvitationForm()
+    if not form.validate_on_submit():
+        return _people_page(workspace, membership, 422, block="invitation_list",
+                            invitation_form=form)
+    days = current_app.config["INVITATION_DAYS"]
+    invitation, token = services.create_invitation(
+        workspace, Role(form.role.data), current_user, days, form.note.data or ""
+    )
+    db.session.commit()
+    link = url_for("accounts.accept_invitation", token=token, _external=True)
+    new = {"id": invitation.id, "link": link}
+    if wants_fragment():
+        return _people_page(workspace, membership, block="invitation_list", new_invitation=new)
+    session[NEW_INVITATION_KEY] = new
+    return redirect(url_for("accounts.people", workspace_id=workspace.id, _anchor="invitations"),
+                    code=303)
+
+
+@bp.post("/w/<int:workspace_id>/invitations/<int:invitation_id>/revoke")
+@workspace_role(Role.FACILITATOR)
+def revoke_invitation(workspace, membership, invitation_id):
+    """Stop an invitation link from working."""
+    if not EmptyForm().validate_on_submit():
+        return _people_page(workspace, membership, 422, block="invitation_list")
+    try:
+        services.revoke_invitation(workspace, invitation_id)
+    except services.InvitationUnusable:
+        abort(404)
+    db.session.commit()
+    return _after_people_change(workspace, membership, "invitation_list",
+                                _("The invitation link no longer works."))
+
+
+@bp.route("/invite/<token>", methods=["GET", "POST"])
+@public
+def accept_invitation(token):
+    """Join a workspace through an invitation, making an account first if needed."""
+    try:
+        invitation = services.find_invitation(token)
+    except services.InvitationUnusable:
+        return render_page("accounts/invitation_unusable.html", status=410)
+    if current_user.is_authenticated and services.membership_for(current_user, invitation.workspace):
+        # Leave the link unused: it was probably meant for somebody else on this computer.
+        flash(_("You are already a member of %(name)s.", name=invitation.workspace.name), "info")
+        return redirect(url_for("accounts.workspace", workspace_id=invitation.workspace_id))
+    form = EmptyForm() if current_user.is_authenticated else AccountForm()
+    if form.validate_on_submit():
+        try:
+            user = current_user if current_user.is_authenticated else services.create_user(
+                form.email.data, form.name.data, form.password.data,
+                language=session.get(SESSION_KEY),
+            )
+            services.accept_invitation(invitation, user)
+        except services.EmailTaken:
+            db.session.rollback()
+            form.email.errors.append(
+                _("An account with this e-mail address exists. Log in first, then open the link again.")
+            )
+        except services.InvitationUnusable:
+            db.session.rollback()
+            return render_page("accounts/invitation_unusable.html", status=410)
+        else:
+            db.session.commit()
+            if not current_user.is_authenticated:
+                login_user(user)
+            flash(_("Welcome to %(name)s.", name=invitation.workspace.name), "success")
+            return redirect(url_for("accounts.workspace", workspace_id=invitation.workspace_id),
+                            code=303)
+    status = 422 if form.is_submitted() else 200
+    return render_page("accounts/invitation.html", form=form, invitation=invitation,
+                       token=token, status=status)
+
+
+def _after_people_change(workspace, membership, block, message):
+    """303 back to the people page, or the changed block for htmx, with a confirmation."""
+    if wants_fragment():
+        return _people_page(workspace, membership, block=block, notice=message)
+    flash(message, "success")
+    return redirect(url_for("accounts.people", workspace_id=workspace.id), code=303)

@@ -1,0 +1,79 @@
+"""Commands for `flask --app workshop …`: demo content, the first admin, template checks."""
+
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+
+from workshop import demo
+from workshop.accounts import services as accounts
+from workshop.extensions import db
+from workshop.journey_templates.loader import LANGUAGES, TemplateError, load_template
+
+
+@click.command("demo")
+def demo_command():
+    """Load the demo workspace and print the facilitator's login (safe to run again)."""
+    email, password = demo.load_demo(Path(current_app.instance_path))
+    db.session.commit()
+    click.echo("Demo content is ready.")
+    click.echo(f"  Log in as: {email}")
+    click.echo(f"  Password:  {password}")
+
+
+@click.command("create-admin")
+@click.option("--email", prompt=True, help="E-mail address of the account.")
+@click.option("--name", prompt=True, help="The person's name.")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True,
+              help="At least 10 characters; prompted for if left out.")
+def create_admin_command(email: str, name: str, password: str):
+    """Make an administrator account, e.g. the first one of a new installation."""
+    if len(password) < 10:
+        raise click.ClickException("the password needs at least 10 characters")
+    try:
+        user = accounts.create_user(email, name, password, is_admin=True)
+    except accounts.EmailTaken:
+        raise click.ClickException(f"an account with e-mail {email} exists already") from None
+    db.session.commit()
+    click.echo(f"Administrator {user.email} created.")
+
+
+@click.group("journeys")
+def journeys_group():
+    """Journey template files."""
+
+
+@journeys_group.command("check")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def check_command(paths: tuple[Path, ...]):
+    """Validate the template files (default: every *.toml in the journeys folder)."""
+    files = list(paths) or sorted(Path(current_app.config["JOURNEYS_DIR"]).glob("*.toml"))
+    if not files:
+        raise click.ClickException("no template files found")
+    failed = 0
+    for path in files:
+        try:
+            template = load_template(path)
+        except TemplateError as error:
+            failed += 1
+            click.echo(f"FAIL {error.problem}", err=True)
+            continue
+        backstage = sum(lane.is_backstage for lane in template.lanes)
+        click.echo(
+            f"ok   {path.name}: {template.title.en} ({template.kind}); "
+            f"{len(template.stages)} stages, {len(template.lanes)} lanes "
+            f"({backstage} backstage), {len(template.steps)} steps, "
+            f"{template.critical_point_count} typical critical points, "
+            f"{len(template.sources)} sources; languages {', '.join(LANGUAGES)}"
+        )
+    if failed:
+        raise click.ClickException(f"{failed} of {len(files)} template files have problems")
+
+
+def init_app(app: Flask) -> None:
+    """Register the commands."""
+    app.cli.add_command(demo_command)
+    app.cli.add_command(create_admin_command)
+    app.cli.add_command(journeys_group)
+
+

@@ -1,0 +1,88 @@
+"""Settings: defaults here, then the environment and the instance folder, then test overrides."""
+
+import os
+from pathlib import Path
+
+from flask import Flask
+
+HTMX_VERSION = "2.0.11"
+# sha384 of dist/htmx.min.js in the npm package; the CDN serves the same bytes.
+HTMX_SRI = "sha384-2OatzQy1H+Zd/IIrjr1TcuDGqLXeHhbooAyJY1KdQMKnr4LZ22k31GBLdYKHmVjg"
+HTMX_CDN_URL = f"https://unpkg.com/htmx.org@{HTMX_VERSION}/dist/htmx.min.js"
+AXE_CORE_VERSION = "4.14.1"
+
+LANGUAGES = ("fi", "sv", "en")
+SECRET_KEY_FILE = "secret_key"
+
+
+class ConfigError(RuntimeError):
+    """The app cannot start with the settings it was given."""
+
+
+def defaults(instance_path: str) -> dict:
+    """Settings used unless the environment or a test says otherwise."""
+    return {
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{Path(instance_path) / 'polku.sqlite'}",
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "HTMX_URL": HTMX_CDN_URL,
+        "HTMX_SRI": HTMX_SRI,
+        "DEFAULT_LANGUAGE": "fi",
+        "BABEL_DEFAULT_TIMEZONE": "Europe/Helsinki",
+        "LANGUAGES": LANGUAGES,
+        # Request bodies above this are refused with 413 before any view runs.
+        "MAX_CONTENT_LENGTH": 1024 * 1024,
+        "MAX_FORM_MEMORY_SIZE": 512 * 1024,
+        # A workshop day is long: tokens must outlive it (issue: live workshop).
+        "WTF_CSRF_TIME_LIMIT": 12 * 3600,
+        "WTF_CSRF_SSL_STRICT": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "INVITATION_DAYS": 7,
+        "LOGIN_MAX_FAILURES": 5,
+        "LOGIN_LOCKOUT_MINUTES": 15,
+        "JOURNEYS_DIR": str(Path(__file__).resolve().parent.parent / "journeys"),
+    }
+
+
+def database_url_from_env() -> str | None:
+    """DATABASE_URL as SQLAlchemy wants it: plain postgres:// URLs get the psycopg 3 driver."""
+    url = os.environ.get("DATABASE_URL")
+    if not url:
+        return None
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def load(app: Flask, test_config: dict | None) -> None:
+    """Fill app.config in flaskr's order and insist on a real secret key."""
+    app.config.from_mapping(defaults(app.instance_path))
+    if test_config is None:
+        url = database_url_from_env()
+        if url:
+            app.config["SQLALCHEMY_DATABASE_URI"] = url
+        if os.environ.get("SECRET_KEY"):
+            app.config["SECRET_KEY"] = os.environ["SECRET_KEY"]
+        # POLKU_HTMX_URL, POLKU_DEFAULT_LANGUAGE, POLKU_SESSION_COOKIE_SECURE, … set any key.
+        app.config.from_prefixed_env("POLKU")
+        if not app.config.get("SECRET_KEY"):
+            app.config["SECRET_KEY"] = _read_instance_secret(app.instance_path)
+    else:
+        app.config.update(test_config)
+    if app.config["DEFAULT_LANGUAGE"] not in app.config["LANGUAGES"]:
+        raise ConfigError(f"DEFAULT_LANGUAGE must be one of {', '.join(app.config['LANGUAGES'])}")
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
+        Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+
+def _read_instance_secret(instance_path: str) -> str:
+    """The secret key `make install` wrote into the instance folder, or a clear refusal."""
+    path = Path(instance_path) / SECRET_KEY_FILE
+    if path.is_file() and path.read_text().strip():
+        return path.read_text().strip()
+    raise ConfigError(
+        "No secret key: set SECRET_KEY in the environment, or run `make install`, "
+        f"which writes a random one to {path}."
+    )

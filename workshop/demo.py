@@ -1,0 +1,81 @@
+"""Demo content for a first look at Polku: a workspace with partners and a facilitator."""
+
+import secrets
+from pathlib import Path
+
+from sqlalchemy import select
+from werkzeug.security import check_password_hash
+
+from workshop.accounts import services as accounts
+from workshop.accounts.models import Membership, OrganisationKind, Role, Workspace
+from workshop.extensions import db
+
+DEMO_EMAIL = "facilitator@polku.example"
+DEMO_WORKSPACE = "Esimerkkiopisto – työelämäyhteistyö"
+CREDENTIALS_FILE = "demo-login.txt"
+ORGANISATIONS = [
+    ("Esimerkkiopisto", OrganisationKind.INSTITUTION),
+    ("Rakennusliike Kivijalka Oy", OrganisationKind.EMPLOYER),
+    ("Kahvila Korvapuusti", OrganisationKind.EMPLOYER),
+    ("Hoivakoti Kuusirinne", OrganisationKind.EMPLOYER),
+    ("Yrittäjäyhdistys", OrganisationKind.OTHER),
+]
+# Other members, so roles and organisations show; nobody is given their passwords.
+MEMBERS = [
+    ("pekka.kivijalka@polku.example", "Pekka Kivijalka", Role.PARTICIPANT,
+     "Rakennusliike Kivijalka Oy"),
+    ("maija.korvapuusti@polku.example", "Maija Korvapuusti", Role.PARTICIPANT,
+     "Kahvila Korvapuusti"),
+    ("rehtori@polku.example", "Riitta Rehtori", Role.OBSERVER, "Esimerkkiopisto"),
+]
+
+
+def load_demo(instance_path: Path) -> tuple[str, str]:
+    """Create what is missing of the demo content; returns a working e-mail and password."""
+    facilitator = accounts.get_user_by_email(DEMO_EMAIL)
+    if facilitator is None:
+        facilitator = accounts.create_user(
+            DEMO_EMAIL, "Aino Kehittäjä", secrets.token_urlsafe(12), language="fi", is_admin=True
+        )
+    password = _demo_password(instance_path, facilitator)
+
+    workspace = db.session.scalar(select(Workspace).where(Workspace.name == DEMO_WORKSPACE))
+    if workspace is None:
+        workspace = accounts.create_workspace(
+            facilitator,
+            DEMO_WORKSPACE,
+            "Oppisopimus- ja koulutussopimusprosessien yhteiskehittäminen "
+            "alueen työnantajien kanssa.",
+        )
+    organisations = {o.name: o for o in accounts.organisations_of(workspace)}
+    for name, kind in ORGANISATIONS:
+        if name not in organisations:
+            organisations[name] = accounts.add_organisation(workspace, name, kind)
+
+    for email, name, role, organisation in MEMBERS:
+        user = accounts.get_user_by_email(email) or accounts.create_user(
+            email, name, secrets.token_urlsafe(24), language="fi"
+        )
+        if accounts.membership_for(user, workspace) is None:
+            db.session.add(Membership(workspace=workspace, user=user, role=role,
+                                      organisation=organisations[organisation]))
+    facilitator_membership = accounts.membership_for(facilitator, workspace)
+    if facilitator_membership and facilitator_membership.organisation is None:
+        facilitator_membership.organisation = organisations["Esimerkkiopisto"]
+    db.session.flush()
+    return facilitator.email, password
+
+
+def _demo_password(instance_path: Path, facilitator) -> str:
+    """The password kept in the instance folder, or a new one if it no longer works."""
+    path = instance_path / CREDENTIALS_FILE
+    if path.is_file():
+        password = path.read_text().strip()
+        if password and check_password_hash(facilitator.password_hash, password):
+            return password
+    password = secrets.token_urlsafe(12)
+    accounts.set_password(facilitator, password)
+    instance_path.mkdir(parents=True, exist_ok=True)
+    path.write_text(password + "\n")
+    path.chmod(0o600)
+    return password

@@ -1,0 +1,39 @@
+"""Which language a request is answered in, and the names of the languages."""
+
+from flask import Flask, current_app, request, session
+from flask_babel import get_locale
+from flask_login import current_user
+
+LANGUAGE_NAMES = {"fi": "Suomi", "sv": "Svenska", "en": "English"}
+SESSION_KEY = "lang"
+
+
+def supported(code: str | None) -> str | None:
+    """The code if Polku speaks that language, otherwise None."""
+    return code if code in current_app.config["LANGUAGES"] else None
+
+
+def select_locale() -> str:
+    """The visitor's choice, then their account's, then the browser's, then the default."""
+    chosen = supported(session.get(SESSION_KEY))
+    if chosen:
+        return chosen
+    if current_user and current_user.is_authenticated:
+        preferred = supported(current_user.preferred_language)
+        if preferred:
+            return preferred
+    best = request.accept_languages.best_match(current_app.config["LANGUAGES"])
+    return best or current_app.config["DEFAULT_LANGUAGE"]
+
+
+def current_language() -> str:
+    """The language of the page being rendered, as a two-letter code."""
+    return str(get_locale())
+
+
+def init_app(app: Flask) -> None:
+    """Make the language helpers available to every template."""
+
+    @app.context_processor
+    def language_context():
+        return {"language_names": LANGUAGE_NAMES, "current_language": current_language}

@@ -1,0 +1,1 @@
+"""The ready-made journey templates kept as files in journeys/."""
