@@ -25,7 +25,7 @@ instance/secret_key:
 
 ## translations: compile the fi/sv/en catalogs (the .mo files are not in git)
 translations: $(STAMP)
-	$(BIN)/pybabel compile -q -d translations
+	$(BIN)/pybabel compile -d translations >/dev/null
 
 ## messages: extract new strings and merge them into the catalogs for translating
 messages: $(STAMP)

@@ -33,7 +33,9 @@ def fetch(spec: str, member: str) -> bytes:
     with tempfile.TemporaryDirectory() as tmp:
         subprocess.run(
             ["npm", "pack", spec, "--pack-destination", tmp, "--silent"],
-            check=True, capture_output=True, timeout=180,
+            check=True,
+            capture_output=True,
+            timeout=180,
         )
         tarball = next(Path(tmp).glob("*.tgz"))
         with tarfile.open(tarball) as archive:
@@ -45,8 +47,10 @@ def main() -> int:
     for spec, member, name in PACKAGES:
         data = fetch(spec, member)
         if name == "htmx.min.js" and sri(data) != HTMX_SRI:
-            print(f"{spec}: hash {sri(data)} differs from HTMX_SRI in workshop/config.py",
-                  file=sys.stderr)
+            print(
+                f"{spec}: hash {sri(data)} differs from HTMX_SRI in workshop/config.py",
+                file=sys.stderr,
+            )
             return 1
         (VENDOR / name).write_bytes(data)
         print(f"fetched {spec} -> static/vendor/{name} ({len(data) // 1024} KiB)")

@@ -19,8 +19,8 @@ from workshop.extensions import db
 ROOT = Path(__file__).resolve().parent.parent
 VENDOR = ROOT / "static" / "vendor"
 PASSWORD = "correct horse battery"
-CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or shutil.which(
-    "chromium-browser"
+CHROMIUM = (
+    os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or shutil.which("chromium-browser")
 )
 
 
@@ -75,13 +75,34 @@ def fresh_app(tmp_path: Path, **overrides):
     return app
 
 
+def close_app(app) -> None:
+    """Close the app's database connections, so none is left for the garbage collector."""
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def make_app(tmp_path):
+    """Build more apps with other settings: make_app(DEFAULT_LANGUAGE="sv", …)."""
+    apps = []
+
+    def make(**overrides):
+        apps.append(fresh_app(tmp_path, **overrides))
+        return apps[-1]
+
+    yield make
+    for made in apps:
+        close_app(made)
+
+
 @pytest.fixture
 def app(tmp_path):
     app = fresh_app(tmp_path)
     with app.app_context():
         yield app
         db.session.remove()
-        db.engine.dispose()
+    close_app(app)
 
 
 @pytest.fixture
@@ -122,7 +143,9 @@ def add_member(app):
     """Put a user in a workspace with a role."""
 
     def add(workspace, user, role=Role.PARTICIPANT, organisation=None):
-        membership = Membership(workspace=workspace, user=user, role=role, organisation=organisation)
+        membership = Membership(
+            workspace=workspace, user=user, role=role, organisation=organisation
+        )
         db.session.add(membership)
         db.session.commit()
         return membership
@@ -153,6 +176,7 @@ def text_of(response) -> str:
 
 
 # --- browser tests: Debian's Chromium, skipped loudly where it is missing, never under CI ---
+
 
 def pytest_collection_modifyitems(config, items):
     browser_dir = ROOT / "tests" / "browser"

@@ -24,8 +24,13 @@ def demo_command():
 @click.command("create-admin")
 @click.option("--email", prompt=True, help="E-mail address of the account.")
 @click.option("--name", prompt=True, help="The person's name.")
-@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True,
-              help="At least 10 characters; prompted for if left out.")
+@click.option(
+    "--password",
+    prompt=True,
+    hide_input=True,
+    confirmation_prompt=True,
+    help="At least 10 characters; prompted for if left out.",
+)
 def create_admin_command(email: str, name: str, password: str):
     """Make an administrator account, e.g. the first one of a new installation."""
     if len(password) < 10:
@@ -75,5 +80,3 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(demo_command)
     app.cli.add_command(create_admin_command)
     app.cli.add_command(journeys_group)
-
-

@@ -22,10 +22,18 @@ ORGANISATIONS = [
 ]
 # Other members, so roles and organisations show; nobody is given their passwords.
 MEMBERS = [
-    ("pekka.kivijalka@polku.example", "Pekka Kivijalka", Role.PARTICIPANT,
-     "Rakennusliike Kivijalka Oy"),
-    ("maija.korvapuusti@polku.example", "Maija Korvapuusti", Role.PARTICIPANT,
-     "Kahvila Korvapuusti"),
+    (
+        "pekka.kivijalka@polku.example",
+        "Pekka Kivijalka",
+        Role.PARTICIPANT,
+        "Rakennusliike Kivijalka Oy",
+    ),
+    (
+        "maija.korvapuusti@polku.example",
+        "Maija Korvapuusti",
+        Role.PARTICIPANT,
+        "Kahvila Korvapuusti",
+    ),
     ("rehtori@polku.example", "Riitta Rehtori", Role.OBSERVER, "Esimerkkiopisto"),
 ]
 
@@ -57,8 +65,14 @@ def load_demo(instance_path: Path) -> tuple[str, str]:
             email, name, secrets.token_urlsafe(24), language="fi"
         )
         if accounts.membership_for(user, workspace) is None:
-            db.session.add(Membership(workspace=workspace, user=user, role=role,
-                                      organisation=organisations[organisation]))
+            db.session.add(
+                Membership(
+                    workspace=workspace,
+                    user=user,
+                    role=role,
+                    organisation=organisations[organisation],
+                )
+            )
     facilitator_membership = accounts.membership_for(facilitator, workspace)
     if facilitator_membership and facilitator_membership.organisation is None:
         facilitator_membership.organisation = organisations["Esimerkkiopisto"]

@@ -13,7 +13,9 @@ MESSAGES = {
     405: (_l("Not allowed"), _l("This address does not accept that kind of request.")),
     413: (
         _l("Too large"),
-        _l("What you sent is larger than Polku accepts. Nothing was saved; shorten it and try again."),
+        _l(
+            "What you sent is larger than Polku accepts. Nothing was saved; shorten it and try again."
+        ),
     ),
     429: (_l("Too many attempts"), _l("Wait a moment and try again.")),
     500: (

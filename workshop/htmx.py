@@ -14,7 +14,9 @@ def wants_fragment() -> bool:
     )
 
 
-def render_page(template_name: str, block: str | None = None, status: int = 200, **context) -> Response:
+def render_page(
+    template_name: str, block: str | None = None, status: int = 200, **context
+) -> Response:
     """Render the block alone for htmx, the whole page otherwise."""
     if block and wants_fragment():
         body = render_block(template_name, block, **context)

@@ -45,7 +45,9 @@ def test_wrong_password_and_unknown_email_look_the_same(client, make_user):
         "/login", data={"email": "nobody@example.fi", "password": "not it at all"}, headers=EN
     )
     assert wrong_password.status_code == unknown.status_code == 422
-    errors = [page(r).select_one(".form-errors").get_text(strip=True) for r in (wrong_password, unknown)]
+    errors = [
+        page(r).select_one(".form-errors").get_text(strip=True) for r in (wrong_password, unknown)
+    ]
     assert errors[0] == errors[1] == "The e-mail address or the password is wrong."
     assert client.get("/").status_code == 302
 

@@ -5,10 +5,15 @@ import re
 import pytest
 from werkzeug.routing import Rule
 
-from tests.conftest import fresh_app, text_of
+from tests.conftest import text_of
 
-PUBLIC = {"accounts.login", "accounts.language", "accounts.accept_invitation", "main.healthz",
-          "static"}
+PUBLIC = {
+    "accounts.login",
+    "accounts.language",
+    "accounts.accept_invitation",
+    "main.healthz",
+    "static",
+}
 
 
 def concrete_url(rule: Rule) -> str:
@@ -17,15 +22,12 @@ def concrete_url(rule: Rule) -> str:
 
 
 def rules(app, method=None):
-    return [
-        rule for rule in app.url_map.iter_rules()
-        if method is None or method in rule.methods
-    ]
+    return [rule for rule in app.url_map.iter_rules() if method is None or method in rule.methods]
 
 
 @pytest.fixture
-def csrf_app(tmp_path):
-    return fresh_app(tmp_path, WTF_CSRF_ENABLED=True)
+def csrf_app(make_app):
+    return make_app(WTF_CSRF_ENABLED=True)
 
 
 def test_every_write_refuses_a_missing_csrf_token(csrf_app):

@@ -113,7 +113,8 @@ def test_last_facilitator_is_kept_with_a_message(client, team, login):
     login(team["facilitator"])
     me = team["workspace"].memberships[0]
     response = client.post(
-        f"/w/{team['workspace'].id}/people/{me.id}", data={"role": "observer", "organisation": ""},
+        f"/w/{team['workspace'].id}/people/{me.id}",
+        data={"role": "observer", "organisation": ""},
         headers=HX,
     )
     assert response.status_code == 422
@@ -125,7 +126,8 @@ def test_unknown_role_is_refused(client, team, login):
     login(team["facilitator"])
     response = client.post(
         f"/w/{team['workspace'].id}/people/{team['observer'].id}",
-        data={"role": "admin", "organisation": ""}, headers=HX,
+        data={"role": "admin", "organisation": ""},
+        headers=HX,
     )
     assert response.status_code == 422
     assert db.session.get(Membership, team["observer"].id).role == Role.OBSERVER
@@ -164,7 +166,8 @@ def test_organisation_is_added_and_assigned(client, team, login):
     login(team["facilitator"])
     workspace_id = team["workspace"].id
     response = client.post(
-        f"/w/{workspace_id}/organisations", data={"name": "Kahvila Korvapuusti", "kind": "employer"},
+        f"/w/{workspace_id}/organisations",
+        data={"name": "Kahvila Korvapuusti", "kind": "employer"},
         headers=HX,
     )
     assert response.status_code == 200
@@ -182,25 +185,27 @@ def test_duplicate_organisation_name_is_refused(client, team, login):
     login(team["facilitator"])
     url = f"/w/{team['workspace'].id}/organisations"
     client.post(url, data={"name": "Kahvila Korvapuusti", "kind": "employer"})
-    response = client.post(url, data={"name": "KAHVILA korvapuusti", "kind": "employer"}, headers=HX)
+    response = client.post(
+        url, data={"name": "KAHVILA korvapuusti", "kind": "employer"}, headers=HX
+    )
     assert response.status_code == 422
     assert "already has an organisation of that name" in text_of(response)
     assert db.session.scalar(select(func.count(Organisation.id))) == 1
 
 
-def test_organisation_of_another_workspace_cannot_be_assigned(
-    client, team, make_workspace, login
-):
+def test_organisation_of_another_workspace_cannot_be_assigned(client, team, make_workspace, login):
     from workshop.accounts import services
     from workshop.accounts.models import OrganisationKind
 
-    foreign = services.add_organisation(make_workspace(name="Muu"), "Vieras Oy",
-                                        OrganisationKind.EMPLOYER)
+    foreign = services.add_organisation(
+        make_workspace(name="Muu"), "Vieras Oy", OrganisationKind.EMPLOYER
+    )
     db.session.commit()
     login(team["facilitator"])
     response = client.post(
         f"/w/{team['workspace'].id}/people/{team['participant'].id}",
-        data={"role": "participant", "organisation": str(foreign.id)}, headers=HX,
+        data={"role": "participant", "organisation": str(foreign.id)},
+        headers=HX,
     )
     assert response.status_code == 422
     assert db.session.get(Membership, team["participant"].id).organisation is None

@@ -122,5 +122,7 @@ def test_expired_invitation_is_refused(make_workspace, make_user):
 
 
 def test_only_a_hash_of_the_token_is_stored(make_workspace, make_user):
-    invitation, token = services.create_invitation(make_workspace(), Role.PARTICIPANT, make_user(), 7)
+    invitation, token = services.create_invitation(
+        make_workspace(), Role.PARTICIPANT, make_user(), 7
+    )
     assert token not in invitation.token_hash and len(token) >= 40

@@ -125,7 +125,9 @@ class OrganisationForm(FlaskForm):
     )
     kind = SelectField(
         _l("Kind"),
-        choices=[SelectChoice(kind.value, label) for kind, label in ORGANISATION_KIND_LABELS.items()],
+        choices=[
+            SelectChoice(kind.value, label) for kind, label in ORGANISATION_KIND_LABELS.items()
+        ],
         validators=[DataRequired(REQUIRED)],
     )
 

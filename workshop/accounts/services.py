@@ -78,7 +78,9 @@ def create_user(
     return user
 
 
-def authenticate(email: str, password: str, remote_addr: str, limits: tuple[int, int]) -> User | None:
+def authenticate(
+    email: str, password: str, remote_addr: str, limits: tuple[int, int]
+) -> User | None:
     """The user if e-mail and password match; records failures and refuses while throttled."""
     max_failures, minutes = limits
     address = normalise_email(email)
@@ -116,11 +118,14 @@ def can_create_workspace(user: User) -> bool:
     """Admins and facilitators of any workspace may start new workspaces."""
     if user.is_admin:
         return True
-    return db.session.scalar(
-        select(func.count(Membership.id)).where(
-            Membership.user_id == user.id, Membership.role == Role.FACILITATOR
+    return (
+        db.session.scalar(
+            select(func.count(Membership.id)).where(
+                Membership.user_id == user.id, Membership.role == Role.FACILITATOR
+            )
         )
-    ) > 0
+        > 0
+    )
 
 
 def create_workspace(owner: User, name: str, description: str = "") -> Workspace:
@@ -296,7 +301,9 @@ def find_invitation(token: str) -> Invitation:
     return invitation
 
 
-def accept_invitation(invitation: Invitation, user: User, now: datetime | None = None) -> Membership:
+def accept_invitation(
+    invitation: Invitation, user: User, now: datetime | None = None
+) -> Membership:
     """Use the invitation to make this user a member of its workspace.
 
     The update only succeeds while the row is still unused, so two people opening the same

@@ -16,13 +16,13 @@ from flask_login import current_user, login_user, logout_user
 from workshop.access import public, workspace_role
 from workshop.accounts import services
 from workshop.accounts.forms import (
+    ORGANISATION_KIND_LABELS,
+    ROLE_HINTS,
+    ROLE_LABELS,
     AccountForm,
     InvitationForm,
     LanguageForm,
     LoginForm,
-    ORGANISATION_KIND_LABELS,
-    ROLE_HINTS,
-    ROLE_LABELS,
     MemberForm,
     OrganisationForm,
     WorkspaceForm,
@@ -45,6 +45,7 @@ def accounts_labels() -> dict:
         "organisation_kind_label": ORGANISATION_KIND_LABELS.__getitem__,
     }
 
+
 NEW_INVITATION_KEY = "new_invitation"
 
 
@@ -57,15 +58,20 @@ def login():
     form = LoginForm(next=request.args.get("next"))
     status = 200
     if form.validate_on_submit():
-        limits = (current_app.config["LOGIN_MAX_FAILURES"], current_app.config["LOGIN_LOCKOUT_MINUTES"])
+        limits = (
+            current_app.config["LOGIN_MAX_FAILURES"],
+            current_app.config["LOGIN_LOCKOUT_MINUTES"],
+        )
         try:
             user = services.authenticate(
                 form.email.data, form.password.data, request.remote_addr or "", limits
             )
         except services.LoginThrottled as throttled:
             form.form_errors.append(
-                _("Too many failed attempts. Wait %(minutes)d minutes and try again.",
-                  minutes=throttled.minutes)
+                _(
+                    "Too many failed attempts. Wait %(minutes)d minutes and try again.",
+                    minutes=throttled.minutes,
+                )
             )
             return render_page("accounts/login.html", form=form, status=429)
         db.session.commit()
@@ -153,9 +159,18 @@ def edit_workspace(workspace, membership):
     )
 
 
-def _people_page(workspace, membership, status=200, block=None, notice=None, error=None,
-                 new_invitation=None, invitation_form=None, organisation_form=None,
-                 member_form=None):
+def _people_page(
+    workspace,
+    membership,
+    status=200,
+    block=None,
+    notice=None,
+    error=None,
+    new_invitation=None,
+    invitation_form=None,
+    organisation_form=None,
+    member_form=None,
+):
     """The people page, or one of its blocks for htmx; forms not given start empty."""
     organisations = services.organisations_of(workspace)
     member_forms = {}
@@ -163,8 +178,11 @@ def _people_page(workspace, membership, status=200, block=None, notice=None, err
         if member_form is not None and member_form[0] == member.id:
             form = member_form[1]
         else:
-            form = MemberForm(formdata=None, role=member.role.value,
-                              organisation=str(member.organisation_id or ""))
+            form = MemberForm(
+                formdata=None,
+                role=member.role.value,
+                organisation=str(member.organisation_id or ""),
+            )
         form.set_organisations(organisations)
         member_forms[member] = form
     return render_page(
@@ -201,22 +219,30 @@ def update_member(workspace, membership, member_id):
     form = MemberForm()
     form.set_organisations(services.organisations_of(workspace))
     if not form.validate_on_submit():
-        return _people_page(workspace, membership, 422, block="member_list",
-                            member_form=(member.id, form))
+        return _people_page(
+            workspace, membership, 422, block="member_list", member_form=(member.id, form)
+        )
     organisation = (
         services.get_organisation(workspace, int(form.organisation.data))
-        if form.organisation.data else None
+        if form.organisation.data
+        else None
     )
     try:
         services.change_role(member, Role(form.role.data))
         services.set_member_organisation(member, organisation)
     except services.LastFacilitator:
         db.session.rollback()
-        return _people_page(workspace, membership, 422, block="member_list",
-                            error=_("A workspace needs at least one facilitator."))
+        return _people_page(
+            workspace,
+            membership,
+            422,
+            block="member_list",
+            error=_("A workspace needs at least one facilitator."),
+        )
     db.session.commit()
-    return _after_people_change(workspace, membership, "member_list",
-                                _("Saved: %(name)s.", name=member.user.name))
+    return _after_people_change(
+        workspace, membership, "member_list", _("Saved: %(name)s.", name=member.user.name)
+    )
 
 
 @bp.post("/w/<int:workspace_id>/people/<int:member_id>/remove")
@@ -231,13 +257,22 @@ def remove_member(workspace, membership, member_id):
         services.remove_member(member)
     except services.LastFacilitator:
         db.session.rollback()
-        return _people_page(workspace, membership, 422, block="member_list",
-                            error=_("A workspace needs at least one facilitator."))
+        return _people_page(
+            workspace,
+            membership,
+            422,
+            block="member_list",
+            error=_("A workspace needs at least one facilitator."),
+        )
     db.session.commit()
     if member.id == membership.id:
         return redirect(url_for("main.index"), code=303)
-    return _after_people_change(workspace, membership, "member_list",
-                                _("%(name)s was removed from the workspace.", name=name))
+    return _after_people_change(
+        workspace,
+        membership,
+        "member_list",
+        _("%(name)s was removed from the workspace.", name=name),
+    )
 
 
 @bp.post("/w/<int:workspace_id>/organisations")
@@ -247,18 +282,18 @@ def add_organisation(workspace, membership):
     form = OrganisationForm()
     if form.validate_on_submit():
         try:
-            services.add_organisation(
-                workspace, form.name.data, OrganisationKind(form.kind.data)
-            )
+            services.add_organisation(workspace, form.name.data, OrganisationKind(form.kind.data))
         except services.AccountError:
             db.session.rollback()
             form.name.errors.append(_("The workspace already has an organisation of that name."))
         else:
             db.session.commit()
-            return _after_people_change(workspace, membership, "organisation_list",
-                                        _("Organisation added."))
-    return _people_page(workspace, membership, 422, block="organisation_list",
-                        organisation_form=form)
+            return _after_people_change(
+                workspace, membership, "organisation_list", _("Organisation added.")
+            )
+    return _people_page(
+        workspace, membership, 422, block="organisation_list", organisation_form=form
+    )
 
 
 @bp.post("/w/<int:workspace_id>/invitations")
@@ -267,8 +302,9 @@ def create_invitation(workspace, membership):
     """Make a one-time link to copy and send to the person joining."""
     form = InvitationForm()
     if not form.validate_on_submit():
-        return _people_page(workspace, membership, 422, block="invitation_list",
-                            invitation_form=form)
+        return _people_page(
+            workspace, membership, 422, block="invitation_list", invitation_form=form
+        )
     days = current_app.config["INVITATION_DAYS"]
     invitation, token = services.create_invitation(
         workspace, Role(form.role.data), current_user, days, form.note.data or ""
@@ -279,8 +315,9 @@ def create_invitation(workspace, membership):
     if wants_fragment():
         return _people_page(workspace, membership, block="invitation_list", new_invitation=new)
     session[NEW_INVITATION_KEY] = new
-    return redirect(url_for("accounts.people", workspace_id=workspace.id, _anchor="invitations"),
-                    code=303)
+    return redirect(
+        url_for("accounts.people", workspace_id=workspace.id, _anchor="invitations"), code=303
+    )
 
 
 @bp.post("/w/<int:workspace_id>/invitations/<int:invitation_id>/revoke")
@@ -294,8 +331,9 @@ def revoke_invitation(workspace, membership, invitation_id):
     except services.InvitationUnusable:
         abort(404)
     db.session.commit()
-    return _after_people_change(workspace, membership, "invitation_list",
-                                _("The invitation link no longer works."))
+    return _after_people_change(
+        workspace, membership, "invitation_list", _("The invitation link no longer works.")
+    )
 
 
 @bp.route("/invite/<token>", methods=["GET", "POST"])
@@ -306,36 +344,52 @@ def accept_invitation(token):
         invitation = services.find_invitation(token)
     except services.InvitationUnusable:
         return render_page("accounts/invitation_unusable.html", status=410)
-    if current_user.is_authenticated and services.membership_for(current_user, invitation.workspace):
+    if current_user.is_authenticated and services.membership_for(
+        current_user, invitation.workspace
+    ):
         # Leave the link unused: it was probably meant for somebody else on this computer.
         flash(_("You are already a member of %(name)s.", name=invitation.workspace.name), "info")
         return redirect(url_for("accounts.workspace", workspace_id=invitation.workspace_id))
     form = EmptyForm() if current_user.is_authenticated else AccountForm()
     if form.validate_on_submit():
         try:
-            user = current_user if current_user.is_authenticated else services.create_user(
-                form.email.data, form.name.data, form.password.data,
-                language=session.get(SESSION_KEY),
+            user = (
+                current_user
+                if current_user.is_authenticated
+                else services.create_user(
+                    form.email.data,
+                    form.name.data,
+                    form.password.data,
+                    language=session.get(SESSION_KEY),
+                )
             )
             services.accept_invitation(invitation, user)
         except services.EmailTaken:
             db.session.rollback()
             form.email.errors.append(
-                _("An account with this e-mail address exists. Log in first, then open the link again.")
+                _(
+                    "An account with this e-mail address exists. Log in first, then open the link again."
+                )
             )
         except services.InvitationUnusable:
             db.session.rollback()
             return render_page("accounts/invitation_unusable.html", status=410)
+        except services.AccountError:
+            # Joined through another link a moment ago: leave this one for somebody else.
+            db.session.rollback()
+            return redirect(url_for("accounts.workspace", workspace_id=invitation.workspace_id))
         else:
             db.session.commit()
             if not current_user.is_authenticated:
                 login_user(user)
             flash(_("Welcome to %(name)s.", name=invitation.workspace.name), "success")
-            return redirect(url_for("accounts.workspace", workspace_id=invitation.workspace_id),
-                            code=303)
+            return redirect(
+                url_for("accounts.workspace", workspace_id=invitation.workspace_id), code=303
+            )
     status = 422 if form.is_submitted() else 200
-    return render_page("accounts/invitation.html", form=form, invitation=invitation,
-                       token=token, status=status)
+    return render_page(
+        "accounts/invitation.html", form=form, invitation=invitation, token=token, status=status
+    )
 
 
 def _after_people_change(workspace, membership, block, message):

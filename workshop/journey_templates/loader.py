@@ -203,8 +203,18 @@ def _parse(data: dict, path: Path) -> JourneyTemplate:
     top = _table(
         data,
         "",
-        {"schema", "id", "kind", "content_version", "title", "description", "sources",
-         "lanes", "stages", "steps"},
+        {
+            "schema",
+            "id",
+            "kind",
+            "content_version",
+            "title",
+            "description",
+            "sources",
+            "lanes",
+            "stages",
+            "steps",
+        },
         {"schema", "id", "kind", "title", "description", "lanes", "stages", "steps"},
     )
     if top["schema"] != SCHEMA_VERSION:
@@ -228,20 +238,24 @@ def _parse(data: dict, path: Path) -> JourneyTemplate:
     for i, raw in enumerate(_array(top["lanes"], "lanes")):
         field = f"lanes[{i}]"
         entry = _table(raw, field, {"id", "kind", "title"}, {"id", "kind", "title"})
-        lanes.append(Lane(
-            _ident(entry["id"], f"{field}.id", lane_ids),
-            _choice(entry["kind"], f"{field}.kind", LANE_KINDS),
-            _text(entry["title"], f"{field}.title", TITLE_MAX),
-        ))
+        lanes.append(
+            Lane(
+                _ident(entry["id"], f"{field}.id", lane_ids),
+                _choice(entry["kind"], f"{field}.kind", LANE_KINDS),
+                _text(entry["title"], f"{field}.title", TITLE_MAX),
+            )
+        )
 
     stages, stage_ids = [], set()
     for i, raw in enumerate(_array(top["stages"], "stages")):
         field = f"stages[{i}]"
         entry = _table(raw, field, {"id", "title"}, {"id", "title"})
-        stages.append(Stage(
-            _ident(entry["id"], f"{field}.id", stage_ids),
-            _text(entry["title"], f"{field}.title", TITLE_MAX),
-        ))
+        stages.append(
+            Stage(
+                _ident(entry["id"], f"{field}.id", stage_ids),
+                _text(entry["title"], f"{field}.title", TITLE_MAX),
+            )
+        )
 
     steps, step_ids = [], set()
     step_keys = {"id", "stage", "lane", "channel", "title", "description", "critical_points"}
@@ -251,16 +265,19 @@ def _parse(data: dict, path: Path) -> JourneyTemplate:
         points = []
         for j, raw_point in enumerate(entry.get("critical_points", [])):
             pfield = f"{field}.critical_points[{j}]"
-            point = _table(raw_point, pfield, {"text", "source", "basis"},
-                           {"text", "source", "basis"})
+            point = _table(
+                raw_point, pfield, {"text", "source", "basis"}, {"text", "source", "basis"}
+            )
             source = point["source"]
             if source not in UNSOURCED and source not in source_keys:
                 raise _Invalid(f"{pfield}.source", f"unknown source {source!r}")
-            points.append(CriticalPointSuggestion(
-                _text(point["text"], f"{pfield}.text", POINT_MAX),
-                source,
-                _choice(point["basis"], f"{pfield}.basis", BASES),
-            ))
+            points.append(
+                CriticalPointSuggestion(
+                    _text(point["text"], f"{pfield}.text", POINT_MAX),
+                    source,
+                    _choice(point["basis"], f"{pfield}.basis", BASES),
+                )
+            )
         step = Step(
             _ident(entry["id"], f"{field}.id", step_ids),
             _choice(entry["stage"], f"{field}.stage", tuple(s.id for s in stages)),
@@ -297,7 +314,9 @@ def load_template(path: Path) -> JourneyTemplate:
     except tomllib.TOMLDecodeError as error:
         raise TemplateError(TemplateProblem(path.name, "(syntax)", str(error))) from error
     except OSError as error:
-        raise TemplateError(TemplateProblem(path.name, "(file)", error.strerror or str(error))) from error
+        raise TemplateError(
+            TemplateProblem(path.name, "(file)", error.strerror or str(error))
+        ) from error
     try:
         return _parse(data, path)
     except _Invalid as invalid:
