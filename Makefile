@@ -25,7 +25,7 @@ instance/secret_key:
 
 ## translations: compile the fi/sv/en catalogs (the .mo files are not in git)
 translations: $(STAMP)
-	$(BIN)/pybabel compile -d translations >/dev/null
+	@$(BIN)/pybabel compile -d translations 2>/dev/null || $(BIN)/pybabel compile -d translations
 
 ## messages: extract new strings and merge them into the catalogs for translating
 messages: $(STAMP)
@@ -43,11 +43,11 @@ static/vendor/htmx.min.js static/vendor/axe.min.js: scripts/fetch_vendor.py work
 	$(BIN)/python scripts/fetch_vendor.py
 
 ## test: the whole suite on SQLite, browser tests included
-test: install static/vendor/htmx.min.js
+test: install static/vendor/htmx.min.js static/vendor/axe.min.js
 	$(BIN)/python -m pytest
 
 ## test-postgres: the whole suite again on a throwaway PostgreSQL cluster
-test-postgres: install static/vendor/htmx.min.js
+test-postgres: install static/vendor/htmx.min.js static/vendor/axe.min.js
 	bash scripts/with-postgres.sh $(BIN)/python -m pytest
 
 ## serve: production-style server (gunicorn) on the configured database

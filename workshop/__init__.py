@@ -4,7 +4,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from workshop import config, errors, htmx, i18n
+from workshop import config, errors, htmx, i18n, security_headers
 from workshop.extensions import babel, csrf, db, login_manager, migrate
 from workshop.models_base import render_migration_item
 
@@ -40,6 +40,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     i18n.init_app(app)
     htmx.init_app(app)
     errors.init_app(app)
+    security_headers.init_app(app)
 
     from workshop import access, cli
     from workshop.accounts.views import bp as accounts_bp

@@ -1,6 +1,6 @@
 """The one place that decides whether a view answers with a whole page or a fragment."""
 
-from flask import Flask, Response, make_response, render_template, request
+from flask import Flask, Response, make_response, redirect, render_template, request
 from jinja2_fragments.flask import render_block
 
 
@@ -23,6 +23,15 @@ def render_page(
     else:
         body = render_template(template_name, **context)
     return make_response(body, status)
+
+
+def redirect_page(location: str) -> Response:
+    """Go to another page: a 303 for browsers, a full-page load for htmx (not a swap)."""
+    if request.headers.get("HX-Request") == "true":
+        response = make_response("", 204)
+        response.headers["HX-Redirect"] = location
+        return response
+    return redirect(location, code=303)
 
 
 FORM_MACROS = ("csrf_field", "field", "form_errors")

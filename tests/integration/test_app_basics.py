@@ -116,3 +116,19 @@ def test_sqlite_connections_use_wal_timeout_and_foreign_keys(make_app, tmp_path)
 
 def test_responses_vary_on_htmx(client):
     assert "HX-Request" in client.get("/login").headers["Vary"]
+
+
+def test_pages_carry_security_headers(client):
+    headers = client.get("/login").headers
+    assert headers["X-Frame-Options"] == "DENY"
+    assert headers["Referrer-Policy"] == "same-origin"
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    policy = headers["Content-Security-Policy"]
+    assert "script-src 'self';" in policy and "frame-ancestors 'none'" in policy
+
+
+def test_content_policy_allows_the_htmx_cdn_when_used():
+    from workshop.security_headers import content_security_policy
+
+    policy = content_security_policy("https://unpkg.com/htmx.org@2.0.11/dist/htmx.min.js")
+    assert "script-src 'self' https://unpkg.com;" in policy

@@ -220,3 +220,17 @@ def test_script_in_a_name_is_shown_as_text(client, team, login):
     assert "<script>alert" not in body and "<img src=x" not in body
     assert evil in text_of(response)
     assert db.session.scalar(select(Organisation.name)) == evil
+
+
+def test_facilitator_leaving_with_htmx_goes_to_the_front_page(client, team, make_user, login):
+    from workshop.accounts import services
+
+    second = services.update_member(team["observer"], Role.FACILITATOR, None)
+    db.session.commit()
+    assert second is None
+    login(team["facilitator"])
+    me = team["workspace"].memberships[0]
+    response = client.post(f"/w/{team['workspace'].id}/people/{me.id}/remove", headers=HX)
+    assert response.status_code == 204
+    assert response.headers["HX-Redirect"] == "/"
+    assert client.get(f"/w/{team['workspace'].id}/").status_code == 404

@@ -63,7 +63,7 @@ def test_last_facilitator_cannot_step_down_or_leave(make_workspace):
     workspace = make_workspace()
     only = workspace.memberships[0]
     with pytest.raises(services.LastFacilitator):
-        services.change_role(only, Role.PARTICIPANT)
+        services.update_member(only, Role.PARTICIPANT, None)
     with pytest.raises(services.LastFacilitator):
         services.remove_member(only)
 
@@ -72,7 +72,7 @@ def test_second_facilitator_lets_the_first_step_down(make_workspace, make_user, 
     workspace = make_workspace()
     first = workspace.memberships[0]
     add_member(workspace, make_user(), Role.FACILITATOR)
-    services.change_role(first, Role.OBSERVER)
+    services.update_member(first, Role.OBSERVER, None)
     assert first.role == Role.OBSERVER
 
 
@@ -126,3 +126,14 @@ def test_only_a_hash_of_the_token_is_stored(make_workspace, make_user):
         make_workspace(), Role.PARTICIPANT, make_user(), 7
     )
     assert token not in invitation.token_hash and len(token) >= 40
+
+
+def test_member_cannot_get_another_workspaces_organisation(make_workspace, make_user, add_member):
+    from workshop.accounts.models import OrganisationKind
+
+    workspace, other = make_workspace(name="One"), make_workspace(name="Other")
+    foreign = services.add_organisation(other, "Vieras Oy", OrganisationKind.EMPLOYER)
+    member = add_member(workspace, make_user())
+    with pytest.raises(services.AccountError):
+        services.update_member(member, Role.PARTICIPANT, foreign.id)
+    assert member.organisation is None

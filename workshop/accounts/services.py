@@ -189,21 +189,23 @@ def _facilitator_count(workspace: Workspace) -> int:
     )
 
 
-def change_role(membership: Membership, role: Role) -> None:
-    """Give a member another role; the last facilitator cannot step down."""
+def update_member(membership: Membership, role: Role, organisation_id: int | None) -> None:
+    """Give a member a role and an organisation of the same workspace (or none).
+
+    The last facilitator cannot step down; another workspace's organisation is refused.
+    """
     if (
         membership.role == Role.FACILITATOR
         and role != Role.FACILITATOR
         and _facilitator_count(membership.workspace) <= 1
     ):
         raise LastFacilitator()
+    organisation = None
+    if organisation_id is not None:
+        organisation = get_organisation(membership.workspace, organisation_id)
+        if organisation is None:
+            raise AccountError("organisation of another workspace")
     membership.role = role
-
-
-def set_member_organisation(membership: Membership, organisation: Organisation | None) -> None:
-    """Record which organisation the member speaks for in this workspace."""
-    if organisation is not None and organisation.workspace_id != membership.workspace_id:
-        raise AccountError("organisation of another workspace")
     membership.organisation = organisation
 
 

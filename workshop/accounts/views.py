@@ -30,7 +30,7 @@ from workshop.accounts.forms import (
 from workshop.accounts.models import OrganisationKind, Role
 from workshop.extensions import db
 from workshop.forms_common import EmptyForm
-from workshop.htmx import render_page, wants_fragment
+from workshop.htmx import redirect_page, render_page, wants_fragment
 from workshop.i18n import SESSION_KEY, supported
 
 bp = Blueprint("accounts", __name__)
@@ -222,23 +222,12 @@ def update_member(workspace, membership, member_id):
         return _people_page(
             workspace, membership, 422, block="member_list", member_form=(member.id, form)
         )
-    organisation = (
-        services.get_organisation(workspace, int(form.organisation.data))
-        if form.organisation.data
-        else None
-    )
     try:
-        services.change_role(member, Role(form.role.data))
-        services.set_member_organisation(member, organisation)
-    except services.LastFacilitator:
-        db.session.rollback()
-        return _people_page(
-            workspace,
-            membership,
-            422,
-            block="member_list",
-            error=_("A workspace needs at least one facilitator."),
+        services.update_member(
+            member, Role(form.role.data), int(form.organisation.data or 0) or None
         )
+    except services.LastFacilitator:
+        return _keep_a_facilitator(workspace, membership)
     db.session.commit()
     return _after_people_change(
         workspace, membership, "member_list", _("Saved: %(name)s.", name=member.user.name)
@@ -252,27 +241,23 @@ def remove_member(workspace, membership, member_id):
     member = services.get_membership(workspace, member_id) or abort(404)
     if not EmptyForm().validate_on_submit():
         return _people_page(workspace, membership, 422, block="member_list")
-    name = member.user.name
+    name, leaving = member.user.name, member.id == membership.id
     try:
         services.remove_member(member)
     except services.LastFacilitator:
-        db.session.rollback()
-        return _people_page(
-            workspace,
-            membership,
-            422,
-            block="member_list",
-            error=_("A workspace needs at least one facilitator."),
-        )
+        return _keep_a_facilitator(workspace, membership)
     db.session.commit()
-    if member.id == membership.id:
-        return redirect(url_for("main.index"), code=303)
-    return _after_people_change(
-        workspace,
-        membership,
-        "member_list",
-        _("%(name)s was removed from the workspace.", name=name),
-    )
+    if leaving:
+        return redirect_page(url_for("main.index"))
+    message = _("%(name)s was removed from the workspace.", name=name)
+    return _after_people_change(workspace, membership, "member_list", message)
+
+
+def _keep_a_facilitator(workspace, membership):
+    """The member list again, saying why the last facilitator stays."""
+    db.session.rollback()
+    error = _("A workspace needs at least one facilitator.")
+    return _people_page(workspace, membership, 422, block="member_list", error=error)
 
 
 @bp.post("/w/<int:workspace_id>/organisations")
