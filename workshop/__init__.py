@@ -20,6 +20,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         static_folder=str(PROJECT_ROOT / "static"),
     )
     config.load(app, test_config)
+    app.logger.setLevel(app.config["LOG_LEVEL"])
     app.jinja_env.add_extension("jinja2.ext.do")
 
     db.init_app(app)

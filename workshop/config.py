@@ -27,6 +27,7 @@ def defaults(instance_path: str) -> dict:
         "HTMX_URL": HTMX_CDN_URL,
         "HTMX_SRI": HTMX_SRI,
         "DEFAULT_LANGUAGE": "fi",
+        "LOG_LEVEL": "INFO",
         "BABEL_DEFAULT_TIMEZONE": "Europe/Helsinki",
         "LANGUAGES": LANGUAGES,
         # Request bodies above this are refused with 413 before any view runs.
