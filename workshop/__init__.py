@@ -46,11 +46,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     from workshop import access, cli
     from workshop.accounts.views import bp as accounts_bp
     from workshop.journey_templates.views import bp as templates_bp
+    from workshop.journeys.views import bp as journeys_bp
     from workshop.main.views import bp as main_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(templates_bp, url_prefix="/templates")
+    app.register_blueprint(journeys_bp, url_prefix="/w/<int:workspace_id>/journeys")
     access.init_app(app)
     cli.init_app(app)
     return app

@@ -1,8 +1,10 @@
 """Declarative base shared by every model, and the SQLite connection settings."""
 
+import enum
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, MetaData, event
+from flask import has_request_context, request
+from sqlalchemy import DateTime, Enum, MetaData, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator
@@ -40,6 +42,18 @@ class UTCDateTime(TypeDecorator):
         return value
 
 
+def db_enum(cls: type[enum.Enum], name: str) -> Enum:
+    """Store an enum by its value, as a VARCHAR with a CHECK constraint on every database."""
+    return Enum(
+        cls,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=20,
+        values_callable=lambda members: [m.value for m in members],
+    )
+
+
 def utcnow() -> datetime:
     """The current time, timezone-aware, in UTC."""
     return datetime.now(UTC)
@@ -56,6 +70,22 @@ def _configure_sqlite(dbapi_connection, connection_record):
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
+    # Let SQLAlchemy start transactions itself (below) instead of the driver's own guesswork.
+    dbapi_connection.isolation_level = None
+
+
+@event.listens_for(Engine, "begin")
+def _begin_sqlite(connection):
+    """Writes take SQLite's write lock at BEGIN, so they queue for it instead of failing.
+
+    A deferred transaction that reads first and writes later cannot wait for the lock when
+    another writer got in between ("database is locked" at once); an immediate one waits up
+    to busy_timeout. Pages that only read (GET) keep deferred transactions and never block.
+    """
+    if connection.dialect.name != "sqlite":
+        return
+    reading = has_request_context() and request.method in ("GET", "HEAD", "OPTIONS")
+    connection.exec_driver_sql("BEGIN" if reading else "BEGIN IMMEDIATE")
 
 
 def render_migration_item(type_, obj, autogen_context):

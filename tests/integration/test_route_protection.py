@@ -17,8 +17,15 @@ PUBLIC = {
 
 
 def concrete_url(rule: Rule) -> str:
-    """The rule's path with every variable filled with a plausible value."""
-    return re.sub(r"<(?:[^:>]+:)?([^>]+)>", lambda m: "1" if "id" in m.group(1) else "x", rule.rule)
+    """The rule's path with every variable filled with a value its converter accepts."""
+
+    def fill(match: re.Match) -> str:
+        converter, arguments, name = match.group(1), match.group(2), match.group(3)
+        if converter == "any":
+            return arguments.split(",")[0].strip()
+        return "1" if converter == "int" or "id" in name else "x"
+
+    return re.sub(r"<(?:(\w+)(?:\(([^)]*)\))?:)?(\w+)>", fill, rule.rule)
 
 
 def rules(app, method=None):

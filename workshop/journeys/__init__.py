@@ -1,0 +1,1 @@
+"""Journeys: stages across, lanes down, steps in the cells."""
