@@ -9,6 +9,9 @@ from werkzeug.security import check_password_hash
 from workshop.accounts import services as accounts
 from workshop.accounts.models import Membership, OrganisationKind, Role, Workspace
 from workshop.extensions import db
+from workshop.journey_templates import services as template_services
+from workshop.journeys import services as journey_services
+from workshop.journeys.models import JourneyKind
 
 DEMO_EMAIL = "facilitator@polku.example"
 DEMO_WORKSPACE = "Esimerkkiopisto – työelämäyhteistyö"
@@ -77,7 +80,38 @@ def load_demo(instance_path: Path) -> tuple[str, str]:
     if facilitator_membership and facilitator_membership.organisation is None:
         facilitator_membership.organisation = organisations["Esimerkkiopisto"]
     db.session.flush()
+    _demo_journeys(workspace, facilitator)
     return facilitator.email, password
+
+
+# How the student and the employer feel at a few steps of each template, as a workshop
+# might first score them; the curve then shows where the process hurts.
+DEMO_EMOTIONS = {
+    "apprenticeship": {0: (1, 0), 1: (0, -1), 2: (-1, -2), 4: (-1, -1), 6: (1, 1), 9: (2, 1)},
+    "training_agreement": {0: (0, 1), 2: (-1, -1), 3: (-2, -1), 5: (1, 0), 8: (1, 2)},
+}
+
+
+def _demo_journeys(workspace: Workspace, facilitator) -> None:
+    """Both processes as journeys of the demo workspace, from their templates, once."""
+    existing = {j.template_id for j in journey_services.journeys_of(workspace)}
+    for template in template_services.list_templates():
+        if template.id in existing:
+            continue
+        journey = journey_services.create_journey(
+            workspace,
+            facilitator,
+            f"{template.title.fi} – nykytila",
+            JourneyKind(template.kind),
+            "fi",
+            "Kartta siitä, miten prosessi kulkee nyt; työpajassa täydennetään ja arvioidaan.",
+            template,
+        )
+        steps = journey_services.load_board(journey).steps
+        for index, (student, employer) in DEMO_EMOTIONS.get(template.id, {}).items():
+            if index < len(steps):
+                steps[index].emotion_student, steps[index].emotion_employer = student, employer
+        db.session.flush()
 
 
 def _demo_password(instance_path: Path, facilitator) -> str:

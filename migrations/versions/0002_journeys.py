@@ -84,7 +84,7 @@ def upgrade():
     sa.Column('stage_id', sa.Integer(), nullable=False),
     sa.Column('lane_id', sa.Integer(), nullable=False),
     sa.Column('position', sa.Integer(), nullable=True),
-    sa.Column('key', sa.String(length=60), nullable=False),
+    sa.Column('key', sa.String(length=130), nullable=False),
     sa.Column('title', sa.String(length=120), nullable=False),
     sa.Column('description', sa.Text(), nullable=False),
     sa.Column('channel', sa.Enum('face_to_face', 'phone', 'email', 'online_service', 'document', 'meeting', 'workplace_visit', 'video_call', name='channel', native_enum=False, create_constraint=True, length=20), nullable=True),
@@ -101,6 +101,7 @@ def upgrade():
     sa.ForeignKeyConstraint(['lane_id'], ['lane.id'], name=op.f('fk_step_lane_id_lane'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['stage_id'], ['stage.id'], name=op.f('fk_step_stage_id_stage'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_step')),
+    sa.UniqueConstraint('journey_id', 'key', name=op.f('uq_step_journey_id_key')),
     sa.UniqueConstraint('stage_id', 'lane_id', 'position', name=op.f('uq_step_stage_id_lane_id_position'))
     )
     with op.batch_alter_table('step', schema=None) as batch_op:

@@ -12,6 +12,7 @@ from tests.conftest import ROOT, close_app, config_for_tests
 from workshop import create_app
 from workshop.accounts.models import Membership, Organisation, User, Workspace
 from workshop.extensions import db
+from workshop.journeys.models import Journey
 
 
 @pytest.fixture
@@ -61,6 +62,8 @@ def test_demo_loads_once_and_prints_a_working_login(app, tmp_path, monkeypatch):
         for m in (User, Workspace, Organisation, Membership)
     ] == counts
     assert counts[1] == 1 and counts[2] >= 3
+    journeys = db.session.scalars(select(Journey)).all()
+    assert sorted(j.template_id for j in journeys) == ["apprenticeship", "training_agreement"]
     email = re.search(r"Log in as: (\S+)", second.output).group(1)
     password = re.search(r"Password:\s+(\S+)", second.output).group(1)
     assert password == re.search(r"Password:\s+(\S+)", first.output).group(1)

@@ -32,6 +32,7 @@ from workshop.extensions import db
 from workshop.forms_common import EmptyForm
 from workshop.htmx import redirect_page, render_page, wants_fragment
 from workshop.i18n import SESSION_KEY, supported
+from workshop.journeys import services as journey_services
 
 bp = Blueprint("accounts", __name__)
 
@@ -139,6 +140,7 @@ def workspace(workspace, membership):
         membership=membership,
         members=services.members_of(workspace),
         organisations=services.organisations_of(workspace),
+        journeys=journey_services.journeys_of(workspace),
     )
 
 

@@ -13,6 +13,7 @@ MARGIN_LEFT = 48
 MARGIN_RIGHT = 16
 TOP = 16
 ROW = 28  # pixels per emotion point
+CHAR_WIDTH = 7  # about one character of the 12 px axis labels
 PERSPECTIVES = ("emotion_student", "emotion_employer")
 
 
@@ -77,11 +78,15 @@ def emotion_curve(board) -> Curve:
         (MARGIN_LEFT + index * STEP_WIDTH + STEP_WIDTH / 2, stage, step)
         for index, (stage, step) in enumerate(steps)
     ]
-    stage_marks, previous = [], None
-    for x, stage, _step in placed:
-        if stage.id != previous:
-            stage_marks.append((x - STEP_WIDTH / 2, stage.title))
-            previous = stage.id
+    stage_marks = []
+    for number, stage in enumerate(board.stages, start=1):
+        xs = [x for x, s, _step in placed if s.id == stage.id]
+        if xs:
+            room = int((xs[-1] - xs[0] + STEP_WIDTH) / CHAR_WIDTH) - 1
+            label = f"{number}. {stage.title}"
+            if len(label) > room:
+                label = label[: max(room - 1, 2)] + "…"
+            stage_marks.append((xs[0] - STEP_WIDTH / 2, label))
     series = [_series(perspective, placed) for perspective in PERSPECTIVES]
     rows = [
         (stage.title, step.title, step.emotion_student, step.emotion_employer)

@@ -21,6 +21,7 @@ NAME_MAX = 160
 TITLE_MAX = 120
 DESCRIPTION_MAX = 2000
 EMOTION_MIN, EMOTION_MAX = -2, 2
+KEY_MAX = 130  # a template step's key is "<template id>.<step id>", each up to 60 characters
 
 
 class JourneyKind(enum.StrEnum):
@@ -139,6 +140,7 @@ class Step(db.Model):
     __tablename__ = "step"
     __table_args__ = (
         UniqueConstraint("stage_id", "lane_id", "position"),
+        UniqueConstraint("journey_id", "key"),
         CheckConstraint(
             f"emotion_student BETWEEN {EMOTION_MIN} AND {EMOTION_MAX}", name="emotion_student"
         ),
@@ -154,7 +156,7 @@ class Step(db.Model):
     stage_id: Mapped[int] = mapped_column(ForeignKey("stage.id", ondelete="CASCADE"), index=True)
     lane_id: Mapped[int] = mapped_column(ForeignKey("lane.id", ondelete="CASCADE"), index=True)
     position: Mapped[int | None] = mapped_column(Integer)
-    key: Mapped[str] = mapped_column(String(60))
+    key: Mapped[str] = mapped_column(String(KEY_MAX))
     title: Mapped[str] = mapped_column(String(TITLE_MAX))
     description: Mapped[str] = mapped_column(Text, default="")
     channel: Mapped[Channel | None] = mapped_column(db_enum(Channel, "channel"))

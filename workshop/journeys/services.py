@@ -29,6 +29,8 @@ from workshop.journeys.models import (
 from workshop.models_base import utcnow
 
 MAX_STEPS = 1000
+# Stages or lanes of one journey: far more than a readable map has, few enough to render.
+MAX_COLUMNS = 60
 
 
 class JourneyError(Exception):
@@ -562,6 +564,8 @@ def _columns(journey: Journey, model) -> list:
 def add_stage(journey: Journey, user: User, title: str) -> Stage:
     """A new stage at the right end."""
     record_change(journey, user, "stage_added", title.strip())
+    if len(_columns(journey, Stage)) >= MAX_COLUMNS:
+        raise TooLarge()
     stage = Stage(journey=journey, position=len(_columns(journey, Stage)), title=title.strip())
     db.session.add(stage)
     db.session.flush()
@@ -571,6 +575,8 @@ def add_stage(journey: Journey, user: User, title: str) -> Stage:
 def add_lane(journey: Journey, user: User, title: str, kind: LaneKind) -> Lane:
     """A new lane at the bottom."""
     record_change(journey, user, "lane_added", title.strip())
+    if len(_columns(journey, Lane)) >= MAX_COLUMNS:
+        raise TooLarge()
     lane = Lane(
         journey=journey, position=len(_columns(journey, Lane)), title=title.strip(), kind=kind
     )

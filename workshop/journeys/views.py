@@ -281,6 +281,18 @@ def duplicate(workspace, membership, journey_id):
 # --- steps -------------------------------------------------------------------------------------
 
 
+def _saved_step_form(journey, step) -> StepForm:
+    """The edit form: the step as saved, or on POST what was typed over it."""
+    return _step_form(
+        journey,
+        services.load_board(journey),
+        obj=step,
+        stage=step.stage_id,
+        lane=step.lane_id,
+        channel=step.channel.value if step.channel else "",
+    )
+
+
 def _step_form(journey, board, **kwargs) -> StepForm:
     form = StepForm(**kwargs)
     form.set_places(board.stages, board.lanes)
@@ -325,18 +337,7 @@ def add_step(workspace, membership, journey_id):
                 _("Step “%(title)s” added.", title=step.title),
                 f"step-{step.id}",
             )
-    status = 422 if form.is_submitted() else 200
-    return render_page(
-        "journeys/step_form.html",
-        block="step_form",
-        status=status,
-        workspace=workspace,
-        membership=membership,
-        journey=journey,
-        form=form,
-        step=None,
-        inline=wants_fragment(),
-    )
+    return _step_form_page(workspace, membership, journey, form, None)
 
 
 @bp.route("/<int:journey_id>/steps/<int:step_id>/edit", methods=["GET", "POST"])
@@ -345,15 +346,7 @@ def edit_step(workspace, membership, journey_id, step_id):
     """Edit a step; a save over someone else's newer save shows both versions."""
     journey = _journey_or_404(workspace, journey_id)
     step = _step_or_404(journey, step_id)
-    board = services.load_board(journey)
-    form = _step_form(
-        journey,
-        board,
-        obj=step,
-        stage=step.stage_id,
-        lane=step.lane_id,
-        channel=step.channel.value if step.channel else "",
-    )
+    form = _saved_step_form(journey, step)
     if form.validate_on_submit():
         change = services.StepChange(
             form.title.data,
@@ -378,11 +371,15 @@ def edit_step(workspace, membership, journey_id, step_id):
             _("Step “%(title)s” saved.", title=step.title),
             f"step-{step.id}",
         )
-    status = 422 if form.is_submitted() else 200
+    return _step_form_page(workspace, membership, journey, form, step)
+
+
+def _step_form_page(workspace, membership, journey, form, step):
+    """The step form: a page of its own, or for htmx the form alone, in place of a card."""
     return render_page(
         "journeys/step_form.html",
         block="step_form",
-        status=status,
+        status=422 if form.is_submitted() else 200,
         workspace=workspace,
         membership=membership,
         journey=journey,
@@ -394,16 +391,6 @@ def edit_step(workspace, membership, journey_id, step_id):
 
 def _conflict(workspace, membership, journey, step, mine: StepForm):
     """409: the saved step beside what this person typed, to keep either or merge."""
-    board = services.load_board(journey)
-    theirs = _step_form(
-        journey,
-        board,
-        formdata=None,
-        obj=step,
-        stage=step.stage_id,
-        lane=step.lane_id,
-        channel=step.channel.value if step.channel else "",
-    )
     return render_page(
         "journeys/conflict.html",
         block="board",
@@ -413,7 +400,6 @@ def _conflict(workspace, membership, journey, step, mine: StepForm):
         journey=journey,
         step=step,
         mine=mine,
-        theirs=theirs,
         deleted=step.deleted_at is not None,
     )
 
@@ -555,6 +541,14 @@ def _structure_page(workspace, membership, journey, status=200, **forms):
     )
 
 
+def _too_many_columns(workspace, membership, journey):
+    db.session.rollback()
+    error = _(
+        "A journey can have at most %(max)d stages and %(max)d lanes.", max=services.MAX_COLUMNS
+    )
+    return _structure_page(workspace, membership, journey, 422, error=error)
+
+
 def _column(journey, kind: str, item_id: int):
     item = (services.get_stage if kind == "stage" else services.get_lane)(journey, item_id)
     return item or abort(404)
@@ -585,7 +579,10 @@ def add_stage(workspace, membership, journey_id):
     form = StageForm()
     if not form.validate_on_submit():
         return _structure_page(workspace, membership, journey, 422, stage_form=form)
-    stage = services.add_stage(journey, current_user, form.title.data)
+    try:
+        stage = services.add_stage(journey, current_user, form.title.data)
+    except services.TooLarge:
+        return _too_many_columns(workspace, membership, journey)
     return _structure_changed(
         workspace, membership, journey, _("Stage “%(title)s” added.", title=stage.title)
     )
@@ -599,7 +596,10 @@ def add_lane(workspace, membership, journey_id):
     form = LaneForm()
     if not form.validate_on_submit():
         return _structure_page(workspace, membership, journey, 422, lane_form=form)
-    lane = services.add_lane(journey, current_user, form.title.data, LaneKind(form.kind.data))
+    try:
+        lane = services.add_lane(journey, current_user, form.title.data, LaneKind(form.kind.data))
+    except services.TooLarge:
+        return _too_many_columns(workspace, membership, journey)
     return _structure_changed(
         workspace, membership, journey, _("Lane “%(title)s” added.", title=lane.title)
     )

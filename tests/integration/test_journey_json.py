@@ -1,0 +1,340 @@
+"""Journeys out as JSON files and back in, over HTTP: round trip, refusals and access."""
+
+import copy
+import io
+import json
+from types import SimpleNamespace
+
+import pytest
+from sqlalchemy import func, select
+from werkzeug.datastructures import FileStorage
+from werkzeug.test import encode_multipart
+
+from tests.conftest import page, text_of
+from workshop.accounts.models import Role
+from workshop.extensions import db
+from workshop.journey_templates.services import get_template
+from workshop.journeys import services
+from workshop.journeys.models import Journey, JourneyKind
+
+SCRIPT = "<script>alert(1)</script>"
+
+
+@pytest.fixture
+def team(make_user, make_workspace, add_member):
+    """A facilitator of two workspaces, with a participant, an observer and an outsider."""
+    facilitator = make_user(name="Fiia Facilitator")
+    home = make_workspace(owner=facilitator, name="Esimerkkiopisto")
+    other = make_workspace(owner=facilitator, name="Toinen opisto")
+    participant, observer = make_user(name="Paavo Participant"), make_user(name="Olli Observer")
+    add_member(home, participant, Role.PARTICIPANT)
+    add_member(home, observer, Role.OBSERVER)
+    return SimpleNamespace(
+        home=home,
+        other=other,
+        facilitator=facilitator,
+        participant=participant,
+        observer=observer,
+        outsider=make_user(name="Ulla Outsider"),
+    )
+
+
+@pytest.fixture
+def journey(team):
+    """The apprenticeship template in Finnish, with emotions, markup as text and a trashed step."""
+    journey = services.create_journey(
+        team.home,
+        team.facilitator,
+        "Oppisopimus – ääkköset/testi",
+        JourneyKind.APPRENTICESHIP,
+        "fi",
+        "Kuvaus",
+        get_template("apprenticeship"),
+    )
+    steps = services.load_board(journey).steps
+    steps[0].emotion_student, steps[0].emotion_employer = -2, 1
+    steps[1].emotion_student, steps[1].emotion_employer = 2, 0
+    steps[2].title = SCRIPT
+    steps[2].description = 'Sanoi "ei käy" & <b>lähti</b>'
+    steps[3].channel = None
+    db.session.flush()
+    services.trash_step(journey, team.facilitator, steps[4])
+    db.session.commit()
+    return journey
+
+
+def export_url(workspace, journey) -> str:
+    return f"/w/{workspace.id}/export/journeys/{journey.id}.json"
+
+
+def import_url(workspace) -> str:
+    return f"/w/{workspace.id}/export/journeys/import"
+
+
+def upload(client, workspace, raw: bytes, filename="journey.polku.json", name="", **kwargs):
+    return client.post(
+        import_url(workspace),
+        data={"file": (io.BytesIO(raw), filename), "name": name},
+        content_type="multipart/form-data",
+        **kwargs,
+    )
+
+
+def journey_count() -> int:
+    return db.session.scalar(select(func.count(Journey.id)))
+
+
+def without_time(document: dict) -> dict:
+    return {key: value for key, value in document.items() if key != "exported_at"}
+
+
+def test_export_then_import_into_another_workspace_gives_the_same_journey(
+    client, login, team, journey
+):
+    login(team.facilitator)
+    first = client.get(export_url(team.home, journey))
+    assert first.status_code == 200
+    assert first.mimetype == "application/json"
+    # Readable UTF-8, not \u escapes; markup is text inside a JSON string.
+    assert "ääkköset" in first.get_data(as_text=True)
+    assert json.dumps(SCRIPT) in first.get_data(as_text=True)
+
+    response = upload(client, team.other, first.data)
+    assert response.status_code == 303
+    imported = db.session.scalar(select(Journey).where(Journey.workspace_id == team.other.id))
+    assert response.headers["Location"] == f"/w/{team.other.id}/journeys/{imported.id}/"
+    second = client.get(export_url(team.other, imported))
+
+    assert without_time(json.loads(second.data)) == without_time(json.loads(first.data))
+    assert services.compare_journeys(journey, imported).empty
+    assert SCRIPT in [step.title for step in services.load_board(imported).steps]
+    board = client.get(f"/w/{team.other.id}/journeys/{imported.id}/")
+    assert "Journey “Oppisopimus – ääkköset/testi” imported." in text_of(board)
+    assert SCRIPT not in board.get_data(as_text=True)
+
+
+def test_export_leaves_out_the_trash_and_keeps_the_page_order(client, login, team, journey):
+    login(team.observer)
+    document = json.loads(client.get(export_url(team.home, journey)).data)
+    board = services.load_board(journey)
+    assert board.trash_count == 1
+    assert [s["id"] for s in document["steps"]] == [step.key for step in board.steps]
+    assert [s["id"] for s in document["stages"]] == [
+        f"s{n}" for n in range(1, 1 + len(board.stages))
+    ]
+    assert document["format"] == "polku.journey" and document["version"] == 1
+    assert document["exported_at"].endswith("Z")
+
+
+def test_download_is_an_attachment_with_an_ascii_and_a_utf8_name(client, login, team, journey):
+    login(team.facilitator)
+    response = client.get(export_url(team.home, journey))
+    disposition = response.headers["Content-Disposition"]
+    assert disposition.startswith('attachment; filename="oppisopimus-aakkoset-testi.polku.json"')
+    assert "filename*=UTF-8''oppisopimus-%C3%A4%C3%A4kk%C3%B6set-testi.polku.json" in disposition
+
+
+def test_import_with_a_new_name(client, login, team, journey):
+    login(team.participant)
+    raw = client.get(export_url(team.home, journey)).data
+    assert upload(client, team.home, raw, name="  Tuleva malli ").status_code == 303
+    names = db.session.scalars(select(Journey.name).where(Journey.workspace_id == team.home.id))
+    assert sorted(names) == ["Oppisopimus – ääkköset/testi", "Tuleva malli"]
+
+
+def test_htmx_import_loads_the_board_as_a_whole_page(client, login, team, journey):
+    login(team.facilitator)
+    raw = client.get(export_url(team.home, journey)).data
+    response = upload(client, team.other, raw, headers={"HX-Request": "true"})
+    assert response.status_code == 204
+    assert response.headers["HX-Redirect"].startswith(f"/w/{team.other.id}/journeys/")
+
+
+def test_import_page_has_a_multipart_form_and_a_way_back(client, login, team):
+    login(team.participant)
+    response = client.get(import_url(team.home))
+    assert response.status_code == 200
+    form = page(response).find("form", enctype="multipart/form-data")
+    assert form["action"] == import_url(team.home)
+    assert form.find("input", type="file", attrs={"name": "file"}) is not None
+    assert page(response).find("a", href=f"/w/{team.home.id}/journeys/") is not None
+
+
+# --- refusals ------------------------------------------------------------------------------------
+
+
+def small_document() -> dict:
+    """A valid document with two stages, one lane and two steps."""
+    step = {
+        "id": "a",
+        "stage": "s1",
+        "lane": "l1",
+        "title": "Haku",
+        "description": "",
+        "channel": "online_service",
+        "emotion_student": None,
+        "emotion_employer": None,
+        "suggestions": [
+            {"text": "Hidas", "basis": "hypothesis", "source_title": "", "source_url": ""}
+        ],
+    }
+    return {
+        "format": "polku.journey",
+        "version": 1,
+        "exported_at": "2026-01-01T00:00:00Z",
+        "journey": {
+            "name": "Pieni",
+            "kind": "custom",
+            "description": "",
+            "language": "fi",
+            "template_id": None,
+        },
+        "stages": [{"id": "s1", "title": "Alku"}, {"id": "s2", "title": "Loppu"}],
+        "lanes": [{"id": "l1", "title": "Opiskelija", "kind": "frontstage"}],
+        "steps": [step, {**copy.deepcopy(step), "id": "b", "stage": "s2"}],
+    }
+
+
+def _set(path, value):
+    def change(document):
+        *parents, last = path
+        target = document
+        for key in parents:
+            target = target[key]
+        target[last] = value
+
+    return change
+
+
+def _delete(path):
+    def change(document):
+        *parents, last = path
+        target = document
+        for key in parents:
+            target = target[key]
+        del target[last]
+
+    return change
+
+
+def _too_many_steps(document):
+    step = document["steps"][0]
+    document["steps"] = [{**step, "id": f"k{n}", "suggestions": []} for n in range(1001)]
+
+
+REFUSED_DOCUMENTS = {
+    "unknown version": (_set(["version"], 2), "version"),
+    "missing field": (_delete(["steps", 0, "title"]), "steps[0].title"),
+    "wrong type": (_set(["stages", 1, "title"], 5), "stages[1].title"),
+    "unknown key": (_set(["steps", 1, "colour"], "red"), "steps[1].colour"),
+    "duplicate step id": (_set(["steps", 1, "id"], "a"), "steps[1].id"),
+    "step in an unknown stage": (_set(["steps", 1, "stage"], "s9"), "steps[1].stage"),
+    "emotion 3": (_set(["steps", 1, "emotion_student"], 3), "steps[1].emotion_student"),
+    "emotion true": (_set(["steps", 0, "emotion_employer"], True), "steps[0].emotion_employer"),
+    "over 1000 steps": (_too_many_steps, "steps"),
+    "script address": (
+        _set(["steps", 0, "suggestions", 0, "source_url"], "javascript:alert(1)"),
+        "steps[0].suggestions[0].source_url",
+    ),
+    "no lanes": (_set(["lanes"], []), "lanes"),
+}
+
+
+@pytest.mark.parametrize("case", REFUSED_DOCUMENTS, ids=list(REFUSED_DOCUMENTS))
+def test_a_faulty_document_is_refused_naming_the_field(client, login, team, case):
+    change, field = REFUSED_DOCUMENTS[case]
+    document = small_document()
+    change(document)
+    login(team.participant)
+    before = journey_count()
+    response = upload(client, team.home, json.dumps(document).encode())
+    assert response.status_code == 422
+    assert f"Nothing was imported. {field}:" in text_of(response)
+    assert journey_count() == before
+
+
+def test_the_small_document_itself_is_accepted(client, login, team):
+    login(team.participant)
+    response = upload(client, team.home, json.dumps(small_document()).encode())
+    assert response.status_code == 303
+
+
+REFUSED_FILES = {
+    "not JSON at all": (b"name: Pieni\n", "The file is not valid JSON (line 1, column 1)."),
+    "a JSON array": (b"[1, 2]", "The file must hold one JSON object"),
+    "not UTF-8": ('{"name": "Pieni ääkkönen"}'.encode("latin-1"), "The file is not UTF-8 text."),
+    "an empty file": (b"", "The file is not valid JSON"),
+}
+
+
+@pytest.mark.parametrize("case", REFUSED_FILES, ids=list(REFUSED_FILES))
+def test_a_file_that_is_no_json_object_is_refused(client, login, team, case):
+    raw, message = REFUSED_FILES[case]
+    login(team.participant)
+    before = journey_count()
+    response = upload(client, team.home, raw)
+    assert response.status_code == 422
+    assert message in text_of(response)
+    assert journey_count() == before
+
+
+def test_a_file_without_the_json_extension_is_refused(client, login, team):
+    login(team.participant)
+    response = upload(client, team.home, json.dumps(small_document()).encode(), "journey.txt")
+    assert response.status_code == 422
+    assert "Choose a .json file exported from Polku." in text_of(response)
+    assert journey_count() == 0
+
+
+def test_posting_no_file_is_refused(client, login, team):
+    login(team.participant)
+    response = client.post(import_url(team.home), data={"name": ""})
+    assert response.status_code == 422
+    assert "This field is required." in text_of(response)
+
+
+def test_a_file_over_the_size_limit_is_refused_with_413(client, login, team):
+    login(team.participant)
+    # Encoded here in memory: the test client would spool a body this large to a temporary
+    # file it never closes, and the ResourceWarning fails the next test.
+    boundary, body = encode_multipart(
+        {"file": FileStorage(io.BytesIO(b" " * (1024 * 1024 + 1)), "big.json"), "name": ""}
+    )
+    response = client.post(
+        import_url(team.home), data=body, content_type=f"multipart/form-data; boundary={boundary}"
+    )
+    assert response.status_code == 413
+    assert "larger than Polku accepts" in text_of(response)
+    assert journey_count() == 0
+
+
+# --- access --------------------------------------------------------------------------------------
+
+
+def test_observer_may_export_but_not_import(client, login, team, journey):
+    login(team.observer)
+    assert client.get(export_url(team.home, journey)).status_code == 200
+    assert client.get(import_url(team.home)).status_code == 403
+    raw = json.dumps(small_document()).encode()
+    assert upload(client, team.home, raw).status_code == 403
+    assert journey_count() == 1
+
+
+def test_outsider_gets_404_for_export_and_import(client, login, team, journey):
+    login(team.outsider)
+    assert client.get(export_url(team.home, journey)).status_code == 404
+    assert client.get(import_url(team.home)).status_code == 404
+    raw = json.dumps(small_document()).encode()
+    assert upload(client, team.home, raw).status_code == 404
+    assert journey_count() == 1
+
+
+def test_another_workspaces_journey_is_not_found_through_ones_own(client, login, team, journey):
+    login(team.facilitator)
+    assert client.get(export_url(team.other, journey)).status_code == 404
+
+
+def test_visitors_are_sent_to_login(client, team, journey):
+    for response in (client.get(export_url(team.home, journey)), client.get(import_url(team.home))):
+        assert response.status_code == 302
+        assert response.headers["Location"].startswith("/login?next=")
