@@ -20,6 +20,14 @@
   document.addEventListener("htmx:sendError", function () {
     show(document.body.dataset.offlineMessage);
   });
+  // A swapped-in board replaces the element that had focus: put focus on the changed card.
+  document.addEventListener("htmx:afterSettle", function () {
+    var board = document.getElementById("board");
+    if (!board || !board.dataset.focus) { return; }
+    var target = document.getElementById(board.dataset.focus);
+    delete board.dataset.focus;
+    if (target) { target.focus(); }
+  });
   document.addEventListener("htmx:beforeRequest", function () {
     var region = document.getElementById("request-status");
     if (region) { region.hidden = true; region.textContent = ""; }

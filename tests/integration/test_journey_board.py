@@ -358,3 +358,32 @@ def test_board_of_150_steps_takes_a_fixed_number_of_queries(app, client, team, j
     assert services.step_count(journey) == 150
     assert count_board_queries() == small
     assert small <= 12
+
+
+def test_edit_form_shows_where_the_step_is(client, team, journey, login):
+    login(team["participant"])
+    board = services.load_board(journey)
+    step = next(s for s in board.steps if s.stage_id != board.stages[0].id)
+    form = page(client.get(url(journey, f"steps/{step.id}/edit")))
+    assert form.select_one("#stage option[selected]")["value"] == str(step.stage_id)
+    assert form.select_one("#lane option[selected]")["value"] == str(step.lane_id)
+    assert form.select_one("input[name=version]")["value"] == str(step.version)
+
+
+def test_journey_is_renamed_after_other_changes(client, team, journey, login):
+    login(team["participant"])
+    stage, lane = cell(journey)
+    services.add_step(journey, team["facilitator"], stage.id, lane.id, "Muutos")
+    db.session.commit()
+    form = page(client.get(url(journey, "edit")))
+    version = form.select_one("input[name=version]")["value"]
+    response = client.post(
+        url(journey, "edit"), data={"name": "Uusi nimi", "description": "", "version": version}
+    )
+    assert response.status_code == 303
+    assert db.session.get(Journey, journey.id).name == "Uusi nimi"
+    stale = client.post(
+        url(journey, "edit"), data={"name": "Vanha", "description": "", "version": version}
+    )
+    assert stale.status_code == 409
+    assert page(stale).select_one("#name")["value"] == "Uusi nimi"

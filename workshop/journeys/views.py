@@ -100,8 +100,12 @@ def _board_url(journey, anchor=None):
     )
 
 
-def _board_page(workspace, membership, journey, status=200, notice=None, undo=None):
-    """The board page, or its board block for htmx; `undo` is a step just put in the trash."""
+def _board_page(workspace, membership, journey, status=200, notice=None, undo=None, focus=None):
+    """The board page, or its board block for htmx.
+
+    `undo` is a step just put in the trash; `focus` the id of the card that keyboard focus
+    should return to after htmx swaps the board in.
+    """
     board = services.load_board(journey)
     undo_id = session.pop(UNDO_KEY, None)
     if undo is None and undo_id is not None:
@@ -120,6 +124,7 @@ def _board_page(workspace, membership, journey, status=200, notice=None, undo=No
         activity=services.recent_activity(journey),
         action_form=EmptyForm(),
         notice=notice,
+        focus=focus,
         projector=request.args.get("projector") == "1",
         undo=undo if undo is not None and undo.deleted_at is not None else None,
     )
@@ -129,7 +134,7 @@ def _changed(workspace, membership, journey, message, anchor=None):
     """After a change: the updated board for htmx, a redirect to it otherwise."""
     db.session.commit()
     if wants_fragment():
-        return _board_page(workspace, membership, journey, notice=message)
+        return _board_page(workspace, membership, journey, notice=message, focus=anchor)
     flash(message, "success")
     return redirect_page(_board_url(journey, anchor))
 
@@ -188,12 +193,19 @@ def board(workspace, membership, journey_id):
     return _board_page(workspace, membership, _journey_or_404(workspace, journey_id))
 
 
+def _journey_form(journey, **kwargs) -> JourneyEditForm:
+    """The rename form with the journey as saved (not `obj=`: Journey.version is the counter)."""
+    saved = {"name": journey.name, "description": journey.description,
+             "version": journey.edit_version}
+    return JourneyEditForm(data=saved, **kwargs)
+
+
 @bp.route("/<int:journey_id>/edit", methods=["GET", "POST"])
 @workspace_role(Role.PARTICIPANT)
 def edit(workspace, membership, journey_id):
     """Rename a journey or change its description."""
     journey = _journey_or_404(workspace, journey_id)
-    form = JourneyEditForm(obj=journey, version=journey.edit_version)
+    form = _journey_form(journey)
     if form.validate_on_submit():
         try:
             services.update_journey(
@@ -205,7 +217,7 @@ def edit(workspace, membership, journey_id):
             )
         except services.Conflict:
             db.session.rollback()
-            form = JourneyEditForm(formdata=None, obj=journey, version=journey.edit_version)
+            form = _journey_form(journey, formdata=None)
             form.form_errors.append(
                 _(
                     "Someone saved this journey while you were editing. "
@@ -282,15 +294,22 @@ def duplicate(workspace, membership, journey_id):
 
 
 def _saved_step_form(journey, step) -> StepForm:
-    """The edit form: the step as saved, or on POST what was typed over it."""
-    return _step_form(
-        journey,
-        services.load_board(journey),
-        obj=step,
-        stage=step.stage_id,
-        lane=step.lane_id,
-        channel=step.channel.value if step.channel else "",
-    )
+    """The edit form: the step as saved, or on POST what was typed over it.
+
+    Built from plain values, not `obj=step`: WTForms would take `step.stage` (the Stage
+    object) over the id, select no option, and the browser would send the first stage.
+    """
+    saved = {
+        "title": step.title,
+        "description": step.description,
+        "channel": step.channel.value if step.channel else "",
+        "stage": step.stage_id,
+        "lane": step.lane_id,
+        "emotion_student": step.emotion_student,
+        "emotion_employer": step.emotion_employer,
+        "version": step.version,
+    }
+    return _step_form(journey, services.load_board(journey), data=saved)
 
 
 def _step_form(journey, board, **kwargs) -> StepForm:
