@@ -125,6 +125,7 @@ def test_step_is_added_with_htmx_as_a_board_fragment(client, team, journey, logi
     assert fragment.select_one("section#board") is not None
     assert "<html" not in response.get_data(as_text=True)
     assert "Tervetuloa" in fragment.select_one("table.blueprint").get_text()
+    assert "Paavo added the step “Tervetuloa”" in fragment.select_one(".activity").get_text()
 
 
 @pytest.mark.parametrize(
