@@ -45,6 +45,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from workshop import access, cli
     from workshop.accounts.views import bp as accounts_bp
+    from workshop.critical_points.views import bp as points_bp
     from workshop.export.views import bp as export_bp
     from workshop.journey_templates.views import bp as templates_bp
     from workshop.journeys.views import bp as journeys_bp
@@ -55,6 +56,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(templates_bp, url_prefix="/templates")
     app.register_blueprint(journeys_bp, url_prefix="/w/<int:workspace_id>/journeys")
     app.register_blueprint(export_bp, url_prefix="/w/<int:workspace_id>/export")
+    app.register_blueprint(points_bp, url_prefix="/w/<int:workspace_id>")
     access.init_app(app)
     cli.init_app(app)
     return app

@@ -358,7 +358,9 @@ def test_board_of_150_steps_takes_a_fixed_number_of_queries(app, client, team, j
     db.session.commit()
     assert services.step_count(journey) == 150
     assert count_board_queries() == small
-    assert small <= 12
+    # user, workspace, membership, journey, stages, lanes, steps, suggestions, categories,
+    # point summaries, open suggestions, activity and its users: a fixed set.
+    assert small <= 16
 
 
 def test_edit_form_shows_where_the_step_is(client, team, journey, login):

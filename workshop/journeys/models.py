@@ -188,6 +188,9 @@ class StepSuggestion(db.Model):
     source_title: Mapped[str] = mapped_column(String(300), default="")
     source_url: Mapped[str] = mapped_column(String(500), default="")
 
+    # Set when the team confirmed it as a critical point or dismissed it.
+    handled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
     step: Mapped[Step] = relationship(back_populates="suggestions")
 
 

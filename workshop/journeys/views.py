@@ -4,9 +4,12 @@ from flask import Blueprint, abort, flash, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from wtforms import SelectChoice
 
 from workshop.access import workspace_role
 from workshop.accounts.models import Role
+from workshop.critical_points import services as points
+from workshop.critical_points.forms import read_filters
 from workshop.extensions import db
 from workshop.forms_common import EmptyForm
 from workshop.htmx import redirect_page, render_page, wants_fragment
@@ -54,6 +57,14 @@ ACTIVITY_TEXTS = {
     "lane_moved": _l("%(user)s moved the lane “%(subject)s”"),
     "lane_deleted": _l("%(user)s deleted the lane “%(subject)s”"),
     "journey_imported": _l("%(user)s imported the journey “%(subject)s”"),
+    "point_reported": _l("%(user)s reported the critical point “%(subject)s”"),
+    "report_added": _l("%(user)s added a report to “%(subject)s”"),
+    "point_edited": _l("%(user)s edited the critical point “%(subject)s”"),
+    "point_status": _l("%(user)s changed the status of “%(subject)s”"),
+    "points_merged": _l("%(user)s merged another point into “%(subject)s”"),
+    "point_voted": _l("%(user)s voted on “%(subject)s”"),
+    "suggestion_confirmed": _l("%(user)s confirmed the suggestion “%(subject)s”"),
+    "suggestion_dismissed": _l("%(user)s dismissed the suggestion “%(subject)s”"),
 }
 
 
@@ -107,6 +118,7 @@ def _board_page(workspace, membership, journey, status=200, notice=None, undo=No
     should return to after htmx swaps the board in.
     """
     board = services.load_board(journey)
+    filters_form, filters = read_filters(workspace)
     undo_id = session.pop(UNDO_KEY, None)
     if undo is None and undo_id is not None:
         undo = services.get_step(journey, undo_id)
@@ -125,6 +137,11 @@ def _board_page(workspace, membership, journey, status=200, notice=None, undo=No
         action_form=EmptyForm(),
         notice=notice,
         focus=focus,
+        filters_form=filters_form,
+        filters=filters,
+        heat=filters_form.view.data == "heat",
+        summaries=points.step_summaries(journey, filters),
+        suggestion_counts=points.open_suggestion_counts(journey),
         projector=request.args.get("projector") == "1",
         undo=undo if undo is not None and undo.deleted_at is not None else None,
     )
@@ -162,8 +179,8 @@ def create(workspace, membership):
     available = templates.list_templates()
     form = JourneyForm(language=current_language(), template=request.args.get("template", ""))
     lang = current_language()
-    form.template.choices = [("", _("A blank journey"))] + [
-        (t.id, _("Template: %(title)s", title=t.title.get(lang))) for t in available
+    form.template.choices = [SelectChoice("", _("A blank journey"))] + [
+        SelectChoice(t.id, _("Template: %(title)s", title=t.title.get(lang))) for t in available
     ]
     if form.validate_on_submit():
         template = templates.get_template(form.template.data) if form.template.data else None
@@ -195,8 +212,11 @@ def board(workspace, membership, journey_id):
 
 def _journey_form(journey, **kwargs) -> JourneyEditForm:
     """The rename form with the journey as saved (not `obj=`: Journey.version is the counter)."""
-    saved = {"name": journey.name, "description": journey.description,
-             "version": journey.edit_version}
+    saved = {
+        "name": journey.name,
+        "description": journey.description,
+        "version": journey.edit_version,
+    }
     return JourneyEditForm(data=saved, **kwargs)
 
 
@@ -693,7 +713,7 @@ def delete_column(workspace, membership, journey_id, kind, item_id):
     board = services.load_board(journey)
     others = [o for o in (board.stages if kind == "stage" else board.lanes) if o.id != item.id]
     form = DeleteColumnForm()
-    form.move_to.choices = [("", "—")] + [(o.id, o.title) for o in others]
+    form.move_to.choices = [SelectChoice("", "—")] + [SelectChoice(o.id, o.title) for o in others]
     has_steps = any(
         (s.stage_id if kind == "stage" else s.lane_id) == item.id for s in board.steps
     ) or any(

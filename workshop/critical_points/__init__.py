@@ -1,0 +1,1 @@
+"""Critical points: what working life reports going wrong on journey steps."""
