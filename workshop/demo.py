@@ -8,6 +8,8 @@ from werkzeug.security import check_password_hash
 
 from workshop.accounts import services as accounts
 from workshop.accounts.models import Membership, OrganisationKind, Role, Workspace
+from workshop.critical_points import services as point_services
+from workshop.critical_points.models import ReporterRole
 from workshop.extensions import db
 from workshop.journey_templates import services as template_services
 from workshop.journeys import services as journey_services
@@ -112,6 +114,26 @@ def _demo_journeys(workspace: Workspace, facilitator) -> None:
             if index < len(steps):
                 steps[index].emotion_student, steps[index].emotion_employer = student, employer
         db.session.flush()
+        _demo_points(workspace, journey, facilitator, steps)
+
+
+def _demo_points(workspace: Workspace, journey, facilitator, steps) -> None:
+    """A few critical points as a first workshop might leave them: confirmed and reported."""
+    employer = next(o for o in accounts.organisations_of(workspace)
+                    if o.kind == OrganisationKind.EMPLOYER)
+    for step in steps[:3]:
+        for suggestion in list(step.suggestions)[:1]:
+            point_services.confirm_suggestion(workspace, journey, suggestion, facilitator, 2,
+                                              "key:communication")
+    point_services.report_point(
+        workspace, journey, steps[1], facilitator,
+        "Yhteyshenkilö vaihtuu kesken prosessin",
+        "Työnantaja ei tiedä, kenelle soittaa, kun opettaja vaihtuu.",
+        3, "key:contact_person",
+        point_services.ReportData(ReporterRole.EMPLOYER, employer.id,
+                                  "Soitin kolme kertaa ennen kuin löysin oikean ihmisen.",
+                                  "Työpaja 1"),
+    )
 
 
 def _demo_password(instance_path: Path, facilitator) -> str:
