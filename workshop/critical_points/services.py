@@ -246,10 +246,14 @@ def list_points(
 
 
 def get_point(journey: Journey, point_id: int) -> CriticalPoint | None:
-    """A point of this journey."""
+    """A point of this journey on a live step (one in the trash hides its points too)."""
     return db.session.scalar(
-        select(CriticalPoint).where(
-            CriticalPoint.id == point_id, CriticalPoint.journey_id == journey.id
+        select(CriticalPoint)
+        .join(Step, Step.id == CriticalPoint.step_id)
+        .where(
+            CriticalPoint.id == point_id,
+            CriticalPoint.journey_id == journey.id,
+            Step.deleted_at.is_(None),
         )
     )
 
@@ -332,7 +336,6 @@ def report_point(
     """
     if step.journey_id != journey.id or step.deleted_at is not None:
         raise NotFound("step")
-    journeys.record_change(journey, user, "point_reported", title.strip())
     if submission_key:
         earlier = db.session.scalar(
             select(CriticalPoint).where(CriticalPoint.submission_key == submission_key)
@@ -340,6 +343,15 @@ def report_point(
         if earlier is not None:
             if earlier.journey_id != journey.id:
                 raise NotFound("submission")
+            return earlier
+    journeys.record_change(journey, user, "point_reported", title.strip())
+    # Two clicks at the same instant both got past the check above; the journey row they
+    # queue on lets only the first through, and the second finds its point here.
+    if submission_key:
+        earlier = db.session.scalar(
+            select(CriticalPoint).where(CriticalPoint.submission_key == submission_key)
+        )
+        if earlier is not None:
             return earlier
     category = resolve_category(workspace, category_value) if category_value else None
     point = CriticalPoint(
@@ -441,7 +453,7 @@ def confirm_suggestion(
 ) -> CriticalPoint:
     """Turn a template suggestion into a real point, keeping where it came from."""
     step = suggestion.step
-    if step.journey_id != journey.id or suggestion.handled_at is not None:
+    if step.journey_id != journey.id or step.deleted_at is not None or suggestion.handled_at:
         raise NotFound("suggestion")
     journeys.record_change(journey, user, "suggestion_confirmed", suggestion.text[:120])
     title = suggestion.text if len(suggestion.text) <= 160 else suggestion.text[:159] + "…"
@@ -466,7 +478,8 @@ def confirm_suggestion(
 
 def dismiss_suggestion(journey: Journey, suggestion: StepSuggestion, user: User) -> None:
     """Set a template suggestion aside: it does not apply here."""
-    if suggestion.step.journey_id != journey.id or suggestion.handled_at is not None:
+    step = suggestion.step
+    if step.journey_id != journey.id or step.deleted_at is not None or suggestion.handled_at:
         raise NotFound("suggestion")
     journeys.record_change(journey, user, "suggestion_dismissed", suggestion.text[:120])
     suggestion.handled_at = utcnow()
@@ -474,11 +487,15 @@ def dismiss_suggestion(journey: Journey, suggestion: StepSuggestion, user: User)
 
 
 def get_suggestion(journey: Journey, suggestion_id: int) -> StepSuggestion | None:
-    """A suggestion on a step of this journey."""
+    """A suggestion on a live step of this journey."""
     return db.session.scalar(
         select(StepSuggestion)
         .join(Step, Step.id == StepSuggestion.step_id)
-        .where(StepSuggestion.id == suggestion_id, Step.journey_id == journey.id)
+        .where(
+            StepSuggestion.id == suggestion_id,
+            Step.journey_id == journey.id,
+            Step.deleted_at.is_(None),
+        )
     )
 
 

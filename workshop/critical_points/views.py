@@ -99,11 +99,18 @@ def _report_data(workspace, form) -> services.ReportData:
     )
 
 
-def _prepare(form, workspace):
+def _prepare(form, workspace, point=None):
+    """Offer the workspace's organisations and categories (and the point's own, if retired)."""
     if hasattr(form, "set_organisations"):
         form.set_organisations(accounts.organisations_of(workspace))
     if hasattr(form, "set_categories"):
-        form.set_categories(services.category_choices(workspace), category_label)
+        current = _category_value(point) if point is not None else ""
+        choices = [
+            c
+            for c in services.category_choices(workspace, include_retired=True)
+            if not c.retired or c.value == current
+        ]
+        form.set_categories(choices, category_label)
     return form
 
 
@@ -329,6 +336,7 @@ def _point_page(workspace, membership, journey, point, status=200, **forms):
             },
         ),
         workspace,
+        point,
     )
     return render_page(
         "critical_points/point.html",
@@ -385,7 +393,7 @@ def edit(workspace, membership, journey_id, point_id):
     """Change a point's title, details, severity or category."""
     journey = _journey(workspace, journey_id)
     point = _point(journey, point_id)
-    form = _prepare(PointEditForm(), workspace)
+    form = _prepare(PointEditForm(), workspace, point)
     if not form.validate_on_submit():
         return _point_page(workspace, membership, journey, point, 422, edit_form=form)
     try:
