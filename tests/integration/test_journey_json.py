@@ -3,6 +3,7 @@
 import copy
 import io
 import json
+from datetime import date
 from types import SimpleNamespace
 
 import pytest
@@ -11,7 +12,17 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
 from tests.conftest import page, text_of
-from workshop.accounts.models import Role
+from workshop.accounts import services as accounts
+from workshop.accounts.models import Organisation, OrganisationKind, Role
+from workshop.critical_points import services as points
+from workshop.critical_points.models import (
+    Category,
+    CriticalPoint,
+    PointStatus,
+    Report,
+    ReporterRole,
+)
+from workshop.critical_points.services import ReportData
 from workshop.extensions import db
 from workshop.journey_templates.services import get_template
 from workshop.journeys import services
@@ -41,7 +52,12 @@ def team(make_user, make_workspace, add_member):
 
 @pytest.fixture
 def journey(team):
-    """The apprenticeship template in Finnish, with emotions, markup as text and a trashed step."""
+    """The apprenticeship template in Finnish, with emotions, markup as text and a trashed step.
+
+    The participant reported critical points: one in a default category from a new employer,
+    with a second report and a vote; one confirmed from a suggestion into a category of the
+    workspace's own and resolved; and one on the step that went to the trash.
+    """
     journey = services.create_journey(
         team.home,
         team.facilitator,
@@ -58,6 +74,38 @@ def journey(team):
     steps[2].description = 'Sanoi "ei käy" & <b>lähti</b>'
     steps[3].channel = None
     db.session.flush()
+    reporter = team.participant
+    firm = accounts.add_organisation(team.home, "Konepaja Oy", OrganisationKind.EMPLOYER)
+    own = points.add_category(team.home, "Palkka-asiat")
+    lost = points.report_point(
+        team.home,
+        journey,
+        steps[1],
+        reporter,
+        "Lomake hukassa – ääkköset",
+        "Kukaan ei tiedä missä.",
+        3,
+        "key:paperwork",
+        ReportData(ReporterRole.EMPLOYER, firm.id, SCRIPT, "puhelu", date(2026, 1, 31)),
+    )
+    points.add_report(team.home, lost, reporter, ReportData(role=ReporterRole.STUDENT))
+    points.toggle_vote(lost, reporter)
+    suggested = next(step for step in steps[5:] if step.suggestions)
+    confirmed = points.confirm_suggestion(
+        team.home, journey, suggested.suggestions[0], reporter, 1, f"id:{own.id}"
+    )
+    points.set_status(confirmed, reporter, PointStatus.RESOLVED)
+    points.report_point(
+        team.home,
+        journey,
+        steps[4],
+        reporter,
+        "Roskiin",
+        "",
+        2,
+        None,
+        ReportData(ReporterRole.OTHER),
+    )
     services.trash_step(journey, team.facilitator, steps[4])
     db.session.commit()
     return journey
@@ -84,6 +132,12 @@ def journey_count() -> int:
     return db.session.scalar(select(func.count(Journey.id)))
 
 
+def row_counts() -> dict[str, int]:
+    """How many journeys, points, reports, categories and organisations there are."""
+    models = (Journey, CriticalPoint, Report, Category, Organisation)
+    return {m.__name__: db.session.scalar(select(func.count(m.id))) for m in models}
+
+
 def without_time(document: dict) -> dict:
     return {key: value for key, value in document.items() if key != "exported_at"}
 
@@ -107,10 +161,41 @@ def test_export_then_import_into_another_workspace_gives_the_same_journey(
 
     assert without_time(json.loads(second.data)) == without_time(json.loads(first.data))
     assert services.compare_journeys(journey, imported).empty
+    document = json.loads(first.data)
+    assert [p["title"] for p in document["critical_points"]] == [
+        "Lomake hukassa – ääkköset",
+        next(p.title for p in imported_points(imported) if p.status == PointStatus.RESOLVED),
+    ]
+    assert document["critical_points"][0]["category"] == {"key": "paperwork", "name": None}
+    assert document["critical_points"][1]["category"] == {"key": None, "name": "Palkka-asiat"}
+    assert [r["organisation"] for r in document["critical_points"][0]["reports"]] == [
+        "Konepaja Oy",
+        None,
+    ]
+    assert "Roskiin" not in first.get_data(as_text=True)
+    assert "votes" not in first.get_data(as_text=True)
+    # Made anew in the other workspace, by the one who imported them, with nobody's votes.
+    copied = imported_points(imported)
+    assert {p.created_by_id for p in copied} == {team.facilitator.id}
+    assert all(not p.votes for p in copied)
+    assert [(o.name, o.kind) for o in accounts.organisations_of(team.other)] == [
+        ("Konepaja Oy", OrganisationKind.EMPLOYER)
+    ]
+    assert {p.category.workspace_id for p in copied} == {team.other.id}
     assert SCRIPT in [step.title for step in services.load_board(imported).steps]
     board = client.get(f"/w/{team.other.id}/journeys/{imported.id}/")
     assert "Journey “Oppisopimus – ääkköset/testi” imported." in text_of(board)
     assert SCRIPT not in board.get_data(as_text=True)
+
+
+def imported_points(journey) -> list[CriticalPoint]:
+    return list(
+        db.session.scalars(
+            select(CriticalPoint)
+            .where(CriticalPoint.journey_id == journey.id)
+            .order_by(CriticalPoint.id)
+        )
+    )
 
 
 def test_export_leaves_out_the_trash_and_keeps_the_page_order(client, login, team, journey):
@@ -192,6 +277,32 @@ def small_document() -> dict:
         "stages": [{"id": "s1", "title": "Alku"}, {"id": "s2", "title": "Loppu"}],
         "lanes": [{"id": "l1", "title": "Opiskelija", "kind": "frontstage"}],
         "steps": [step, {**copy.deepcopy(step), "id": "b", "stage": "s2"}],
+        "critical_points": [
+            {
+                "step": "b",
+                "title": "Palaute ei kulje",
+                "description": "",
+                "severity": 2,
+                "category": {"key": "communication", "name": "Viestintä"},
+                "status": "open",
+                "suggestion_source": "",
+                "reports": [
+                    {
+                        "role": "teacher",
+                        "organisation": "Uusi Oy",
+                        "quote": "",
+                        "source": "",
+                        "reported_on": "2026-03-12",
+                    }
+                ],
+            },
+            {
+                "step": "a",
+                "title": "Hidas",
+                "severity": 1,
+                "category": {"key": None, "name": "Oma luokka"},
+            },
+        ],
     }
 
 
@@ -237,6 +348,36 @@ REFUSED_DOCUMENTS = {
         "steps[0].suggestions[0].source_url",
     ),
     "no lanes": (_set(["lanes"], []), "lanes"),
+    "point on an unknown step": (
+        _set(["critical_points", 1, "step"], "c"),
+        "critical_points[1].step",
+    ),
+    "severity 4": (_set(["critical_points", 0, "severity"], 4), "critical_points[0].severity"),
+    "severity true": (
+        _set(["critical_points", 1, "severity"], True),
+        "critical_points[1].severity",
+    ),
+    "unknown reporter role": (
+        _set(["critical_points", 0, "reports", 0, "role"], "boss"),
+        "critical_points[0].reports[0].role",
+    ),
+    "unknown category key": (
+        _set(["critical_points", 0, "category", "key"], "weather"),
+        "critical_points[0].category.key",
+    ),
+    "category without key and name": (
+        _set(["critical_points", 1, "category"], {}),
+        "critical_points[1].category",
+    ),
+    "bad report date": (
+        _set(["critical_points", 0, "reports", 0, "reported_on"], "2026-13-01"),
+        "critical_points[0].reports[0].reported_on",
+    ),
+    "over-long point title": (
+        _set(["critical_points", 1, "title"], "x" * 161),
+        "critical_points[1].title",
+    ),
+    "votes in a point": (_set(["critical_points", 0, "votes"], 3), "critical_points[0].votes"),
 }
 
 
@@ -246,17 +387,26 @@ def test_a_faulty_document_is_refused_naming_the_field(client, login, team, case
     document = small_document()
     change(document)
     login(team.participant)
-    before = journey_count()
+    before = row_counts()
     response = upload(client, team.home, json.dumps(document).encode())
     assert response.status_code == 422
     assert f"Nothing was imported. {field}:" in text_of(response)
-    assert journey_count() == before
+    assert row_counts() == before
 
 
 def test_the_small_document_itself_is_accepted(client, login, team):
     login(team.participant)
+    before = row_counts()
     response = upload(client, team.home, json.dumps(small_document()).encode())
     assert response.status_code == 303
+    after = row_counts()
+    assert {name: after[name] - before[name] for name in after} == {
+        "Journey": 1,
+        "CriticalPoint": 2,
+        "Report": 1,
+        "Category": 2,
+        "Organisation": 1,
+    }
 
 
 REFUSED_FILES = {

@@ -1,16 +1,30 @@
 """The JSON document of a journey, through the export module and a real database: no HTTP."""
 
+import copy
 import json
+from datetime import date
 
 import pytest
 from sqlalchemy import func, select
 
+from workshop.accounts import services as accounts
+from workshop.accounts.models import Organisation, OrganisationKind
+from workshop.critical_points import services as points
+from workshop.critical_points.models import (
+    Category,
+    CriticalPoint,
+    PointStatus,
+    Report,
+    ReporterRole,
+    Vote,
+)
+from workshop.critical_points.services import ReportData
 from workshop.export import journey_json
 from workshop.export.journey_json import ImportProblem, import_journey, validate_document
 from workshop.extensions import db
 from workshop.journey_templates.services import get_template
 from workshop.journeys import services
-from workshop.journeys.models import KEY_MAX, Activity, Journey, JourneyKind
+from workshop.journeys.models import KEY_MAX, Activity, Journey, JourneyKind, Step, StepSuggestion
 
 
 @pytest.fixture
@@ -39,13 +53,62 @@ def document(**journey) -> dict:
     }
 
 
+def with_points(data: dict) -> dict:
+    """The document with two critical points: one with two reports, one made from a suggestion."""
+    data["steps"][1]["suggestions"] = [
+        {"text": "Hidas", "basis": "rule", "handled": True},
+        {"text": "Kallis", "basis": "hypothesis", "handled": False},
+    ]
+    data["critical_points"] = [
+        {
+            "step": "first",
+            "title": "Lomake hukassa",
+            "description": "Kukaan ei tiedä missä.",
+            "severity": 3,
+            "category": {"key": "paperwork", "name": None},
+            "status": "open",
+            "suggestion_source": "",
+            "reports": [
+                {
+                    "role": "employer",
+                    "organisation": "Konepaja Oy",
+                    "quote": "Ei löydy.",
+                    "source": "puhelu",
+                    "reported_on": "2026-01-31",
+                },
+                {"role": "student", "organisation": None, "quote": "", "source": ""},
+            ],
+        },
+        {
+            "step": "late",
+            "title": "Hidas",
+            "severity": 1,
+            "category": {"key": None, "name": "Palkka-asiat"},
+            "status": "testing",
+            "suggestion_source": "rule",
+            "reports": [],
+        },
+    ]
+    return data
+
+
+def count(model) -> int:
+    return db.session.scalar(select(func.count(model.id)))
+
+
+def nothing_written() -> bool:
+    """No row of a journey's parts, points or what they name exists, and none is pending."""
+    tables = (Journey, Step, CriticalPoint, Report, Category, Organisation, Activity)
+    return not db.session.new and all(count(model) == 0 for model in tables)
+
+
 def problem_of(data) -> ImportProblem:
     with pytest.raises(ImportProblem) as caught:
         validate_document(data)
     return caught.value
 
 
-def test_template_journey_survives_export_and_import(people):
+def test_template_journey_survives_export_and_import(people, make_user):
     user, home, other = people
     original = services.create_journey(
         home,
@@ -56,10 +119,50 @@ def test_template_journey_survives_export_and_import(people):
         "",
         get_template("apprenticeship"),
     )
-    services.load_board(original).steps[0].emotion_employer = -1
+    steps = services.load_board(original).steps
+    steps[0].emotion_employer = -1
     db.session.flush()
+    points.rename_category(home, "key:timing", "Aikataulut")
+    own = points.add_category(home, "Palkka-asiat")
+    firm = accounts.add_organisation(home, "Konepaja Oy", OrganisationKind.EMPLOYER)
+    late = points.report_point(
+        home,
+        original,
+        steps[1],
+        user,
+        "Myöhässä",
+        "",
+        1,
+        "key:assessment",
+        ReportData(role=ReporterRole.TEACHER),
+    )
+    first = points.report_point(
+        home,
+        original,
+        steps[0],
+        user,
+        "Lomake hukassa",
+        "Kukaan ei tiedä missä.",
+        3,
+        "key:timing",
+        ReportData(ReporterRole.EMPLOYER, firm.id, "Ei löydy.", "puhelu", date(2026, 1, 31)),
+    )
+    points.add_report(home, first, user, ReportData(role=ReporterRole.STUDENT))
+    points.toggle_vote(first, user)
+    with_suggestions = next(step for step in steps[3:] if len(step.suggestions) > 1)
+    confirmed = points.confirm_suggestion(
+        home, original, with_suggestions.suggestions[0], user, 2, f"id:{own.id}"
+    )
+    points.set_status(confirmed, user, PointStatus.TESTING)
+    points.dismiss_suggestion(original, with_suggestions.suggestions[1], user)
+    trashed = points.report_point(
+        home, original, steps[2], user, "Roskiin", "", 2, None, ReportData(ReporterRole.OTHER)
+    )
+    services.trash_step(original, user, steps[2])
+
     exported = journey_json.export_journey(original)
-    copy = import_journey(other, user, json.loads(journey_json.to_json(exported)))
+    importer = make_user()
+    copy = import_journey(other, importer, json.loads(journey_json.to_json(exported)))
     again = journey_json.export_journey(copy)
     del exported["exported_at"], again["exported_at"]
     assert again == exported
@@ -68,6 +171,53 @@ def test_template_journey_survives_export_and_import(people):
     suggestions = [len(s.suggestions) for s in services.load_board(copy).steps]
     assert suggestions == [len(s.suggestions) for s in services.load_board(original).steps]
     assert sum(suggestions) > 0
+
+    # Points in the order of their steps, then as they were made; the trashed step's left out.
+    made = sorted([late, first, confirmed], key=lambda p: (steps.index(p.step), p.id))
+    assert [p.title for p in made][:2] == ["Lomake hukassa", "Myöhässä"]
+    assert [p["title"] for p in exported["critical_points"]] == [p.title for p in made]
+    assert trashed.title not in json.dumps(exported)
+    entry = next(p for p in exported["critical_points"] if p["title"] == "Lomake hukassa")
+    assert entry == {
+        "step": steps[0].key,
+        "title": "Lomake hukassa",
+        "description": "Kukaan ei tiedä missä.",
+        "severity": 3,
+        "category": {"key": "timing", "name": "Aikataulut"},
+        "status": "open",
+        "suggestion_source": "",
+        "reports": [
+            {
+                "role": "employer",
+                "organisation": "Konepaja Oy",
+                "quote": "Ei löydy.",
+                "source": "puhelu",
+                "reported_on": "2026-01-31",
+            },
+            {
+                "role": "student",
+                "organisation": None,
+                "quote": "",
+                "source": "",
+                "reported_on": None,
+            },
+        ],
+    }
+    handled = [s["handled"] for step in exported["steps"] for s in step["suggestions"]]
+    assert handled.count(True) == 2
+
+    # The copy's points are the importer's, in the other workspace, and nobody has voted yet.
+    copied = db.session.scalars(select(CriticalPoint).where(CriticalPoint.journey_id == copy.id))
+    copied = list(copied)
+    assert len(copied) == 3
+    assert {p.created_by_id for p in copied} == {importer.id}
+    assert {r.created_by_id for p in copied for r in p.reports} == {importer.id}
+    assert {p.category.workspace_id for p in copied} == {other.id}
+    assert count(Vote) == 1
+    assert all(p.status_changed_at is None for p in copied)
+    theirs = accounts.organisations_of(other)
+    assert [(o.name, o.kind) for o in theirs] == [("Konepaja Oy", OrganisationKind.EMPLOYER)]
+    assert "votes" not in json.dumps(exported)
 
 
 def test_import_puts_steps_in_cells_in_document_order(people):
@@ -89,12 +239,112 @@ def test_import_puts_steps_in_cells_in_document_order(people):
 
 def test_import_logs_one_change_and_does_not_commit(people):
     user, home, _ = people
-    journey = import_journey(home, user, document(), name="  Uusi nimi ")
+    journey = import_journey(home, user, with_points(document()), name="  Uusi nimi ")
     assert journey.name == "Uusi nimi"
+    assert count(CriticalPoint) == 2 and count(Report) == 2
     actions = db.session.scalars(select(Activity.action).where(Activity.journey_id == journey.id))
     assert list(actions) == ["journey_imported"]
     db.session.rollback()
-    assert db.session.scalar(select(func.count(Journey.id))) == 0
+    assert nothing_written()
+
+
+def test_a_document_without_points_or_handled_flags_still_imports(people):
+    user, home, _ = people
+    data = document()
+    data["steps"][0]["suggestions"] = [{"text": "Hidas", "basis": "rule"}]
+    assert validate_document(data).critical_points == []
+    journey = import_journey(home, user, data)
+    assert count(CriticalPoint) == 0
+    suggestion = db.session.scalar(select(StepSuggestion))
+    assert suggestion.step.journey_id == journey.id and suggestion.handled_at is None
+    assert journey_json.export_journey(journey)["critical_points"] == []
+
+
+def test_import_writes_points_reports_and_handled_suggestions(people):
+    user, home, _ = people
+    journey = import_journey(home, user, with_points(document()))
+    board = services.load_board(journey)
+    first = next(step for step in board.steps if step.key == "first")
+    assert [s.handled_at is not None for s in first.suggestions] == [True, False]
+    saved = db.session.scalars(select(CriticalPoint).order_by(CriticalPoint.id)).all()
+    assert [(p.step.key, p.severity, p.status) for p in saved] == [
+        ("first", 3, PointStatus.OPEN),
+        ("late", 1, PointStatus.TESTING),
+    ]
+    assert saved[1].suggestion_source == "rule" and saved[1].reports == []
+    employer, student = saved[0].reports
+    assert employer.organisation.name == "Konepaja Oy"
+    assert employer.organisation.kind == OrganisationKind.EMPLOYER
+    assert employer.reported_on == date(2026, 1, 31) and employer.quote == "Ei löydy."
+    assert student.organisation is None and student.reported_on is None
+    assert saved[0].category.key == "paperwork" and saved[0].category.name is None
+    assert saved[1].category.key is None and saved[1].category.name == "Palkka-asiat"
+
+
+def test_import_finds_the_workspaces_categories_and_organisations_and_renames_none(people):
+    user, home, _ = people
+    points.rename_category(home, "key:timing", "Ajoitus")
+    own = points.add_category(home, "palkka-asiat")
+    firm = accounts.add_organisation(home, "KONEPAJA OY", OrganisationKind.OTHER)
+    db.session.flush()
+    data = with_points(document())
+    first, second = data["critical_points"]
+    first["category"] = {"key": "timing", "name": "Aikataulut"}
+    second["category"] = {"key": None, "name": "Palkka-Asiat"}
+    second["reports"] = [
+        {"role": "teacher", "organisation": "Uusi Oy"},
+        {"role": "employer", "organisation": "  uusi oy "},
+        {"role": "workplace_instructor", "organisation": "Työmaa Ky"},
+        {"role": "other", "organisation": "konepaja oy"},
+    ]
+    third = {**copy.deepcopy(first), "category": {"key": "compensation", "name": "Palkka"}}
+    fourth = {**copy.deepcopy(first), "category": {"key": "timing"}}
+    data["critical_points"] += [third, fourth]
+    import_journey(home, user, data)
+
+    saved = db.session.scalars(select(CriticalPoint).order_by(CriticalPoint.id)).all()
+    assert saved[0].category.name == "Ajoitus" and saved[3].category is saved[0].category
+    assert saved[1].category.id == own.id and own.name == "palkka-asiat"
+    assert (saved[2].category.key, saved[2].category.name) == ("compensation", "Palkka")
+    categories = db.session.scalars(select(Category).where(Category.workspace_id == home.id))
+    assert sorted((c.key or "", c.name or "") for c in categories) == [
+        ("", "palkka-asiat"),
+        ("compensation", "Palkka"),
+        ("timing", "Ajoitus"),
+    ]
+    assert {r.organisation.name for r in saved[0].reports if r.organisation} == {"KONEPAJA OY"}
+    named = [r.organisation for r in saved[1].reports]
+    assert named[0] is named[1] and named[3] is firm
+    assert [(o.name, o.kind) for o in accounts.organisations_of(home)] == [
+        ("KONEPAJA OY", OrganisationKind.OTHER),
+        ("Työmaa Ky", OrganisationKind.EMPLOYER),
+        ("Uusi Oy", OrganisationKind.OTHER),
+    ]
+
+
+def test_points_are_exported_in_step_order_then_as_made(people):
+    user, home, _ = people
+    data = with_points(document())
+    data["critical_points"].reverse()
+    data["critical_points"].append({"step": "second", "title": "Välissä", "severity": 2})
+    journey = import_journey(home, user, data)
+    exported = journey_json.export_journey(journey)["critical_points"]
+    # Reading order of the steps is first, second, office, late.
+    assert [(p["step"], p["title"]) for p in exported] == [
+        ("first", "Lomake hukassa"),
+        ("second", "Välissä"),
+        ("late", "Hidas"),
+    ]
+    assert exported[1] == {
+        "step": "second",
+        "title": "Välissä",
+        "description": "",
+        "severity": 2,
+        "category": None,
+        "status": "open",
+        "suggestion_source": "",
+        "reports": [],
+    }
 
 
 def test_a_problem_in_the_last_step_writes_nothing(people):
@@ -173,6 +423,151 @@ def test_each_field_is_checked(app, path, value, field):
     assert problem.field == field
     with app.test_request_context():
         assert str(problem).startswith(f"{field}: ")
+
+
+def _set(data: dict, path: tuple, value) -> None:
+    target = data
+    for key in path[:-1]:
+        target = target[key]
+    target[path[-1]] = value
+
+
+@pytest.mark.parametrize(
+    ("path", "value", "field"),
+    [
+        (("steps", 1, "suggestions", 0, "handled"), "yes", "steps[1].suggestions[0].handled"),
+        (("steps", 1, "suggestions", 1, "handled"), None, "steps[1].suggestions[1].handled"),
+        (("critical_points",), {}, "critical_points"),
+        (("critical_points", 0), [], "critical_points[0]"),
+        (("critical_points", 1, "step"), "nowhere", "critical_points[1].step"),
+        (("critical_points", 1, "step"), "s1", "critical_points[1].step"),
+        (("critical_points", 0, "title"), "x" * 161, "critical_points[0].title"),
+        (("critical_points", 0, "title"), " ", "critical_points[0].title"),
+        (("critical_points", 0, "description"), "d" * 4001, "critical_points[0].description"),
+        (("critical_points", 0, "severity"), 4, "critical_points[0].severity"),
+        (("critical_points", 0, "severity"), 0, "critical_points[0].severity"),
+        (("critical_points", 0, "severity"), True, "critical_points[0].severity"),
+        (("critical_points", 0, "severity"), 2.0, "critical_points[0].severity"),
+        (("critical_points", 0, "severity"), "2", "critical_points[0].severity"),
+        (("critical_points", 0, "status"), "done", "critical_points[0].status"),
+        (("critical_points", 0, "votes"), 3, "critical_points[0].votes"),
+        (
+            ("critical_points", 1, "suggestion_source"),
+            "s" * 301,
+            "critical_points[1].suggestion_source",
+        ),
+        (("critical_points", 0, "category"), {}, "critical_points[0].category"),
+        (
+            ("critical_points", 0, "category"),
+            {"key": None, "name": None},
+            "critical_points[0].category",
+        ),
+        (("critical_points", 0, "category"), "timing", "critical_points[0].category"),
+        (("critical_points", 0, "category", "key"), "weather", "critical_points[0].category.key"),
+        (("critical_points", 0, "category", "key"), "", "critical_points[0].category.key"),
+        (("critical_points", 0, "category", "colour"), "red", "critical_points[0].category.colour"),
+        (("critical_points", 1, "category", "name"), "n" * 81, "critical_points[1].category.name"),
+        (("critical_points", 1, "category", "name"), "", "critical_points[1].category.name"),
+        (("critical_points", 0, "reports"), {}, "critical_points[0].reports"),
+        (
+            ("critical_points", 0, "reports", 1, "role"),
+            "boss",
+            "critical_points[0].reports[1].role",
+        ),
+        (("critical_points", 0, "reports", 1), {}, "critical_points[0].reports[1].role"),
+        (
+            ("critical_points", 0, "reports", 0, "organisation"),
+            "o" * 161,
+            "critical_points[0].reports[0].organisation",
+        ),
+        (
+            ("critical_points", 0, "reports", 0, "organisation"),
+            "  ",
+            "critical_points[0].reports[0].organisation",
+        ),
+        (
+            ("critical_points", 0, "reports", 0, "quote"),
+            "q" * 4001,
+            "critical_points[0].reports[0].quote",
+        ),
+        (
+            ("critical_points", 0, "reports", 0, "source"),
+            "s" * 201,
+            "critical_points[0].reports[0].source",
+        ),
+        (
+            ("critical_points", 0, "reports", 0, "reported_on"),
+            "31.1.2026",
+            "critical_points[0].reports[0].reported_on",
+        ),
+        (
+            ("critical_points", 0, "reports", 0, "reported_on"),
+            "2026-02-30",
+            "critical_points[0].reports[0].reported_on",
+        ),
+        (
+            ("critical_points", 0, "reports", 0, "reported_on"),
+            "20260131",
+            "critical_points[0].reports[0].reported_on",
+        ),
+        (
+            ("critical_points", 0, "reports", 0, "reported_on"),
+            20260131,
+            "critical_points[0].reports[0].reported_on",
+        ),
+        (("critical_points", 0, "reports", 0, "votes"), 1, "critical_points[0].reports[0].votes"),
+    ],
+)
+def test_each_critical_point_field_is_checked_and_nothing_is_written(
+    app, people, path, value, field
+):
+    user, home, _ = people
+    data = with_points(document())
+    _set(data, path, value)
+    with pytest.raises(ImportProblem) as caught:
+        import_journey(home, user, data)
+    assert caught.value.field == field
+    with app.test_request_context():
+        assert str(caught.value).startswith(f"{field}: ")
+    assert nothing_written()
+
+
+def test_the_optional_parts_of_a_point_may_be_left_out():
+    data = document()
+    data["critical_points"] = [
+        {"step": "late", "title": "Vain otsikko", "severity": 2, "reports": [{"role": "other"}]}
+    ]
+    (point,) = validate_document(data).critical_points
+    assert (point.description, point.category, point.status, point.suggestion_source) == (
+        "",
+        None,
+        PointStatus.OPEN,
+        "",
+    )
+    assert point.reports[0].organisation is None and point.reports[0].reported_on is None
+
+
+def test_at_most_5000_points_in_one_file():
+    data = document()
+    point = {"step": "first", "title": "x", "severity": 1}
+    data["critical_points"] = [point] * journey_json.MAX_CRITICAL_POINTS
+    assert len(validate_document(data).critical_points) == 5000
+    data["critical_points"].append(point)
+    problem = problem_of(data)
+    assert problem.field == "critical_points"
+    assert "5000" in str(problem.message)
+
+
+def test_at_most_20000_reports_in_one_file():
+    data = document()
+    reports = [{"role": "other"}] * 5000
+    point = {"step": "first", "title": "x", "severity": 1, "reports": reports}
+    data["critical_points"] = [point] * 4
+    assert sum(len(p.reports) for p in validate_document(data).critical_points) == 20_000
+    data["critical_points"].append({**point, "reports": [{"role": "other"}]})
+    problem = problem_of(data)
+    assert problem.field == "critical_points[4].reports"
+    assert "20000" in str(problem.message)
 
 
 def test_a_long_address_and_http_addresses_are_accepted():

@@ -2,6 +2,9 @@
 
 The document names stages and lanes by ids local to it ("s1", "l1") and steps by their keys,
 so a journey imported from an export compares step by step with the one it came from.
+Critical points (with their reports) name their step by its key, their category by its default
+key or its name, and each report's organisation by its name, so they fit any workspace. Votes
+stay out: they belong to the members of the room, not to the journey.
 Importing checks the whole document before writing anything and never commits.
 """
 
@@ -9,12 +12,28 @@ import json
 import re
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import date
 from urllib.parse import urlsplit
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
-from workshop.accounts.models import User, Workspace
+from workshop.accounts import services as accounts
+from workshop.accounts.models import Organisation, OrganisationKind, User, Workspace
 from workshop.config import LANGUAGES
+from workshop.critical_points import services as critical_points
+from workshop.critical_points.models import (
+    DEFAULT_CATEGORIES,
+    SEVERITY_MAX,
+    SEVERITY_MIN,
+    TEXT_MAX,
+    Category,
+    CriticalPoint,
+    PointStatus,
+    Report,
+    ReporterRole,
+)
 from workshop.extensions import db
 from workshop.journey_templates.loader import BASES
 from workshop.journeys import services
@@ -49,6 +68,16 @@ TEMPLATE_ID_MAX = _length(Journey.template_id)
 SUGGESTION_TEXT_MAX = _length(StepSuggestion.text)
 SOURCE_TITLE_MAX = _length(StepSuggestion.source_title)
 SOURCE_URL_MAX = _length(StepSuggestion.source_url)
+POINT_TITLE_MAX = _length(CriticalPoint.title)
+SUGGESTION_SOURCE_MAX = _length(CriticalPoint.suggestion_source)
+CATEGORY_NAME_MAX = _length(Category.name)
+ORGANISATION_NAME_MAX = _length(Organisation.name)
+REPORT_SOURCE_MAX = _length(Report.source)
+# A point's description and a report's quote are Text columns; the forms' limit holds here too.
+POINT_TEXT_MAX = TEXT_MAX
+# The most one file may hold; far more than a workshop makes, few enough to write in one go.
+MAX_CRITICAL_POINTS = 5_000
+MAX_REPORTS = 20_000
 # Stage and lane ids live only inside the document; the limit just keeps them sane.
 LOCAL_ID_MAX = 60
 EXPORTED_AT_MAX = 40
@@ -56,6 +85,7 @@ EXPORTED_AT_MAX = 40
 # NUL cannot be stored in PostgreSQL text, and lone surrogates (valid as JSON escapes) cannot be
 # encoded for any database: refused here instead of failing on commit.
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+_ISO_DATE = re.compile("[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 class ImportProblem(Exception):
@@ -77,7 +107,7 @@ class ImportProblem(Exception):
 
 
 def export_journey(journey: Journey) -> dict:
-    """The journey with its stages, lanes and live steps as a version-1 document."""
+    """The journey with its stages, lanes, live steps and their critical points as a document."""
     board = services.load_board(journey)
     stage_ids = {stage.id: f"s{n}" for n, stage in enumerate(board.stages, 1)}
     lane_ids = {lane.id: f"l{n}" for n, lane in enumerate(board.lanes, 1)}
@@ -113,13 +143,59 @@ def export_journey(journey: Journey) -> dict:
                         "basis": s.basis,
                         "source_title": s.source_title,
                         "source_url": s.source_url,
+                        "handled": s.handled_at is not None,
                     }
                     for s in step.suggestions
                 ],
             }
             for step in board.steps
         ],
+        "critical_points": _export_points(journey, board.steps),
     }
+
+
+def _export_points(journey: Journey, steps: list[Step]) -> list[dict]:
+    """The points on the live steps, in the steps' reading order and then as they were made."""
+    order = {step.id: n for n, step in enumerate(steps)}
+    keys = {step.id: step.key for step in steps}
+    found = db.session.scalars(
+        select(CriticalPoint)
+        .join(Step, Step.id == CriticalPoint.step_id)
+        .where(CriticalPoint.journey_id == journey.id, Step.deleted_at.is_(None))
+        .options(
+            selectinload(CriticalPoint.category),
+            selectinload(CriticalPoint.reports).selectinload(Report.organisation),
+        )
+    )
+    points = sorted(
+        (p for p in found if p.step_id in order), key=lambda p: (order[p.step_id], p.id)
+    )
+    return [
+        {
+            "step": keys[point.step_id],
+            "title": point.title,
+            "description": point.description,
+            "severity": point.severity,
+            "category": (
+                None
+                if point.category is None
+                else {"key": point.category.key, "name": point.category.name}
+            ),
+            "status": point.status.value,
+            "suggestion_source": point.suggestion_source,
+            "reports": [
+                {
+                    "role": report.reporter_role.value,
+                    "organisation": report.organisation.name if report.organisation else None,
+                    "quote": report.quote,
+                    "source": report.source,
+                    "reported_on": report.reported_on.isoformat() if report.reported_on else None,
+                }
+                for report in point.reports
+            ],
+        }
+        for point in points
+    ]
 
 
 def to_json(document: dict) -> str:
@@ -188,6 +264,7 @@ class SuggestionData:
     basis: str
     source_title: str
     source_url: str
+    handled: bool = False
 
 
 @dataclass(frozen=True)
@@ -217,6 +294,40 @@ class JourneyDocument:
     stages: list[tuple[str, str]]
     lanes: list[tuple[str, str, LaneKind]]
     steps: list[StepData]
+    critical_points: list["PointData"]
+
+
+@dataclass(frozen=True)
+class CategoryData:
+    """A point's category: a default one by its key, a workspace's own by its name."""
+
+    key: str | None
+    name: str | None
+
+
+@dataclass(frozen=True)
+class ReportEntry:
+    """One report of an imported point; `organisation` is a name."""
+
+    role: ReporterRole
+    organisation: str | None
+    quote: str
+    source: str
+    reported_on: date | None
+
+
+@dataclass(frozen=True)
+class PointData:
+    """An imported critical point; `step` is the key of a step in the document."""
+
+    step: str
+    title: str
+    description: str
+    severity: int
+    category: CategoryData | None
+    status: PointStatus
+    suggestion_source: str
+    reports: list[ReportEntry]
 
 
 def validate_document(data) -> JourneyDocument:
@@ -247,7 +358,7 @@ def validate_document(data) -> JourneyDocument:
         data,
         "",
         required=("format", "version", "journey", "stages", "lanes", "steps"),
-        optional=("exported_at",),
+        optional=("exported_at", "critical_points"),
     )
     if "exported_at" in data:
         _text(data["exported_at"], "exported_at", EXPORTED_AT_MAX, allow_empty=True)
@@ -304,7 +415,25 @@ def validate_document(data) -> JourneyDocument:
         _step(raw, f"steps[{i}]", stage_ids, lane_ids, keys) for i, raw in enumerate(step_list)
     ]
 
-    return JourneyDocument(name, kind, description, language, template_id, stages, lanes, steps)
+    point_list = _list(data.get("critical_points", []), "critical_points")
+    if len(point_list) > MAX_CRITICAL_POINTS:
+        raise ImportProblem(
+            "critical_points",
+            _l(
+                "has more than %(max)d critical points, the most one file can hold.",
+                max=MAX_CRITICAL_POINTS,
+            ),
+        )
+    points: list[PointData] = []
+    report_count = 0
+    for i, raw in enumerate(point_list):
+        point = _point(raw, f"critical_points[{i}]", keys, MAX_REPORTS - report_count)
+        report_count += len(point.reports)
+        points.append(point)
+
+    return JourneyDocument(
+        name, kind, description, language, template_id, stages, lanes, steps, points
+    )
 
 
 def _step(raw, field: str, stage_ids: set[str], lane_ids: set[str], keys: set[str]) -> StepData:
@@ -354,7 +483,9 @@ def _step(raw, field: str, stage_ids: set[str], lane_ids: set[str], keys: set[st
 
 
 def _suggestion(raw, field: str) -> SuggestionData:
-    entry = _object(raw, field, required=("text", "basis"), optional=("source_title", "source_url"))
+    entry = _object(
+        raw, field, required=("text", "basis"), optional=("source_title", "source_url", "handled")
+    )
     url = _text(
         entry.get("source_url", ""), f"{field}.source_url", SOURCE_URL_MAX, allow_empty=True
     )
@@ -373,6 +504,92 @@ def _suggestion(raw, field: str) -> SuggestionData:
             allow_empty=True,
         ),
         source_url=url,
+        handled=_flag(entry.get("handled", False), f"{field}.handled"),
+    )
+
+
+def _point(raw, field: str, step_keys: set[str], reports_room: int) -> PointData:
+    """A critical point; `reports_room` is how many reports the file may still hold."""
+    entry = _object(
+        raw,
+        field,
+        required=("step", "title", "severity"),
+        optional=("description", "category", "status", "suggestion_source", "reports"),
+    )
+    step = _text(entry["step"], f"{field}.step", KEY_MAX)
+    if step not in step_keys:
+        raise ImportProblem(
+            f"{field}.step", _l("names no step of the document: “%(id)s”.", id=step)
+        )
+    title = _text(entry["title"], f"{field}.title", POINT_TITLE_MAX)
+    description = _text(
+        entry.get("description", ""), f"{field}.description", POINT_TEXT_MAX, allow_empty=True
+    )
+    severity = entry["severity"]
+    if not _is_int(severity) or not SEVERITY_MIN <= severity <= SEVERITY_MAX:
+        raise ImportProblem(
+            f"{field}.severity",
+            _l(
+                "must be a whole number from %(min)d to %(max)d.",
+                min=SEVERITY_MIN,
+                max=SEVERITY_MAX,
+            ),
+        )
+    category = _category(entry.get("category"), f"{field}.category")
+    status = _choice(entry.get("status", PointStatus.OPEN.value), f"{field}.status", PointStatus)
+    suggestion_source = _text(
+        entry.get("suggestion_source", ""),
+        f"{field}.suggestion_source",
+        SUGGESTION_SOURCE_MAX,
+        allow_empty=True,
+    )
+    report_list = _list(entry.get("reports", []), f"{field}.reports")
+    if len(report_list) > reports_room:
+        raise ImportProblem(
+            f"{field}.reports",
+            _l(
+                "takes the file over %(max)d reports, the most one file can hold.",
+                max=MAX_REPORTS,
+            ),
+        )
+    reports = [_report(r, f"{field}.reports[{i}]") for i, r in enumerate(report_list)]
+    return PointData(
+        step, title, description, severity, category, status, suggestion_source, reports
+    )
+
+
+def _category(value, field: str) -> CategoryData | None:
+    if value is None:
+        return None
+    entry = _object(value, field, required=(), optional=("key", "name"))
+    key, name = entry.get("key"), entry.get("name")
+    if key is None and name is None:
+        raise ImportProblem(field, _l("must have a key, a name or both."))
+    return CategoryData(
+        key=None if key is None else _choice(key, f"{field}.key", DEFAULT_CATEGORIES),
+        name=None if name is None else _text(name, f"{field}.name", CATEGORY_NAME_MAX),
+    )
+
+
+def _report(raw, field: str) -> ReportEntry:
+    entry = _object(
+        raw,
+        field,
+        required=("role",),
+        optional=("organisation", "quote", "source", "reported_on"),
+    )
+    role = _choice(entry["role"], f"{field}.role", ReporterRole)
+    organisation = entry.get("organisation")
+    if organisation is not None:
+        organisation = _text(organisation, f"{field}.organisation", ORGANISATION_NAME_MAX)
+    return ReportEntry(
+        role=role,
+        organisation=organisation,
+        quote=_text(entry.get("quote", ""), f"{field}.quote", POINT_TEXT_MAX, allow_empty=True),
+        source=_text(
+            entry.get("source", ""), f"{field}.source", REPORT_SOURCE_MAX, allow_empty=True
+        ),
+        reported_on=_date(entry.get("reported_on"), f"{field}.reported_on"),
     )
 
 
@@ -441,6 +658,24 @@ def _emotion(value, field: str) -> int | None:
     return value
 
 
+def _flag(value, field: str) -> bool:
+    if not isinstance(value, bool):
+        raise ImportProblem(field, _l("must be true or false."))
+    return value
+
+
+def _date(value, field: str) -> date | None:
+    if value is None:
+        return None
+    # fromisoformat alone would also take "20260131" and week dates.
+    if isinstance(value, str) and _ISO_DATE.fullmatch(value):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise ImportProblem(field, _l("must be a date as YYYY-MM-DD, or null."))
+
+
 def _is_web_address(url: str) -> bool:
     parts = urlsplit(url)
     return parts.scheme in ("http", "https") and bool(parts.netloc) and not re.search(r"\s", url)
@@ -472,6 +707,10 @@ def import_journey(workspace: Workspace, user: User, data, name: str | None = No
     journey.stages.extend(stages.values())
     journey.lanes.extend(lanes.values())
     counters: dict[tuple[str, str], int] = defaultdict(int)
+    steps: dict[str, Step] = {}
+    # A document tells only whether a suggestion was handled, not when: an imported one counts
+    # as handled at the time of the import.
+    now = utcnow()
     for source in document.steps:
         cell = (source.stage, source.lane)
         step = Step(
@@ -490,11 +729,119 @@ def import_journey(workspace: Workspace, user: User, data, name: str | None = No
         counters[cell] += 1
         step.suggestions = [
             StepSuggestion(
-                text=s.text, basis=s.basis, source_title=s.source_title, source_url=s.source_url
+                text=s.text,
+                basis=s.basis,
+                source_title=s.source_title,
+                source_url=s.source_url,
+                handled_at=now if s.handled else None,
             )
             for s in source.suggestions
         ]
         db.session.add(step)
+        steps[source.key] = step
     db.session.flush()
+    _write_points(workspace, user, journey, steps, document.critical_points)
+    # One entry in the journey's log for the whole import, points included.
     services.record_change(journey, user, "journey_imported", journey.name)
     return journey
+
+
+def _write_points(
+    workspace: Workspace,
+    user: User,
+    journey: Journey,
+    steps: dict[str, Step],
+    entries: list[PointData],
+) -> None:
+    """The document's points and reports, as made by the importing user.
+
+    Status changes keep no time or person: the document does not carry them.
+    """
+    categories = _categories(workspace, [e.category for e in entries if e.category])
+    organisations = _organisations(
+        workspace, [(r.organisation, r.role) for e in entries for r in e.reports if r.organisation]
+    )
+    for entry in entries:
+        point = CriticalPoint(
+            journey=journey,
+            step=steps[entry.step],
+            title=entry.title,
+            description=entry.description,
+            severity=entry.severity,
+            category=categories[entry.category] if entry.category else None,
+            status=entry.status,
+            suggestion_source=entry.suggestion_source,
+            created_by_id=user.id,
+        )
+        point.reports = [
+            Report(
+                reporter_role=r.role,
+                organisation=organisations[_fold(r.organisation)] if r.organisation else None,
+                quote=r.quote,
+                source=r.source,
+                reported_on=r.reported_on,
+                created_by_id=user.id,
+            )
+            for r in entry.reports
+        ]
+        db.session.add(point)
+    db.session.flush()
+
+
+def _fold(name: str) -> str:
+    """A name as it compares: without surrounding spaces or case, as the report form does."""
+    return name.strip().lower()
+
+
+def _categories(workspace: Workspace, wanted: list[CategoryData]) -> dict[CategoryData, Category]:
+    """The workspace's category for each one the document names, made where it has none.
+
+    A default category the workspace already has keeps its name: an import renames nothing.
+    A category of the workspace's own is found by its name, ignoring case.
+    """
+    rows = db.session.scalars(
+        select(Category).where(Category.workspace_id == workspace.id).order_by(Category.id)
+    ).all()
+    known_keys = {row.key for row in rows if row.key}
+    own: dict[str, Category] = {}
+    for row in rows:
+        if not row.key and row.name:
+            own.setdefault(_fold(row.name), row)
+    found: dict[CategoryData, Category] = {}
+    for data in wanted:
+        if data in found:
+            continue
+        if data.key:
+            row = critical_points.resolve_category(workspace, f"key:{data.key}")
+            if data.key not in known_keys:
+                known_keys.add(data.key)
+                if data.name is not None:
+                    row.name = data.name.strip()
+        else:
+            row = own.get(_fold(data.name))
+            if row is None:
+                row = own[_fold(data.name)] = critical_points.add_category(workspace, data.name)
+        found[data] = row
+    return found
+
+
+def _organisations(
+    workspace: Workspace, wanted: list[tuple[str, ReporterRole]]
+) -> dict[str, Organisation]:
+    """The workspace's organisations by folded name, with those the document adds.
+
+    A new organisation is an employer when its first report comes from an employer or a
+    workplace instructor, as on the report form.
+    """
+    found: dict[str, Organisation] = {}
+    for organisation in accounts.organisations_of(workspace):
+        found.setdefault(_fold(organisation.name), organisation)
+    for name, role in wanted:
+        if _fold(name) not in found:
+            kind = (
+                OrganisationKind.EMPLOYER
+                if role in (ReporterRole.EMPLOYER, ReporterRole.WORKPLACE_INSTRUCTOR)
+                else OrganisationKind.OTHER
+            )
+            found[_fold(name)] = accounts.add_organisation(workspace, name, kind)
+    return found
