@@ -119,20 +119,29 @@ def _demo_journeys(workspace: Workspace, facilitator) -> None:
 
 def _demo_points(workspace: Workspace, journey, facilitator, steps) -> None:
     """A few critical points as a first workshop might leave them: confirmed and reported."""
-    employer = next(o for o in accounts.organisations_of(workspace)
-                    if o.kind == OrganisationKind.EMPLOYER)
+    employer = next(
+        o for o in accounts.organisations_of(workspace) if o.kind == OrganisationKind.EMPLOYER
+    )
     for step in steps[:3]:
         for suggestion in list(step.suggestions)[:1]:
-            point_services.confirm_suggestion(workspace, journey, suggestion, facilitator, 2,
-                                              "key:communication")
+            point_services.confirm_suggestion(
+                workspace, journey, suggestion, facilitator, 2, "key:communication"
+            )
     point_services.report_point(
-        workspace, journey, steps[1], facilitator,
+        workspace,
+        journey,
+        steps[1],
+        facilitator,
         "Yhteyshenkilö vaihtuu kesken prosessin",
         "Työnantaja ei tiedä, kenelle soittaa, kun opettaja vaihtuu.",
-        3, "key:contact_person",
-        point_services.ReportData(ReporterRole.EMPLOYER, employer.id,
-                                  "Soitin kolme kertaa ennen kuin löysin oikean ihmisen.",
-                                  "Työpaja 1"),
+        3,
+        "key:contact_person",
+        point_services.ReportData(
+            ReporterRole.EMPLOYER,
+            employer.id,
+            "Soitin kolme kertaa ennen kuin löysin oikean ihmisen.",
+            "Työpaja 1",
+        ),
     )
 
 

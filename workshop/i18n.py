@@ -1,6 +1,6 @@
 """Which language a request is answered in, and the names of the languages."""
 
-from flask import Flask, current_app, request, session
+from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import get_locale
 from flask_login import current_user
 
@@ -15,6 +15,9 @@ def supported(code: str | None) -> str | None:
 
 def select_locale() -> str:
     """The visitor's choice, then their account's, then the browser's, then the default."""
+    if not has_request_context():
+        # Commands and background work have no visitor: they speak the default language.
+        return current_app.config["DEFAULT_LANGUAGE"]
     chosen = supported(session.get(SESSION_KEY))
     if chosen:
         return chosen

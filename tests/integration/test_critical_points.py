@@ -830,3 +830,52 @@ def test_editing_a_point_keeps_its_retired_category(client, team, journey, login
     assert response.status_code == 303
     saved = db.session.get(CriticalPoint, point.id)
     assert saved.title == "Aikataulu pettää" and saved.category.key == "timing"
+
+
+def test_an_administrator_sees_where_it_hurts_across_workspaces(
+    client, make_user, make_workspace, login
+):
+    admin = make_user(is_admin=True)
+    template = load_template(ROOT / "journeys" / "apprenticeship.toml")
+    own, other = make_workspace(owner=admin, name="Oma"), make_workspace(name="Muu")
+    for workspace in (own, other):
+        owner = workspace.memberships[0].user
+        journey = journeys.create_journey(
+            workspace, owner, "Polku", JourneyKind.APPRENTICESHIP, "en", template=template
+        )
+        step = journeys.load_board(journey).steps[0]
+        points.report_point(
+            workspace,
+            journey,
+            step,
+            owner,
+            "Sama ongelma",
+            "",
+            2,
+            None,
+            points.ReportData(ReporterRole.EMPLOYER),
+        )
+    db.session.commit()
+    login(admin)
+    mine = page(client.get(f"/w/{own.id}/insights?kind=apprenticeship"))
+    everywhere = page(client.get(f"/w/{own.id}/insights?kind=apprenticeship&scope=all"))
+    assert mine.select("tbody tr td")[0].get_text() == "1"
+    assert everywhere.select("tbody tr td")[0].get_text() == "2"
+    client.post("/logout")
+    login(other.memberships[0].user)
+    not_admin = page(client.get(f"/w/{other.id}/insights?kind=apprenticeship&scope=all"))
+    assert not_admin.select("tbody tr td")[0].get_text() == "1"
+
+
+def test_category_names_differ_by_more_than_case(client, team, login):
+    login(team["facilitator"])
+    ws = team["workspace"].id
+    assert client.post(f"/w/{ws}/categories", data={"name": "Äänet"}).status_code == 303
+    again = client.post(f"/w/{ws}/categories", data={"name": "äänet"})
+    assert again.status_code == 422
+    assert "has a category of that name already" in text_of(again)
+    renamed = client.post(f"/w/{ws}/categories/key:paperwork/rename", data={"name": "ÄÄNET"})
+    assert renamed.status_code == 422
+    assert (
+        db.session.scalar(select(func.count(Category.id)).where(Category.workspace_id == ws)) == 1
+    )

@@ -148,6 +148,11 @@ def workspaces_of(user: User) -> list[tuple[Workspace, Role]]:
     return [(workspace, role) for workspace, role in rows]
 
 
+def all_workspaces() -> list[Workspace]:
+    """Every workspace of the installation (for administrators)."""
+    return list(db.session.scalars(select(Workspace).order_by(Workspace.name)))
+
+
 def membership_for(user, workspace: Workspace) -> Membership | None:
     """The user's membership in the workspace, or None for outsiders and anonymous visitors."""
     if not getattr(user, "is_authenticated", False):
@@ -240,13 +245,8 @@ def get_organisation(workspace: Workspace, organisation_id: int) -> Organisation
 def add_organisation(workspace: Workspace, name: str, kind: OrganisationKind) -> Organisation:
     """A new organisation in the workspace; names are unique in a workspace, ignoring case."""
     name = name.strip()
-    clash = db.session.scalar(
-        select(Organisation).where(
-            Organisation.workspace_id == workspace.id,
-            func.lower(Organisation.name) == name.lower(),
-        )
-    )
-    if clash is not None:
+    # Compared in Python: SQLite's lower() folds only ASCII, and "Äijä Oy" must clash too.
+    if any(o.name.casefold() == name.casefold() for o in organisations_of(workspace)):
         raise AccountError(name)
     organisation = Organisation(workspace=workspace, name=name, kind=kind)
     db.session.add(organisation)

@@ -21,6 +21,7 @@ from workshop.accounts.models import ORG_NAME_MAX
 from workshop.critical_points import services
 from workshop.critical_points.models import (
     CATEGORY_MAX,
+    DEFAULT_CATEGORIES,
     SOURCE_MAX,
     TEXT_MAX,
     TITLE_MAX,
@@ -50,18 +51,7 @@ SEVERITY_LABELS = {
 SEVERITY_SHORT = {1: _l("minor"), 2: _l("serious"), 3: _l("critical")}
 # Shapes tell severities apart without colour.
 SEVERITY_SHAPES = {1: "●", 2: "◆", 3: "▲"}
-CATEGORY_LABELS = {
-    "communication": _l("Communication"),
-    "contact_person": _l("Contact person"),
-    "paperwork": _l("Paperwork"),
-    "timing": _l("Timing and schedules"),
-    "instructor_support": _l("Support for the workplace instructor"),
-    "student_readiness": _l("Student readiness"),
-    "task_goal_fit": _l("Work tasks and qualification goals"),
-    "assessment": _l("Assessment and demonstrations"),
-    "compensation": _l("Training compensation and pay"),
-    "workplace_availability": _l("Finding workplaces"),
-}
+CATEGORY_LABELS = DEFAULT_CATEGORIES
 
 
 def _choices(labels: dict, empty=None) -> list[SelectChoice]:

@@ -3,6 +3,7 @@
 import enum
 from datetime import date, datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     CheckConstraint,
     Date,
@@ -46,19 +47,20 @@ class PointStatus(enum.StrEnum):
     WONT_FIX = "wont_fix"
 
 
-# The default taxonomy, drawn from what working life reports (domain brief §7).
-DEFAULT_CATEGORIES = (
-    "communication",
-    "contact_person",
-    "paperwork",
-    "timing",
-    "instructor_support",
-    "student_readiness",
-    "task_goal_fit",
-    "assessment",
-    "compensation",
-    "workplace_availability",
-)
+# The default taxonomy, drawn from what working life reports (domain brief §7), with the
+# names a workspace sees until it renames them.
+DEFAULT_CATEGORIES = {
+    "communication": _l("Communication"),
+    "contact_person": _l("Contact person"),
+    "paperwork": _l("Paperwork"),
+    "timing": _l("Timing and schedules"),
+    "instructor_support": _l("Support for the workplace instructor"),
+    "student_readiness": _l("Student readiness"),
+    "task_goal_fit": _l("Work tasks and qualification goals"),
+    "assessment": _l("Assessment and demonstrations"),
+    "compensation": _l("Training compensation and pay"),
+    "workplace_availability": _l("Finding workplaces"),
+}
 
 
 class Category(db.Model):

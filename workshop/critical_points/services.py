@@ -15,6 +15,7 @@ from sqlalchemy.orm import selectinload
 from workshop.accounts.models import Organisation, User, Workspace
 from workshop.critical_points.models import (
     DEFAULT_CATEGORIES,
+    TITLE_MAX,
     Category,
     CriticalPoint,
     PointStatus,
@@ -99,8 +100,21 @@ def resolve_category(workspace: Workspace, value: str) -> Category:
     raise NotFound("category")
 
 
+class NameTaken(PointError):
+    """Another category of the workspace already has this name."""
+
+
+def _check_name_free(workspace: Workspace, name: str, value: str | None = None) -> None:
+    """Category names differ by more than case, so nobody picks the wrong twin."""
+    for choice in category_choices(workspace, include_retired=True):
+        shown = choice.name or (str(DEFAULT_CATEGORIES.get(choice.key, "")) if choice.key else "")
+        if choice.value != value and shown.casefold() == name.strip().casefold():
+            raise NameTaken(name)
+
+
 def add_category(workspace: Workspace, name: str) -> Category:
     """A workspace's own category."""
+    _check_name_free(workspace, name)
     row = Category(workspace_id=workspace.id, name=name.strip())
     db.session.add(row)
     db.session.flush()
@@ -109,6 +123,7 @@ def add_category(workspace: Workspace, name: str) -> Category:
 
 def rename_category(workspace: Workspace, value: str, name: str) -> None:
     """Give a category (a default one too) the workspace's own name."""
+    _check_name_free(workspace, name, value)
     resolve_category(workspace, value).name = name.strip()
 
 
@@ -456,7 +471,11 @@ def confirm_suggestion(
     if step.journey_id != journey.id or step.deleted_at is not None or suggestion.handled_at:
         raise NotFound("suggestion")
     journeys.record_change(journey, user, "suggestion_confirmed", suggestion.text[:120])
-    title = suggestion.text if len(suggestion.text) <= 160 else suggestion.text[:159] + "…"
+    title = (
+        suggestion.text
+        if len(suggestion.text) <= TITLE_MAX
+        else suggestion.text[: TITLE_MAX - 1] + "…"
+    )
     point = CriticalPoint(
         journey=journey,
         step=step,

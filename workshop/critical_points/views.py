@@ -502,7 +502,7 @@ def merge(workspace, membership, journey_id, point_id):
 # --- categories and insights -------------------------------------------------------------------
 
 
-def _categories_page(workspace, membership, status=200, form=None):
+def _categories_page(workspace, membership, status=200, form=None, error=None):
     return render_page(
         "critical_points/categories.html",
         status=status,
@@ -512,6 +512,7 @@ def _categories_page(workspace, membership, status=200, form=None):
         form=form or CategoryForm(formdata=None),
         can_manage=membership.role.allows(Role.FACILITATOR),
         action_form=EmptyForm(),
+        error=error,
     )
 
 
@@ -529,7 +530,11 @@ def add_category(workspace, membership):
     form = CategoryForm()
     if not form.validate_on_submit():
         return _categories_page(workspace, membership, 422, form)
-    services.add_category(workspace, form.name.data)
+    try:
+        services.add_category(workspace, form.name.data)
+    except services.NameTaken:
+        form.name.errors.append(_("The workspace has a category of that name already."))
+        return _categories_page(workspace, membership, 422, form)
     db.session.commit()
     flash(_("Category added."), "success")
     return redirect_page(url_for("critical_points.categories", workspace_id=workspace.id))
@@ -547,6 +552,10 @@ def change_category(workspace, membership, value, action):
             services.rename_category(workspace, value, form.name.data)
         else:
             services.retire_category(workspace, value, action == "retire")
+    except services.NameTaken:
+        db.session.rollback()
+        error = _("The workspace has a category of that name already.")
+        return _categories_page(workspace, membership, 422, error=error)
     except services.NotFound:
         abort(404)
     db.session.commit()
@@ -561,8 +570,11 @@ def insights(workspace, membership):
     kind = enum_or_none(JourneyKind, request.args.get("kind", JourneyKind.APPRENTICESHIP.value))
     if kind is None:
         abort(404)
-    spots = services.hot_spots([workspace], kind)
-    categories = {c.id: c for c in services.used_categories(workspace)}
+    # An instance administrator may look across every workspace of the installation.
+    everywhere = current_user.is_admin and request.args.get("scope") == "all"
+    workspaces = accounts.all_workspaces() if everywhere else [workspace]
+    spots = services.hot_spots(workspaces, kind)
+    categories = {c.id: c for w in workspaces for c in services.used_categories(w)}
     return render_page(
         "critical_points/insights.html",
         workspace=workspace,
@@ -572,4 +584,5 @@ def insights(workspace, membership):
         roles=list(ReporterRole),
         categories=categories,
         most=max((s.points for s in spots), default=0),
+        everywhere=everywhere,
     )

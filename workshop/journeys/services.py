@@ -363,7 +363,11 @@ def duplicate_journey(journey: Journey, user: User, name: str) -> Journey:
         )
         clone.suggestions = [
             StepSuggestion(
-                text=s.text, basis=s.basis, source_title=s.source_title, source_url=s.source_url
+                text=s.text,
+                basis=s.basis,
+                source_title=s.source_title,
+                source_url=s.source_url,
+                handled_at=s.handled_at,
             )
             for s in step.suggestions
         ]
