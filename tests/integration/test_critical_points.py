@@ -728,7 +728,7 @@ def test_a_stale_edit_answers_409_with_the_saved_version(client, team, journey, 
         url(journey, f"points/{point.id}/edit"),
         data={
             "title": "Paavon otsikko",
-            "description": "",
+            "description": "Paavon pitkä selitys",
             "severity": "1",
             "category": "",
             "version": seen,
@@ -736,12 +736,15 @@ def test_a_stale_edit_answers_409_with_the_saved_version(client, team, journey, 
     )
     assert response.status_code == 409
     shown = text_of(response)
-    assert "Someone saved this point while you were editing; their version is shown." in shown
-    assert "Your text: Paavon otsikko" in shown
+    assert "Someone saved this point while you were editing." in shown
     conflict = page(response)
     assert folded(conflict.select_one("h1").get_text()) == "Fiian otsikko"
     assert conflict.select_one("form[action$='/edit'] input[name=version]")["value"] == "2"
-    assert conflict.select_one("form[action$='/edit'] #title")["value"] == "Fiian otsikko"
+    # Nothing typed is lost: the form still holds this person's title and details.
+    assert conflict.select_one("form[action$='/edit'] #title")["value"] == "Paavon otsikko"
+    assert conflict.select_one("form[action$='/edit'] #description").get_text().strip() == (
+        "Paavon pitkä selitys"
+    )
     saved = db.session.get(CriticalPoint, point.id)
     assert (saved.title, saved.severity, saved.version) == ("Fiian otsikko", 3, 2)
 
@@ -879,3 +882,28 @@ def test_category_names_differ_by_more_than_case(client, team, login):
     assert (
         db.session.scalar(select(func.count(Category.id)).where(Category.workspace_id == ws)) == 1
     )
+
+
+def test_a_new_organisation_differing_only_in_case_is_the_same(client, team, journey, login):
+    accounts.add_organisation(team["workspace"], "Straße Oy", OrganisationKind.EMPLOYER)
+    db.session.commit()
+    login(team["participant"])
+    step = journeys.load_board(journey).steps[0]
+    response = client.post(
+        url(journey, f"steps/{step.id}/points"),
+        data={
+            "title": "T",
+            "severity": "2",
+            "role": "employer",
+            "new_organisation": "STRASSE OY",
+            "organisation": "",
+            "category": "",
+        },
+    )
+    assert response.status_code == 303
+    count = db.session.scalar(
+        select(func.count(Organisation.id)).where(Organisation.workspace_id == team["workspace"].id)
+    )
+    assert count == 1
+    report = db.session.scalar(select(Report))
+    assert report.organisation.name == "Straße Oy"

@@ -604,3 +604,25 @@ def test_reading_a_file(app, raw, accepted):
         with pytest.raises(ImportProblem) as caught:
             journey_json.read_document(raw)
         assert caught.value.field == ""
+
+
+def test_import_reuses_categories_and_organisations_whatever_their_case(people):
+    user, workspace, _other = people
+    from workshop.accounts import services as accounts
+    from workshop.accounts.models import OrganisationKind
+    from workshop.critical_points import services as points
+    from workshop.critical_points.models import Category
+
+    accounts.add_organisation(workspace, "Straße Oy", OrganisationKind.EMPLOYER)
+    own = points.add_category(workspace, "Money")
+    data = with_points(document())
+    data["critical_points"][0]["category"] = {"key": None, "name": "PAPERWORK"}
+    data["critical_points"][0]["reports"][0]["organisation"] = "STRASSE OY"
+    data["critical_points"][1]["category"] = {"key": "compensation", "name": "money"}
+    import_journey(workspace, user, data)
+    categories = db.session.scalars(select(Category).where(Category.workspace_id == workspace.id))
+    shown = sorted((c.key or "", c.name or "") for c in categories)
+    # "PAPERWORK" is the default Paperwork; "money" would clash with "Money", so no rename.
+    assert shown == [("", "Money"), ("compensation", ""), ("paperwork", "")]
+    assert own.name == "Money"
+    assert [o.name for o in accounts.organisations_of(workspace)] == ["Straße Oy"]

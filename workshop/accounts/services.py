@@ -242,11 +242,17 @@ def get_organisation(workspace: Workspace, organisation_id: int) -> Organisation
     )
 
 
+def find_organisation(workspace: Workspace, name: str) -> Organisation | None:
+    """The workspace's organisation of this name, ignoring case (beyond ASCII) and spaces."""
+    wanted = name.strip().casefold()
+    return next((o for o in organisations_of(workspace) if o.name.casefold() == wanted), None)
+
+
 def add_organisation(workspace: Workspace, name: str, kind: OrganisationKind) -> Organisation:
     """A new organisation in the workspace; names are unique in a workspace, ignoring case."""
     name = name.strip()
     # Compared in Python: SQLite's lower() folds only ASCII, and "Äijä Oy" must clash too.
-    if any(o.name.casefold() == name.casefold() for o in organisations_of(workspace)):
+    if find_organisation(workspace, name) is not None:
         raise AccountError(name)
     organisation = Organisation(workspace=workspace, name=name, kind=kind)
     db.session.add(organisation)

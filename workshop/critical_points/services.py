@@ -9,6 +9,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
+from flask import current_app
+from flask_babel import force_locale
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import selectinload
 
@@ -110,6 +112,28 @@ def _check_name_free(workspace: Workspace, name: str, value: str | None = None) 
         shown = choice.name or (str(DEFAULT_CATEGORIES.get(choice.key, "")) if choice.key else "")
         if choice.value != value and shown.casefold() == name.strip().casefold():
             raise NameTaken(name)
+
+
+def _default_names(key: str) -> set[str]:
+    """A default category's name in every language Polku speaks, folded."""
+    names = set()
+    for language in current_app.config["LANGUAGES"]:
+        with force_locale(language):
+            names.add(str(DEFAULT_CATEGORIES[key]).casefold())
+    return names
+
+
+def find_category(workspace: Workspace, name: str) -> Category | None:
+    """The category called so (a default one in any language too), ignoring case."""
+    wanted = name.strip().casefold()
+    for choice in category_choices(workspace, include_retired=True):
+        if choice.name:
+            names = {choice.name.casefold()}
+        else:
+            names = _default_names(choice.key) if choice.key else set()
+        if wanted in names:
+            return resolve_category(workspace, choice.value)
+    return None
 
 
 def add_category(workspace: Workspace, name: str) -> Category:
@@ -265,6 +289,7 @@ def get_point(journey: Journey, point_id: int) -> CriticalPoint | None:
     return db.session.scalar(
         select(CriticalPoint)
         .join(Step, Step.id == CriticalPoint.step_id)
+        .options(selectinload(CriticalPoint.reports).selectinload(Report.organisation))
         .where(
             CriticalPoint.id == point_id,
             CriticalPoint.journey_id == journey.id,

@@ -76,9 +76,7 @@ def _organisation_id(workspace, form) -> int | None:
     name = (form.new_organisation.data or "").strip()
     if not name:
         return form.organisation.data
-    existing = next(
-        (o for o in accounts.organisations_of(workspace) if o.name.lower() == name.lower()), None
-    )
+    existing = accounts.find_organisation(workspace, name)
     if existing:
         return existing.id
     kind = (
@@ -314,7 +312,7 @@ def export_csv(workspace, membership, journey_id):
 # --- one point ---------------------------------------------------------------------------------
 
 
-def _point_page(workspace, membership, journey, point, status=200, **forms):
+def _point_page(workspace, membership, journey, point, status=200, edit_version=None, **forms):
     others = [
         r.point
         for r in services.list_points(journey, current_user, sort="age")
@@ -357,6 +355,9 @@ def _point_page(workspace, membership, journey, point, status=200, **forms):
         action_form=EmptyForm(),
         can_edit=membership.role.allows(Role.PARTICIPANT),
         error=forms.get("error"),
+        # The version the edit form saves over: the one it was loaded with, or after a
+        # conflict the one just shown as saved.
+        edit_version=edit_version if edit_version is not None else edit_form.version.data,
     )
 
 
@@ -409,16 +410,19 @@ def edit(workspace, membership, journey_id, point_id):
         )
     except services.Conflict:
         db.session.rollback()
+        # Keep what this person typed in the form, on top of the version now saved, and
+        # show the saved one above it: saving again is then a choice, nothing is lost.
         return _point_page(
             workspace,
             membership,
             journey,
             point,
             409,
+            edit_form=form,
+            edit_version=point.version,
             error=_(
-                "Someone saved this point while you were editing; their version is shown. "
-                "Your text: %(title)s",
-                title=form.title.data,
+                "Someone saved this point while you were editing. The saved version is shown "
+                "above; your text is in the form below. Save again to keep yours."
             ),
         )
     except services.NotFound:

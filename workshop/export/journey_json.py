@@ -11,6 +11,7 @@ Importing checks the whole document before writing anything and never commits.
 import json
 import re
 from collections import defaultdict
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import date
 from urllib.parse import urlsplit
@@ -790,7 +791,7 @@ def _write_points(
 
 def _fold(name: str) -> str:
     """A name as it compares: without surrounding spaces or case, as the report form does."""
-    return name.strip().lower()
+    return name.strip().casefold()
 
 
 def _categories(workspace: Workspace, wanted: list[CategoryData]) -> dict[CategoryData, Category]:
@@ -816,9 +817,12 @@ def _categories(workspace: Workspace, wanted: list[CategoryData]) -> dict[Catego
             if data.key not in known_keys:
                 known_keys.add(data.key)
                 if data.name is not None:
-                    row.name = data.name.strip()
+                    # The file's name for a default the workspace never used, unless another
+                    # category of the workspace is already called so.
+                    with suppress(critical_points.NameTaken):
+                        critical_points.rename_category(workspace, f"key:{data.key}", data.name)
         else:
-            row = own.get(_fold(data.name))
+            row = own.get(_fold(data.name)) or critical_points.find_category(workspace, data.name)
             if row is None:
                 row = own[_fold(data.name)] = critical_points.add_category(workspace, data.name)
         found[data] = row
