@@ -99,11 +99,17 @@ def test_settings_come_from_prefixed_environment(tmp_path, monkeypatch):
 
 def test_app_refuses_to_start_without_a_secret(tmp_path, monkeypatch):
     monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/none.sqlite")
     monkeypatch.setattr("workshop.PROJECT_ROOT", tmp_path)
-    from workshop import config
-
     with pytest.raises(ConfigError, match="SECRET_KEY"):
-        config._read_instance_secret(str(tmp_path / "instance"))
+        create_app()
+
+
+def test_the_key_make_install_writes_is_read(tmp_path):
+    from workshop.config import _read_instance_secret
+
+    (tmp_path / "secret_key").write_text("from-the-instance-folder\n")
+    assert _read_instance_secret(str(tmp_path)) == "from-the-instance-folder"
 
 
 def test_sqlite_connections_use_wal_timeout_and_foreign_keys(make_app, tmp_path):

@@ -149,8 +149,6 @@ def test_facilitator_removes_a_member(client, team, login):
     assert response.status_code == 200
     assert "Paavo Participant was removed from the workspace." in text_of(response)
     assert db.session.get(Membership, member_id) is None
-    login_as_removed = team["participant"]
-    assert login_as_removed is not None
 
 
 def test_removed_member_loses_access(client, team, login):
@@ -225,9 +223,8 @@ def test_script_in_a_name_is_shown_as_text(client, team, login):
 def test_facilitator_leaving_with_htmx_goes_to_the_front_page(client, team, make_user, login):
     from workshop.accounts import services
 
-    second = services.update_member(team["observer"], Role.FACILITATOR, None)
+    services.update_member(team["observer"], Role.FACILITATOR, None)
     db.session.commit()
-    assert second is None
     login(team["facilitator"])
     me = team["workspace"].memberships[0]
     response = client.post(f"/w/{team['workspace'].id}/people/{me.id}/remove", headers=HX)

@@ -135,6 +135,18 @@ def _step_page(workspace, membership, journey, step, status=200, form=None):
     )
 
 
+def _to_step(workspace, journey, step):
+    """After a change on a step's page: back to it (post/redirect/get)."""
+    return redirect_page(
+        url_for(
+            "critical_points.step_points",
+            workspace_id=workspace.id,
+            journey_id=journey.id,
+            step_id=step.id,
+        )
+    )
+
+
 @bp.get("/journeys/<int:journey_id>/steps/<int:step_id>/points")
 @workspace_role(Role.OBSERVER)
 def step_points(workspace, membership, journey_id, step_id):
@@ -169,14 +181,7 @@ def report(workspace, membership, journey_id, step_id):
         abort(404)
     db.session.commit()
     flash(_("Critical point “%(title)s” reported.", title=point.title), "success")
-    return redirect_page(
-        url_for(
-            "critical_points.step_points",
-            workspace_id=workspace.id,
-            journey_id=journey.id,
-            step_id=step.id,
-        )
-    )
+    return _to_step(workspace, journey, step)
 
 
 @bp.post(
@@ -205,14 +210,7 @@ def handle_suggestion(workspace, membership, journey_id, suggestion_id, action):
         message = _("Someone handled that suggestion already.")
     db.session.commit()
     flash(message, "success")
-    return redirect_page(
-        url_for(
-            "critical_points.step_points",
-            workspace_id=workspace.id,
-            journey_id=journey.id,
-            step_id=step.id,
-        )
-    )
+    return _to_step(workspace, journey, step)
 
 
 # --- the journey's points ----------------------------------------------------------------------
