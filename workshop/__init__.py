@@ -5,6 +5,7 @@ from pathlib import Path
 from flask import Flask
 
 from workshop import config, errors, htmx, i18n, security_headers
+from workshop.export import pdf
 from workshop.extensions import babel, csrf, db, login_manager, migrate
 from workshop.models_base import render_migration_item
 
@@ -42,6 +43,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     htmx.init_app(app)
     errors.init_app(app)
     security_headers.init_app(app)
+    pdf.init_app(app)
 
     from workshop import access, cli
     from workshop.accounts.views import bp as accounts_bp
@@ -50,6 +52,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     from workshop.journey_templates.views import bp as templates_bp
     from workshop.journeys.views import bp as journeys_bp
     from workshop.main.views import bp as main_bp
+    from workshop.sprints.views import bp as sprints_bp
+    from workshop.sprints.views import shared as shared_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(accounts_bp)
@@ -57,6 +61,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(journeys_bp, url_prefix="/w/<int:workspace_id>/journeys")
     app.register_blueprint(export_bp, url_prefix="/w/<int:workspace_id>/export")
     app.register_blueprint(points_bp, url_prefix="/w/<int:workspace_id>")
+    app.register_blueprint(sprints_bp, url_prefix="/w/<int:workspace_id>/sprints")
+    app.register_blueprint(shared_bp, url_prefix="/shared")
     access.init_app(app)
     cli.init_app(app)
     return app

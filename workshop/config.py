@@ -42,6 +42,13 @@ def defaults(instance_path: str) -> dict:
         "INVITATION_DAYS": 7,
         "LOGIN_MAX_FAILURES": 5,
         "LOGIN_LOCKOUT_MINUTES": 15,
+        # PDF summaries: refused above this many steps; a render is stopped after PDF_TIMEOUT
+        # seconds; each app process makes at most PDF_CONCURRENCY at once (each in its own
+        # child process); tagged for screen readers (PDF/UA-1).
+        "PDF_MAX_STEPS": 1000,
+        "PDF_TIMEOUT": 60,
+        "PDF_CONCURRENCY": 2,
+        "PDF_TAGGED": True,
         "JOURNEYS_DIR": str(Path(__file__).resolve().parent.parent / "journeys"),
     }
 

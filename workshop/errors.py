@@ -11,6 +11,7 @@ MESSAGES = {
     403: (_l("Not allowed"), _l("Your role in this workspace does not allow this.")),
     404: (_l("Not found"), _l("There is nothing here, or it is not shared with you.")),
     405: (_l("Not allowed"), _l("This address does not accept that kind of request.")),
+    410: (_l("No longer available"), _l("This address worked once but no longer does.")),
     413: (
         _l("Too large"),
         _l(
@@ -18,6 +19,7 @@ MESSAGES = {
         ),
     ),
     429: (_l("Too many attempts"), _l("Wait a moment and try again.")),
+    503: (_l("Not available right now"), _l("Polku is busy. Try again in a moment.")),
     500: (
         _l("Something went wrong"),
         _l("Polku could not finish the request. Nothing was saved; try again in a moment."),

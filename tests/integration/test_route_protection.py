@@ -12,6 +12,8 @@ PUBLIC = {
     "accounts.language",
     "accounts.accept_invitation",
     "main.healthz",
+    "shared.page",
+    "shared.download",
     "static",
 }
 

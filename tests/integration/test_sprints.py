@@ -1,0 +1,587 @@
+"""Design sprints over HTTP: planning, experiments, decisions, closing, the summary and its PDF,
+share links, changes since the previous sprint, and everything that must be refused."""
+
+import subprocess
+from datetime import date, timedelta
+from urllib.parse import urlsplit
+
+import pytest
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from tests.conftest import ROOT, page, text_of
+from workshop.accounts.models import Role
+from workshop.critical_points import services as points
+from workshop.critical_points.models import CriticalPoint, PointStatus, ReporterRole
+from workshop.extensions import db
+from workshop.journey_templates.loader import load_template
+from workshop.journeys import services as journeys
+from workshop.journeys.models import JourneyKind, Step
+from workshop.sprints import services as sprints
+from workshop.sprints.models import Decision, Experiment, ShareLink, Sprint, SprintStatus
+
+
+@pytest.fixture
+def team(make_user, make_workspace, add_member):
+    facilitator = make_user(name="Fiia Fasilitaattori")
+    workspace = make_workspace(owner=facilitator, name="Opisto")
+    participant, observer = make_user(name="Paavo"), make_user(name="Olli")
+    add_member(workspace, participant, Role.PARTICIPANT)
+    add_member(workspace, observer, Role.OBSERVER)
+    return {
+        "workspace": workspace,
+        "facilitator": facilitator,
+        "participant": participant,
+        "observer": observer,
+    }
+
+
+@pytest.fixture
+def journey(team):
+    journey = journeys.create_journey(
+        team["workspace"],
+        team["facilitator"],
+        "Oppisopimuspolku",
+        JourneyKind.APPRENTICESHIP,
+        "fi",
+        template=load_template(ROOT / "journeys" / "apprenticeship.toml"),
+    )
+    db.session.commit()
+    return journey
+
+
+def report(team, journey, step, title, severity=2, role=ReporterRole.EMPLOYER):
+    point = points.report_point(
+        team["workspace"],
+        journey,
+        step,
+        team["facilitator"],
+        title,
+        "",
+        severity,
+        "key:paperwork",
+        points.ReportData(role=role, organisation_id=None, quote="", source="", reported_on=None),
+    )
+    db.session.commit()
+    return point
+
+
+def first_steps(journey, n=3) -> list[Step]:
+    return journeys.load_board(journey).steps[:n]
+
+
+def base(team) -> str:
+    return f"/w/{team['workspace'].id}/sprints"
+
+
+def plan(client, team, journey, **fields):
+    data = {
+        "title": "Kevään sprintti",
+        "challenge": "Miten työnantaja saa tiedon ajoissa?",
+        "starts_on": "2026-03-02",
+        "ends_on": "2026-03-20",
+        "journeys": [str(journey.id)],
+        "phases": "Ymmärrä\nMäärittele\nKokeile",
+    } | fields
+    return client.post(f"{base(team)}/new", data=data)
+
+
+def sprint_count() -> int:
+    return db.session.scalar(select(func.count(Sprint.id)))
+
+
+def running_sprint(team, journey, title="Kevään sprintti") -> Sprint:
+    sprint = sprints.create_sprint(
+        team["workspace"],
+        team["facilitator"],
+        sprints.SprintData(title, "Haaste", None, None, ["Ymmärrä"], [journey.id]),
+    )
+    sprints.start_sprint(sprint)
+    db.session.commit()
+    return sprint
+
+
+def pdf_text(data: bytes, first: int | None = None, last: int | None = None) -> str:
+    args = ["pdftotext", "-raw"]
+    if first:
+        args += ["-f", str(first), "-l", str(last or first)]
+    out = subprocess.run([*args, "-", "-"], input=data, capture_output=True, check=True)
+    return " ".join(out.stdout.decode().split())
+
+
+def pdf_info(data: bytes) -> str:
+    out = subprocess.run(
+        ["pdfinfo", "-f", "1", "-l", "100", "-"], input=data, capture_output=True, check=True
+    )
+    return out.stdout.decode()
+
+
+def translated(language: str, message: str) -> str:
+    with force_locale(language):
+        text = _(message)
+    assert text != message or language == "en", f"{message!r} is not translated to {language}"
+    return text
+
+
+# --- planning ----------------------------------------------------------------------------------
+
+
+def test_facilitator_plans_a_sprint_on_a_journey(client, login, team, journey):
+    login(team["facilitator"])
+    response = plan(client, team, journey)
+    assert response.status_code == 303
+    detail = client.get(response.headers["Location"])
+    text = text_of(detail)
+    assert "Kevään sprintti" in text and "Oppisopimuspolku" in text
+    assert [li.get_text() for li in page(detail).select(".phase-list li")] == [
+        "Ymmärrä",
+        "Määrittele",
+        "Kokeile",
+    ]
+    sprint = db.session.scalar(select(Sprint))
+    assert sprint.status == SprintStatus.PLANNED
+    # The one who planned it facilitates it.
+    assert [(p.name, p.is_facilitator) for p in sprint.participants] == [
+        ("Fiia Fasilitaattori", True)
+    ]
+
+
+def test_new_sprint_form_offers_the_default_phases(client, login, team, journey):
+    login(team["facilitator"])
+    form = page(client.get(f"{base(team)}/new"))
+    assert form.select_one("#phases").get_text().split() == [
+        "Understand",
+        "Define",
+        "Ideate",
+        "Experiment",
+        "Decide",
+    ]
+
+
+@pytest.mark.parametrize(
+    "fields, message",
+    [
+        ({"title": ""}, "This field is required."),
+        ({"title": "x" * 161}, "At most 160 characters."),
+        ({"starts_on": "2026-03-20", "ends_on": "2026-03-01"}, "The end cannot be before"),
+        ({"starts_on": "not a date"}, "Not a valid date value."),
+        ({"journeys": ["999999"]}, "Choose from the list."),
+        ({"phases": "\n".join(f"Vaihe {n}" for n in range(13))}, "At most 12 phases."),
+    ],
+)
+def test_bad_sprint_input_is_refused_and_nothing_is_made(
+    client, login, team, journey, fields, message
+):
+    login(team["facilitator"])
+    response = plan(client, team, journey, **fields)
+    assert response.status_code == 422
+    assert message in text_of(response)
+    assert sprint_count() == 0
+
+
+def test_another_workspaces_journey_cannot_be_put_in_scope(
+    client, login, team, journey, make_workspace
+):
+    other = make_workspace(name="Muu opisto")
+    foreign = journeys.create_journey(
+        other, team["facilitator"], "Vieras", JourneyKind.CUSTOM, "fi"
+    )
+    db.session.commit()
+    login(team["facilitator"])
+    response = plan(client, team, journey, journeys=[str(foreign.id)])
+    assert response.status_code == 422
+    assert sprint_count() == 0
+
+
+def test_only_facilitators_plan_and_observers_only_read(client, login, team, journey):
+    sprint = running_sprint(team, journey)
+    login(team["participant"])
+    assert plan(client, team, journey).status_code == 403
+    assert client.post(f"{base(team)}/{sprint.id}/close").status_code == 403
+    client.post("/logout")
+    login(team["observer"])
+    assert client.get(f"{base(team)}/{sprint.id}").status_code == 200
+    assert client.get(f"{base(team)}/{sprint.id}/experiments/new").status_code == 403
+    assert client.get(f"{base(team)}/{sprint.id}/summary").status_code == 200
+
+
+def test_another_workspaces_sprint_is_not_found(client, login, team, journey, make_user):
+    sprint = running_sprint(team, journey)
+    outsider = make_user()
+    login(outsider)
+    for path in ("", "/summary", "/summary.pdf", "/experiments/new"):
+        assert client.get(f"{base(team)}/{sprint.id}{path}").status_code == 404
+
+
+# --- experiments, decisions, participants ------------------------------------------------------
+
+
+def test_a_running_experiment_marks_its_points_being_tested(client, login, team, journey):
+    step = first_steps(journey, 1)[0]
+    point = report(team, journey, step, "Sopimuspaperit myöhässä")
+    sprint = running_sprint(team, journey)
+    login(team["participant"])
+    response = client.post(
+        f"{base(team)}/{sprint.id}/experiments/new",
+        data={
+            "title": "Yhteinen sähköinen lomake",
+            "hypothesis": "Jos lomake on yksi, paperit tulevat ajoissa.",
+            "change": "Kokeillaan yhtä lomaketta kolmessa yrityksessä",
+            "owner": "Paavo",
+            "success_measure": "Paperit valmiina ennen aloitusta",
+            "status": "running",
+            "points": [str(point.id)],
+        },
+    )
+    assert response.status_code == 303
+    db.session.expire_all()
+    assert db.session.get(CriticalPoint, point.id).status == PointStatus.TESTING
+    assert "Yhteinen sähköinen lomake" in text_of(client.get(f"{base(team)}/{sprint.id}"))
+
+
+def test_an_experiment_saved_over_a_newer_one_keeps_the_typed_text(client, login, team, journey):
+    sprint = running_sprint(team, journey)
+    experiment = sprints.add_experiment(
+        sprint,
+        team["facilitator"],
+        sprints.ExperimentData("Kokeilu", "", "", "", None, None, "", "", "planned", []),
+    )
+    db.session.commit()
+    url = f"{base(team)}/{sprint.id}/experiments/{experiment.id}"
+    login(team["participant"])
+    first = {"title": "Ensimmäinen", "status": "planned", "version": "1"}
+    assert client.post(url, data=first).status_code == 303
+    second = {"title": "Toisen kirjoittama", "status": "planned", "version": "1"}
+    response = client.post(url, data=second)
+    assert response.status_code == 409
+    assert page(response).select_one("#title")["value"] == "Toisen kirjoittama"
+    db.session.expire_all()
+    assert db.session.get(Experiment, experiment.id).title == "Ensimmäinen"
+
+
+def test_a_decision_can_be_owned_by_someone_outside_the_workspace(client, login, team, journey):
+    sprint = running_sprint(team, journey)
+    login(team["facilitator"])
+    organisation = team["workspace"].organisations
+    response = client.post(
+        f"{base(team)}/{sprint.id}/decisions/new",
+        data={
+            "text": "Työpaikkaohjaajille oma perehdytysilta",
+            "owner_name": "Maija Yrittäjä",
+            "owner_organisation": "",
+            "due_on": "2026-05-01",
+            "status": "open",
+        },
+    )
+    assert response.status_code == 303, organisation
+    decision = db.session.scalar(select(Decision))
+    assert (decision.owner_label, decision.due_on) == ("Maija Yrittäjä", date(2026, 5, 1))
+
+
+def test_a_guest_participant_with_a_new_organisation(client, login, team, journey):
+    sprint = running_sprint(team, journey)
+    login(team["facilitator"])
+    response = client.post(
+        f"{base(team)}/{sprint.id}/participants",
+        data={
+            "member": "",
+            "name": "Kalle Kivijalka",
+            "role": "employer",
+            "new_organisation": "Rakennus Oy",
+        },
+    )
+    assert response.status_code == 303
+    text = text_of(client.get(f"{base(team)}/{sprint.id}"))
+    assert "Kalle Kivijalka" in text and "Rakennus Oy" in text
+    nobody = client.post(f"{base(team)}/{sprint.id}/participants", data={"role": "employer"})
+    assert nobody.status_code == 422
+    assert "Choose a member or type a guest's name." in text_of(nobody)
+
+
+# --- closing -----------------------------------------------------------------------------------
+
+
+def test_closing_freezes_a_snapshot_and_the_sprint_becomes_read_only(client, login, team, journey):
+    step = first_steps(journey, 1)[0]
+    report(team, journey, step, "Kukaan ei vastaa puhelimeen", severity=3)
+    sprint = running_sprint(team, journey)
+    login(team["facilitator"])
+    assert client.post(f"{base(team)}/{sprint.id}/close").status_code == 303
+    db.session.expire_all()
+    sprint = db.session.get(Sprint, sprint.id)
+    assert sprint.status == SprintStatus.CLOSED and sprint.snapshot is not None
+    document = sprint.snapshot.document
+    assert document["format"] == "polku.sprint-snapshot" and document["version"] == 1
+    assert [p["title"] for p in document["journeys"][0]["points"]] == [
+        "Kukaan ei vastaa puhelimeen"
+    ]
+
+    again = client.post(f"{base(team)}/{sprint.id}/close")
+    assert again.status_code == 409
+    assert "This sprint is closed" in text_of(again)
+    refused = [
+        client.post(f"{base(team)}/{sprint.id}/edit", data={"title": "Uusi", "version": "1"}),
+        client.post(f"{base(team)}/{sprint.id}/experiments/new", data={"title": "X"}),
+        client.post(f"{base(team)}/{sprint.id}/decisions/new", data={"text": "X"}),
+        client.post(
+            f"{base(team)}/{sprint.id}/participants", data={"name": "X", "role": "employer"}
+        ),
+        client.post(f"{base(team)}/{sprint.id}/delete"),
+    ]
+    assert [r.status_code for r in refused] == [409] * 5
+    db.session.expire_all()
+    assert db.session.get(Sprint, sprint.id).title == "Kevään sprintti"
+    assert db.session.scalar(select(func.count(Experiment.id))) == 0
+
+    # Later changes to the journey do not reach the closed sprint's summary.
+    step.title = "Muutettu myöhemmin"
+    db.session.commit()
+    summary = text_of(client.get(f"{base(team)}/{sprint.id}/summary"))
+    assert "Muutettu myöhemmin" not in summary
+    assert "Kukaan ei vastaa puhelimeen" in summary
+
+
+def test_only_a_running_sprint_closes(client, login, team, journey):
+    login(team["facilitator"])
+    plan(client, team, journey)
+    sprint = db.session.scalar(select(Sprint))
+    response = client.post(f"{base(team)}/{sprint.id}/close")
+    assert response.status_code == 409
+    assert "only a running one can close" in text_of(response)
+
+
+def test_the_next_sprint_shows_what_changed_since_the_last(client, login, team, journey):
+    steps = first_steps(journey, 3)
+    kept = report(team, journey, steps[0], "Perehdytys puuttuu", severity=1)
+    solved = report(team, journey, steps[1], "Lomakkeet hukassa", severity=2)
+    first = running_sprint(team, journey, "Syksyn sprintti")
+    sprints.close_sprint(first, team["facilitator"])
+    db.session.commit()
+
+    steps[2].title = "Aloituspalaveri työpaikalla"
+    kept.severity = 3
+    points.set_status(solved, team["facilitator"], PointStatus.RESOLVED)
+    report(team, journey, steps[0], "Ohjaajalla ei aikaa")
+    db.session.commit()
+    second = running_sprint(team, journey, "Kevään sprintti")
+
+    login(team["facilitator"])
+    text = text_of(client.get(f"{base(team)}/{second.id}"))
+    assert "Syksyn sprintti" in text
+    assert "Step changed Aloituspalaveri työpaikalla" in text
+    assert "New critical point Ohjaajalla ei aikaa" in text
+    assert "Resolved Lomakkeet hukassa" in text
+    assert "Re-prioritised Perehdytys puuttuu: minor → critical" in text
+
+
+# --- the summary and its PDF -------------------------------------------------------------------
+
+
+@pytest.fixture
+def closed_sprint(team, journey):
+    steps = first_steps(journey, 2)
+    top = report(team, journey, steps[0], "Työnantaja ei tiedä yhteyshenkilöä", severity=3)
+    report(team, journey, steps[1], "Palkkatuen hakemus viivästyy", severity=1)
+    points.toggle_vote(top, team["participant"])
+    sprint = running_sprint(team, journey)
+    sprints.add_experiment(
+        sprint,
+        team["facilitator"],
+        sprints.ExperimentData(
+            "Nimetty yhteyshenkilö", "", "", "", None, None, "", "", "running", [top.id]
+        ),
+    )
+    sprints.add_decision(
+        sprint, sprints.DecisionData("Yhteyshenkilö nimetään", None, "Rehtori", None, None, "open")
+    )
+    sprints.close_sprint(sprint, team["facilitator"])
+    db.session.commit()
+    return sprint
+
+
+@pytest.mark.parametrize("language", ["fi", "sv"])
+def test_the_pdf_summary_is_in_the_language_asked_for(client, login, team, closed_sprint, language):
+    login(team["observer"])
+    response = client.get(f"{base(team)}/{closed_sprint.id}/summary.pdf?lang={language}")
+    assert response.status_code == 200
+    assert response.mimetype == "application/pdf"
+    assert response.data.startswith(b"%PDF")
+    assert f"sprint-{closed_sprint.id}-{language}.pdf" in response.headers["Content-Disposition"]
+    text = pdf_text(response.data)
+    assert "Kevään sprintti" in text
+    assert "Työnantaja ei tiedä yhteyshenkilöä" in text
+    assert "Nimetty yhteyshenkilö" in text and "Yhteyshenkilö nimetään" in text
+    assert translated(language, "Critical points, ranked") in text
+    assert translated(language, "Decisions and actions") in text
+    other = "sv" if language == "fi" else "fi"
+    assert translated(other, "Decisions and actions") not in text
+    info = pdf_info(response.data)
+    assert "Kevään sprintti" in info.split("Title:")[1].splitlines()[0]
+    assert "Tagged:          yes" in info
+
+
+def test_the_top_critical_point_leads_the_summary_page(client, login, team, closed_sprint):
+    login(team["facilitator"])
+    data = client.get(f"{base(team)}/{closed_sprint.id}/summary.pdf?lang=en").data
+    summary_page = pdf_text(data, 2)
+    assert "Summary" in summary_page
+    assert summary_page.index("Työnantaja ei tiedä yhteyshenkilöä") < summary_page.index(
+        "Palkkatuen hakemus viivästyy"
+    )
+
+
+def test_the_journey_map_prints_on_landscape_pages_with_lanes_repeated(
+    client, login, team, closed_sprint
+):
+    login(team["facilitator"])
+    data = client.get(f"{base(team)}/{closed_sprint.id}/summary.pdf?lang=en").data
+    sizes = [
+        line.split("size:")[1].split("pts")[0].split(" x ")
+        for line in pdf_info(data).splitlines()
+        if line.startswith("Page") and "size:" in line
+    ]
+    landscape = [n for n, (w, h) in enumerate(sizes, 1) if float(w) > float(h)]
+    # The template journey's six stages print as two landscape parts of three.
+    assert len(landscape) == 2, sizes
+    lanes = [lane.title for lane in journeys.load_board(closed_sprint.journeys[0]).lanes]
+    for number in landscape:
+        text = "".join(pdf_text(data, number).split())
+        assert all("".join(lane.split()) in text for lane in lanes), (lanes, text)
+    assert "part 1 of 2" in pdf_text(data, landscape[0])
+    assert "part 2 of 2" in pdf_text(data, landscape[1])
+    # Every page after the cover says where it is in the document.
+    assert f"2 / {len(sizes)}" in pdf_text(data, 2)
+
+
+def test_an_open_sprint_exports_its_live_state(client, login, team, journey):
+    step = first_steps(journey, 1)[0]
+    sprint = running_sprint(team, journey)
+    report(team, journey, step, "Juuri nyt huomattu ongelma")
+    login(team["facilitator"])
+    text = pdf_text(client.get(f"{base(team)}/{sprint.id}/summary.pdf?lang=en").data)
+    assert "Juuri nyt huomattu ongelma" in text
+    assert "The sprint is still open" in text
+
+
+def test_an_unknown_language_falls_back_to_the_default(client, login, team, closed_sprint):
+    login(team["facilitator"])
+    response = client.get(
+        f"{base(team)}/{closed_sprint.id}/summary?lang=de", headers={"Accept-Language": "sv"}
+    )
+    assert response.status_code == 200
+    assert page(response).html["lang"] == "sv"
+
+
+def test_participant_names_print_only_when_asked(client, login, team, closed_sprint):
+    login(team["facilitator"])
+    url = f"{base(team)}/{closed_sprint.id}/summary"
+    assert "Fiia Fasilitaattori" not in text_of(client.get(url + "?lang=en"))
+    assert "Fiia Fasilitaattori" in text_of(client.get(url + "?lang=en&names=1"))
+
+
+def test_a_summary_above_the_step_limit_is_refused_naming_it(make_app, tmp_path):
+    app = make_app(PDF_MAX_STEPS=10)
+    client = app.test_client()
+    with app.app_context():
+        from workshop.accounts import services as accounts
+
+        user = accounts.create_user("f@example.fi", "Fiia", "salasana-123456", None, False)
+        workspace = accounts.create_workspace(user, "Opisto")
+        journey = journeys.create_journey(
+            workspace,
+            user,
+            "Iso",
+            JourneyKind.APPRENTICESHIP,
+            "fi",
+            template=load_template(ROOT / "journeys" / "apprenticeship.toml"),
+        )
+        sprint = sprints.create_sprint(
+            workspace, user, sprints.SprintData("Iso", "", None, None, [], [journey.id])
+        )
+        db.session.commit()
+        ids = (workspace.id, sprint.id)
+    client.post("/login", data={"email": "f@example.fi", "password": "salasana-123456"})
+    response = client.get(f"/w/{ids[0]}/sprints/{ids[1]}/summary.pdf")
+    assert response.status_code == 413
+    assert "at most 10" in text_of(response)
+    assert "21 steps" in text_of(response)
+
+
+def test_a_render_past_its_time_limit_is_stopped_with_a_clear_message(make_app):
+    app = make_app(PDF_TIMEOUT=0.05)
+    client = app.test_client()
+    with app.app_context():
+        from workshop.accounts import services as accounts
+
+        user = accounts.create_user("f@example.fi", "Fiia", "salasana-123456", None, False)
+        workspace = accounts.create_workspace(user, "Opisto")
+        sprint = sprints.create_sprint(
+            workspace, user, sprints.SprintData("Hidas", "", None, None, [], [])
+        )
+        db.session.commit()
+        ids = (workspace.id, sprint.id)
+    client.post("/login", data={"email": "f@example.fi", "password": "salasana-123456"})
+    response = client.get(f"/w/{ids[0]}/sprints/{ids[1]}/summary.pdf")
+    assert response.status_code == 503
+    assert "took longer than" in text_of(response)
+
+
+# --- share links -------------------------------------------------------------------------------
+
+
+def share(client, team, sprint, **fields) -> str:
+    response = client.post(f"{base(team)}/{sprint.id}/share", data={"label": "Kumppanit"} | fields)
+    assert response.status_code == 200
+    return page(response).select_one("#new-share-link")["value"]
+
+
+def test_a_share_link_opens_the_summary_and_nothing_else(
+    make_app, team, closed_sprint, login, client
+):
+    login(team["facilitator"])
+    link = share(client, team, closed_sprint)
+    path = urlsplit(link).path
+    assert path.startswith("/shared/")
+
+    anonymous = client.application.test_client()
+    response = anonymous.get(path + "?lang=en")
+    assert response.status_code == 200
+    assert "Työnantaja ei tiedä yhteyshenkilöä" in text_of(response)
+    assert response.headers["Cache-Control"] == "private, no-store"
+    hrefs = [a["href"] for a in page(response).select("a[href]")]
+    assert not [h for h in hrefs if h.startswith("/w/") or h.startswith("/login")]
+    # Names stay out even when asked for.
+    assert "Fiia Fasilitaattori" not in text_of(anonymous.get(path + "?names=1"))
+    pdf = anonymous.get(path + "/summary.pdf?lang=sv")
+    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+    # The link reaches nothing else.
+    assert anonymous.get(f"{base(team)}/{closed_sprint.id}").status_code == 302
+    assert anonymous.get(f"{base(team)}/{closed_sprint.id}/summary.pdf").status_code == 302
+
+
+def test_a_withdrawn_or_expired_share_link_says_so(client, login, team, closed_sprint):
+    login(team["facilitator"])
+    path = urlsplit(share(client, team, closed_sprint)).path
+    link = db.session.scalar(select(ShareLink))
+    assert client.post(f"{base(team)}/{closed_sprint.id}/share/{link.id}/revoke").status_code == 303
+    anonymous = client.application.test_client()
+    gone = anonymous.get(path)
+    assert gone.status_code == 410
+    assert "withdrawn or has expired" in text_of(gone)
+    assert anonymous.get(path + "/summary.pdf").status_code == 410
+
+    yesterday = (date.today() - timedelta(days=2)).isoformat()
+    expired = urlsplit(share(client, team, closed_sprint, expires_on=yesterday)).path
+    assert anonymous.get(expired).status_code == 410
+    tomorrow = (date.today() + timedelta(days=1)).isoformat()
+    valid = urlsplit(share(client, team, closed_sprint, expires_on=tomorrow)).path
+    assert anonymous.get(valid).status_code == 200
+    assert anonymous.get("/shared/not-a-real-token").status_code == 404
+
+
+def test_only_facilitators_make_share_links(client, login, team, closed_sprint):
+    login(team["participant"])
+    response = client.post(f"{base(team)}/{closed_sprint.id}/share", data={"label": "x"})
+    assert response.status_code == 403
+    assert db.session.scalar(select(func.count(ShareLink.id))) == 0

@@ -1,0 +1,1 @@
+"""Design sprints: goal, participants, experiments, decisions, a frozen snapshot and its summary."""

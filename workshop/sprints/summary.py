@@ -1,0 +1,229 @@
+"""What the sprint summary shows, worked out from a sprint document for the print template."""
+
+import math
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from types import SimpleNamespace
+
+from flask import render_template, url_for
+from flask_babel import force_locale
+
+from workshop.critical_points.forms import CATEGORY_LABELS
+from workshop.critical_points.models import ReporterRole
+from workshop.export import pdf
+from workshop.journeys.emotion import Curve, emotion_curve
+from workshop.sprints import services, snapshot
+
+STAGES_PER_PAGE = 4  # columns of a landscape A4 page that still read from a metre away
+TOP_POINTS = 5
+
+
+def _date(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+@dataclass
+class PointView:
+    """A critical point with where it is and who reported it."""
+
+    point: dict
+    rank: int
+    journey: str
+    step: str
+    stage: str
+    category: str
+    by_role: list[tuple[ReporterRole, int]]
+
+    @property
+    def id(self) -> int:
+        return self.point["id"]
+
+
+@dataclass
+class MapPage:
+    """Some of a journey's stages, all its lanes: one landscape page of the map."""
+
+    stages: list[dict]
+    lanes: list[dict]
+    cells: dict[tuple[int, int], list[dict]]
+    first_stage_number: int
+    part: int
+    parts: int
+
+
+@dataclass
+class JourneyView:
+    """A journey of the sprint: its map in pages, its emotion curve and its ranked points."""
+
+    journey: dict
+    pages: list[MapPage]
+    curve: Curve
+    points: list[PointView]
+    badges: dict[str, tuple[int, int]]  # step key → (points, worst severity)
+
+
+@dataclass
+class Summary:
+    """Everything the sprint summary prints, in the reader's language."""
+
+    document: dict
+    journeys: list[JourneyView]
+    ranked_points: list[PointView]
+    top_points: list[PointView]
+    experiments: list[tuple[dict, list[PointView]]]
+    decisions: list[dict]
+    participants: list[tuple[str | None, list[tuple[str, int, list[str]]]]]
+    organisations: list[str]
+    show_names: bool
+    previous: dict | None = None
+    changes: list[snapshot.JourneyChanges] = field(default_factory=list)
+
+    @property
+    def sprint(self) -> dict:
+        return self.document["sprint"]
+
+    @property
+    def starts_on(self) -> date | None:
+        return _date(self.sprint["starts_on"])
+
+    @property
+    def ends_on(self) -> date | None:
+        return _date(self.sprint["ends_on"])
+
+    @property
+    def step_count(self) -> int:
+        return sum(len(j["steps"]) for j in self.document["journeys"])
+
+
+def category_name(category: dict | None) -> str:
+    """The workspace's own name for a category, or the translated default."""
+    if category is None:
+        return ""
+    return category.get("name") or str(CATEGORY_LABELS.get(category.get("key"), ""))
+
+
+def _map_pages(journey: dict) -> list[MapPage]:
+    stages = journey["stages"]
+    cells: dict[tuple[int, int], list[dict]] = defaultdict(list)
+    for step in journey["steps"]:
+        cells[(step["stage"], step["lane"])].append(step)
+    parts = max(1, math.ceil(len(stages) / STAGES_PER_PAGE))
+    size = max(1, math.ceil(len(stages) / parts))  # even pages: 6 stages print as 3 + 3
+    return [
+        MapPage(stages[i : i + size], journey["lanes"], cells, i + 1, n, parts)
+        for n, i in enumerate(range(0, max(len(stages), 1), size), 1)
+    ]
+
+
+def _curve(journey: dict) -> Curve:
+    """The emotion curve, drawn by the same code as the board's, from the document's steps."""
+    cells = defaultdict(list)
+    for step in journey["steps"]:
+        cells[(step["stage"], step["lane"])].append(SimpleNamespace(**step))
+    board = SimpleNamespace(
+        stages=[SimpleNamespace(**s) for s in journey["stages"]],
+        lanes=[SimpleNamespace(**lane) for lane in journey["lanes"]],
+        steps_in=lambda stage, lane: cells.get((stage.id, lane.id), []),
+    )
+    return emotion_curve(board)
+
+
+def _point_views(journey: dict) -> list[PointView]:
+    stages = {s["id"]: s["title"] for s in journey["stages"]}
+    steps = {s["key"]: s for s in journey["steps"]}
+    views = []
+    for rank, point in enumerate(snapshot.ranked(journey["points"]), 1):
+        step = steps[point["step"]]
+        roles = Counter(ReporterRole(r["role"]) for r in point["reports"])
+        views.append(
+            PointView(
+                point=point,
+                rank=rank,
+                journey=journey["name"],
+                step=step["title"],
+                stage=stages[step["stage"]],
+                category=category_name(point["category"]),
+                by_role=[(role, roles[role]) for role in ReporterRole if roles[role]],
+            )
+        )
+    return views
+
+
+def _participants(document: dict) -> list[tuple[str | None, list[tuple[str, int, list[str]]]]]:
+    """By organisation (those without one last), then by role: how many, and their names."""
+    grouped: dict[str | None, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    for person in document["participants"]:
+        grouped[person["organisation"]][person["role"]].append(person["name"])
+    order = sorted(grouped, key=lambda name: (name is None, (name or "").casefold()))
+    return [
+        (
+            organisation,
+            [
+                (
+                    role.value,
+                    len(grouped[organisation][role.value]),
+                    grouped[organisation][role.value],
+                )
+                for role in ReporterRole
+                if grouped[organisation].get(role.value)
+            ],
+        )
+        for organisation in order
+    ]
+
+
+def build_summary(document: dict, previous: dict | None, show_names: bool) -> Summary:
+    """The summary of one sprint document, compared with the previous sprint's if there is one."""
+    journeys = []
+    for journey in document["journeys"]:
+        views = _point_views(journey)
+        badges = {}
+        for point in journey["points"]:
+            count, worst = badges.get(point["step"], (0, 0))
+            badges[point["step"]] = (count + 1, max(worst, point["severity"]))
+        journeys.append(JourneyView(journey, _map_pages(journey), _curve(journey), views, badges))
+    everything = [p for j in journeys for p in j.points]
+    ranked = sorted(everything, key=lambda v: snapshot.rank_key(v.point))
+    open_points = [v for v in ranked if v.point["status"] not in snapshot.CLOSED_STATUSES]
+    by_id = {v.id: v for v in everything}
+    organisations = sorted(
+        {p["organisation"] for p in document["participants"] if p["organisation"]},
+        key=str.casefold,
+    )
+    return Summary(
+        document=document,
+        journeys=journeys,
+        ranked_points=ranked,
+        top_points=open_points[:TOP_POINTS],
+        experiments=[
+            (e, [by_id[i] for i in e["points"] if i in by_id]) for e in document["experiments"]
+        ],
+        decisions=document["decisions"],
+        participants=_participants(document),
+        organisations=organisations,
+        show_names=show_names,
+        previous=previous["sprint"] if previous else None,
+        changes=snapshot.changes(previous, document) if previous else [],
+    )
+
+
+def render_summary(sprint, language: str, show_names: bool, links: dict, for_pdf: bool) -> str:
+    """The summary of a sprint as HTML in one language: the page, or what the PDF is made from."""
+    document = services.document_of(sprint)
+    previous = services.previous_sprint(sprint)
+    stylesheet = (
+        pdf.static_url("css/print.css") if for_pdf else url_for("static", filename="css/print.css")
+    )
+    with force_locale(language):
+        summary = build_summary(
+            document, services.document_of(previous) if previous else None, show_names
+        )
+        return render_template(
+            "export/sprint.html",
+            summary=summary,
+            language=language,
+            preview=not for_pdf,
+            links=links,
+            stylesheet=stylesheet,
+        )
