@@ -1,4 +1,5 @@
-"""Commands for `flask --app workshop …`: demo content, the first admin, template checks."""
+"""Commands for `flask --app workshop …`: demo content, the first admin, template checks,
+sprint summaries as PDF."""
 
 from pathlib import Path
 
@@ -7,8 +8,12 @@ from flask import Flask, current_app
 
 from workshop import demo
 from workshop.accounts import services as accounts
+from workshop.export import pdf
 from workshop.extensions import db
 from workshop.journey_templates.loader import LANGUAGES, TemplateError, load_template
+from workshop.sprints import services as sprints
+from workshop.sprints.forms import LANGUAGES as EXPORT_LANGUAGES
+from workshop.sprints.summary import render_summary
 
 
 @click.command("demo")
@@ -75,8 +80,58 @@ def check_command(paths: tuple[Path, ...]):
         raise click.ClickException(f"{failed} of {len(files)} template files have problems")
 
 
+@click.command("export-pdf")
+@click.option("--sprint", "sprint_id", type=int, required=True, help="The sprint's number.")
+@click.option(
+    "--lang",
+    "language",
+    type=click.Choice(list(EXPORT_LANGUAGES)),
+    default="fi",
+    show_default=True,
+    help="Language of the summary.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    required=True,
+    help="The PDF file to write.",
+)
+@click.option("--names", is_flag=True, help="Print participants' names, not just the counts.")
+def export_pdf_command(sprint_id: int, language: str, output: Path, names: bool):
+    """Write a sprint's summary as PDF, made exactly as the web page makes it."""
+    sprint = sprints.get_sprint_by_id(sprint_id)
+    if sprint is None:
+        raise click.ClickException(f"there is no sprint {sprint_id}")
+    limit = current_app.config["PDF_MAX_STEPS"]
+    steps = sprints.summary_step_count(sprint)
+    if steps > limit:
+        raise click.ClickException(
+            f"sprint {sprint_id} has {steps} steps on its journeys; a summary can show at most "
+            f"{limit} (PDF_MAX_STEPS)"
+        )
+    # Made inside a request as the web view makes it: same locale switching, context
+    # processors and template globals. The PDF has no links (only the preview page does).
+    with current_app.test_request_context():
+        html = render_summary(sprint, language, names, {}, for_pdf=True)
+    renderer: pdf.PdfRenderer = current_app.extensions["polku_pdf"]
+    try:
+        result = renderer.render(html)
+    except pdf.RenderTimeout:
+        raise click.ClickException(
+            f"making the PDF took longer than {renderer.timeout} seconds (PDF_TIMEOUT) "
+            "and was stopped"
+        ) from None
+    except pdf.PdfError as error:
+        detail = str(error) or type(error).__doc__
+        raise click.ClickException(f"the PDF could not be made: {detail}") from None
+    output.write_bytes(result.data)
+    click.echo(f"{output}: {result.pages} pages in {result.seconds:.1f} s")
+
+
 def init_app(app: Flask) -> None:
     """Register the commands."""
     app.cli.add_command(demo_command)
     app.cli.add_command(create_admin_command)
     app.cli.add_command(journeys_group)
+    app.cli.add_command(export_pdf_command)

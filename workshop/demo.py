@@ -1,19 +1,23 @@
-"""Demo content for a first look at Polku: a workspace with partners and a facilitator."""
+"""Demo content for a first look at Polku: a workspace with partners, journeys and sprints."""
 
 import secrets
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
 from pathlib import Path
 
 from sqlalchemy import select
 from werkzeug.security import check_password_hash
 
 from workshop.accounts import services as accounts
-from workshop.accounts.models import Membership, OrganisationKind, Role, Workspace
+from workshop.accounts.models import Membership, OrganisationKind, Role, User, Workspace
 from workshop.critical_points import services as point_services
-from workshop.critical_points.models import ReporterRole
+from workshop.critical_points.models import CriticalPoint, ReporterRole
 from workshop.extensions import db
 from workshop.journey_templates import services as template_services
 from workshop.journeys import services as journey_services
-from workshop.journeys.models import JourneyKind
+from workshop.journeys.models import Journey, JourneyKind
+from workshop.sprints import services as sprint_services
+from workshop.sprints.models import DecisionStatus, ExperimentStatus, Sprint
 
 DEMO_EMAIL = "facilitator@polku.example"
 DEMO_WORKSPACE = "Esimerkkiopisto – työelämäyhteistyö"
@@ -83,6 +87,7 @@ def load_demo(instance_path: Path) -> tuple[str, str]:
         facilitator_membership.organisation = organisations["Esimerkkiopisto"]
     db.session.flush()
     _demo_journeys(workspace, facilitator)
+    _demo_sprints(workspace, facilitator)
     return facilitator.email, password
 
 
@@ -132,7 +137,7 @@ def _demo_points(workspace: Workspace, journey, facilitator, steps) -> None:
         journey,
         steps[1],
         facilitator,
-        "Yhteyshenkilö vaihtuu kesken prosessin",
+        CONTACT_POINT,
         "Työnantaja ei tiedä, kenelle soittaa, kun opettaja vaihtuu.",
         3,
         "key:contact_person",
@@ -141,6 +146,361 @@ def _demo_points(workspace: Workspace, journey, facilitator, steps) -> None:
             employer.id,
             "Soitin kolme kertaa ennen kuin löysin oikean ihmisen.",
             "Työpaja 1",
+        ),
+    )
+
+
+# --- design sprints ----------------------------------------------------------------------------
+
+CONTACT_POINT = "Yhteyshenkilö vaihtuu kesken prosessin"
+DEMO_SPRINT = "Oppisopimuksen alku sujuvaksi työnantajalle"
+DEMO_NEXT_SPRINT = "Työpaikkaohjaajan tuki oppisopimuksen aikana"
+DEMO_PHASES = ["Ymmärrä", "Määrittele", "Ideoi", "Kokeile", "Päätä"]
+# Members take part with their own organisation; guests have no account, as in a real workshop.
+DEMO_PARTICIPANTS = [
+    ("pekka.kivijalka@polku.example", ReporterRole.EMPLOYER, "Rakennusliike Kivijalka Oy"),
+    ("maija.korvapuusti@polku.example", ReporterRole.EMPLOYER, "Kahvila Korvapuusti"),
+]
+DEMO_GUESTS = [
+    ("Sanna Lehtonen", ReporterRole.WORKPLACE_INSTRUCTOR, "Hoivakoti Kuusirinne"),
+    ("Leevi Mäkinen", ReporterRole.STUDENT, "Rakennusliike Kivijalka Oy"),
+    ("Tuomas Niemi", ReporterRole.TEACHER, "Esimerkkiopisto"),
+]
+
+
+@dataclass
+class _Demo:
+    """What the sprints are made of: the workspace, its people and the apprenticeship journey."""
+
+    workspace: Workspace
+    facilitator: User
+    journey: Journey
+    today: date
+
+    def day(self, offset: int) -> date:
+        """A date relative to the day the demo was loaded, so the sprints look recent."""
+        return self.today + timedelta(days=offset)
+
+    def user(self, email: str) -> User | None:
+        """A demo member, unless they have left the workspace."""
+        return next(
+            (m.user for m in accounts.members_of(self.workspace) if m.user.email == email), None
+        )
+
+    def organisation_id(self, name: str) -> int | None:
+        """A demo organisation, unless it was renamed or removed."""
+        organisation = accounts.find_organisation(self.workspace, name)
+        return organisation.id if organisation else None
+
+
+def _demo_sprints(workspace: Workspace, facilitator: User) -> None:
+    """A closed sprint on the apprenticeship journey, changes made after it, and the next sprint
+    running, so its summary has something to compare with; each made once."""
+    journey = next(
+        (j for j in journey_services.journeys_of(workspace) if j.template_id == "apprenticeship"),
+        None,
+    )
+    if journey is None:
+        return
+    demo = _Demo(workspace, facilitator, journey, date.today())
+    titles = {s.title for s in sprint_services.sprints_of(workspace)}
+    if DEMO_SPRINT not in titles:
+        sprint = _first_sprint(demo)
+        _changes_after(demo, sprint)
+    if DEMO_NEXT_SPRINT not in titles:
+        _next_sprint(demo)
+
+
+def _point(points: list[CriticalPoint], words: str) -> CriticalPoint | None:
+    """The demo point whose title has these words; None if someone has changed it since."""
+    return next((p for p in points if words in p.title), None)
+
+
+def _ids(*points: CriticalPoint | None) -> list[int]:
+    return [p.id for p in points if p is not None]
+
+
+def _first_sprint(demo: _Demo) -> Sprint:
+    """Two workshops and two trials on how an apprenticeship starts, closed with its snapshot."""
+    sprint = sprint_services.create_sprint(
+        demo.workspace,
+        demo.facilitator,
+        sprint_services.SprintData(
+            title=DEMO_SPRINT,
+            challenge=(
+                "Miten voisimme tehdä oppisopimuksen alusta työnantajalle niin selkeän, että "
+                "hän tietää ensimmäisestä yhteydenotosta lähtien, kenen kanssa asioi ja mitä "
+                "häneltä odotetaan?"
+            ),
+            starts_on=demo.day(-49),
+            ends_on=demo.day(-21),
+            phases=DEMO_PHASES,
+            journey_ids=[demo.journey.id],
+        ),
+    )
+    sprint_services.start_sprint(sprint)
+    for email, role, organisation in DEMO_PARTICIPANTS:
+        user = demo.user(email)
+        if user is not None:
+            sprint_services.add_participant(
+                sprint,
+                sprint_services.ParticipantData(
+                    user.id, user.name, role, demo.organisation_id(organisation), False
+                ),
+            )
+    for name, role, organisation in DEMO_GUESTS:
+        sprint_services.add_participant(
+            sprint,
+            sprint_services.ParticipantData(
+                None, name, role, demo.organisation_id(organisation), False
+            ),
+        )
+
+    points = sprint_services.points_in_scope(sprint)
+    contact = _point(points, CONTACT_POINT)
+    agreement_types = _point(points, "oppisopimus ja koulutussopimus")
+    workplaces = _point(points, "oppimiseen sopivia työpaikkoja")
+    aino, pekka, maija = (
+        demo.facilitator,
+        demo.user(DEMO_PARTICIPANTS[0][0]),
+        demo.user(DEMO_PARTICIPANTS[1][0]),
+    )
+    # The room's dot votes put the changing contact person first.
+    for point, voters in (
+        (contact, [aino, pekka, maija]),
+        (agreement_types, [pekka, maija]),
+        (workplaces, [aino]),
+    ):
+        if point is None:
+            continue
+        voted = {v.user_id for v in point.votes}
+        for user in voters:
+            if user is not None and user.id not in voted:
+                point_services.toggle_vote(point, user)
+
+    _first_experiments(demo, sprint, contact, agreement_types)
+    for decision in (
+        sprint_services.DecisionData(
+            text=(
+                "Jokaiseen oppisopimukseen kirjataan nimetty yhteyshenkilö ja hänen "
+                "varahenkilönsä. Käytäntö otetaan käyttöön kaikilla aloilla."
+            ),
+            owner_user_id=aino.id,
+            owner_name="",
+            owner_organisation_id=demo.organisation_id("Esimerkkiopisto"),
+            due_on=demo.day(30),
+            status=DecisionStatus.IN_PROGRESS,
+        ),
+        sprint_services.DecisionData(
+            text=(
+                "Sopimusmuotojen vertailu julkaistaan Yrittäjäyhdistyksen jäsenkirjeessä ja "
+                "verkkosivuilla."
+            ),
+            owner_user_id=None,
+            owner_name="Kari Lahtinen",
+            owner_organisation_id=demo.organisation_id("Yrittäjäyhdistys"),
+            due_on=demo.day(45),
+            status=DecisionStatus.OPEN,
+        ),
+        sprint_services.DecisionData(
+            text=(
+                "Työpaikkaohjaaja perehdytetään työmaalla ennen seuraavan "
+                "oppisopimusopiskelijan aloitusta; kokemukset tuodaan seuraavaan sprinttiin."
+            ),
+            owner_user_id=pekka.id if pekka else None,
+            owner_name="" if pekka else "Pekka Kivijalka",
+            owner_organisation_id=demo.organisation_id("Rakennusliike Kivijalka Oy"),
+            due_on=demo.day(60),
+            status=DecisionStatus.OPEN,
+        ),
+    ):
+        sprint_services.add_decision(sprint, decision)
+    sprint_services.close_sprint(sprint, demo.facilitator)
+    return sprint
+
+
+def _first_experiments(demo: _Demo, sprint: Sprint, contact, agreement_types) -> None:
+    """One trial that ran and worked, one still running when the sprint closed."""
+    contact_trial = sprint_services.ExperimentData(
+        title="Yksi nimetty yhteyshenkilö koko oppisopimuksen ajan",
+        hypothesis=(
+            "Uskomme, että kun työnantajalla on sopimuksen alusta loppuun yksi nimetty "
+            "yhteyshenkilö, oikean ihmisen etsiminen loppuu, koska työnantaja tietää heti, "
+            "keneen ottaa yhteyttä."
+        ),
+        change=(
+            "Oppisopimustoimisto nimeää kymmenelle uudelle oppisopimukselle yhteyshenkilön. "
+            "Hänen nimensä ja puhelinnumeronsa kirjataan sopimukseen ja lähetetään "
+            "työnantajalle tekstiviestinä."
+        ),
+        owner="Aino Kehittäjä",
+        starts_on=demo.day(-42),
+        ends_on=demo.day(-21),
+        success_measure=(
+            "Työnantaja tavoittaa oikean ihmisen ensimmäisellä yhteydenotolla vähintään "
+            "kahdeksalla kerralla kymmenestä."
+        ),
+        result="",
+        status=ExperimentStatus.RUNNING,
+        point_ids=_ids(contact),
+    )
+    # Started first, so its point is marked as being tested, then reported back as it went.
+    experiment = sprint_services.add_experiment(sprint, demo.facilitator, contact_trial)
+    sprint_services.update_experiment(
+        sprint,
+        experiment,
+        demo.facilitator,
+        experiment.version,
+        replace(
+            contact_trial,
+            result=(
+                "Yhdeksän työnantajaa kymmenestä tavoitti oikean ihmisen ensimmäisellä "
+                "soitolla. Kahvila Korvapuusti: ”Nyt tiedän, kenelle soitan.”"
+            ),
+            status=ExperimentStatus.SUCCEEDED,
+        ),
+    )
+    sprint_services.add_experiment(
+        sprint,
+        demo.facilitator,
+        sprint_services.ExperimentData(
+            title="Yhden sivun vertailu: oppisopimus vai koulutussopimus",
+            hypothesis=(
+                "Uskomme, että yhden sivun vertailu auttaa työnantajaa valitsemaan "
+                "sopimusmuodon jo ensimmäisessä puhelussa, koska erot palkassa, "
+                "koulutuskorvauksessa ja työsuhteessa näkyvät yhdellä silmäyksellä."
+            ),
+            change=(
+                "Vertailu jaetaan Yrittäjäyhdistyksen jäsenille ja oppisopimustoimiston "
+                "neuvontapuheluissa. Työnantajilta kysytään kahden viikon päästä, mikä jäi "
+                "epäselväksi."
+            ),
+            owner="Tuomas Niemi",
+            starts_on=demo.day(-35),
+            ends_on=demo.day(21),
+            success_measure=(
+                "Sopimusmuodosta kysytään neuvonnassa puolet vähemmän tarkentavia kysymyksiä "
+                "kuin edellisenä syksynä."
+            ),
+            result="",
+            status=ExperimentStatus.RUNNING,
+            point_ids=_ids(agreement_types),
+        ),
+    )
+
+
+def _changes_after(demo: _Demo, sprint: Sprint) -> None:
+    """What the team changed on the journey once the first sprint had closed."""
+    steps = {s.title: s for s in journey_services.load_board(demo.journey).steps}
+    step = steps.get("Yhteydenotto oppisopimustoimistoon ja neuvonta")
+    if step is not None:
+        journey_services.update_step(
+            demo.journey,
+            demo.facilitator,
+            step,
+            step.version,
+            journey_services.StepChange(
+                title="Yhteydenotto oppisopimustoimistoon: nimetty yhteyshenkilö neuvoo",
+                description=step.description,
+                channel=step.channel,
+                stage_id=step.stage_id,
+                lane_id=step.lane_id,
+                emotion_student=step.emotion_student,
+                emotion_employer=step.emotion_employer,
+            ),
+        )
+    contact = _point(sprint_services.points_in_scope(sprint), CONTACT_POINT)
+    if contact is not None and contact.severity == 3:
+        # The trial worked, so the room no longer rates it critical.
+        point_services.update_point(
+            demo.workspace,
+            contact,
+            demo.facilitator,
+            contact.version,
+            contact.title,
+            contact.description,
+            2,
+            f"key:{contact.category.key}" if contact.category and contact.category.key else None,
+        )
+    compensation = steps.get("Sovitaan koulutuskorvauksesta")
+    if compensation is not None:
+        point_services.report_point(
+            demo.workspace,
+            demo.journey,
+            compensation,
+            demo.facilitator,
+            "Koulutuskorvauksen perusteet jäävät työnantajalle epäselviksi",
+            "Työnantaja ei tiedä, mistä korvauksen määrä riippuu eikä milloin se maksetaan.",
+            2,
+            "key:compensation",
+            point_services.ReportData(
+                ReporterRole.EMPLOYER,
+                demo.organisation_id("Kahvila Korvapuusti"),
+                "Kuulin korvauksesta vasta, kun sopimus oli jo allekirjoitettu.",
+                "Palaute ensimmäisen sprintin jälkeen",
+                demo.day(-10),
+            ),
+        )
+
+
+def _next_sprint(demo: _Demo) -> None:
+    """The sprint under way now, on the same journey, with one trial planned."""
+    sprint = sprint_services.create_sprint(
+        demo.workspace,
+        demo.facilitator,
+        sprint_services.SprintData(
+            title=DEMO_NEXT_SPRINT,
+            challenge=(
+                "Miten voisimme tukea työpaikkaohjaajaa niin, että hän tietää, mitä "
+                "oppisopimusopiskelijan kanssa kuuluu tehdä ja keneltä hän saa apua?"
+            ),
+            starts_on=demo.day(-7),
+            ends_on=demo.day(21),
+            phases=DEMO_PHASES,
+            journey_ids=[demo.journey.id],
+        ),
+    )
+    sprint_services.start_sprint(sprint)
+    pekka = demo.user(DEMO_PARTICIPANTS[0][0])
+    if pekka is not None:
+        sprint_services.add_participant(
+            sprint,
+            sprint_services.ParticipantData(
+                pekka.id,
+                pekka.name,
+                ReporterRole.EMPLOYER,
+                demo.organisation_id("Rakennusliike Kivijalka Oy"),
+                False,
+            ),
+        )
+    name, role, organisation = DEMO_GUESTS[0]
+    sprint_services.add_participant(
+        sprint,
+        sprint_services.ParticipantData(
+            None, name, role, demo.organisation_id(organisation), False
+        ),
+    )
+    instructor = _point(sprint_services.points_in_scope(sprint), "työpaikkaohjaajaa")
+    sprint_services.add_experiment(
+        sprint,
+        demo.facilitator,
+        sprint_services.ExperimentData(
+            title="Työpaikkaohjaajan aloituspaketti",
+            hypothesis=(
+                "Uskomme, että tiivis aloituspaketti ja puolen tunnin puhelu opettajan "
+                "kanssa ensimmäisellä viikolla saavat ohjaajan tuntemaan tehtävänsä."
+            ),
+            change=(
+                "Ohjaaja saa sopimuksen yhteydessä yhden sivun ohjeen, HOKSin tavoitteet "
+                "tiivistettynä ja opettajan puhelinajan."
+            ),
+            owner="Tuomas Niemi",
+            starts_on=demo.day(7),
+            ends_on=demo.day(35),
+            success_measure="Työelämäpalautteen ohjaajakyselyssä tiedonsaanti vähintään 4/5.",
+            result="",
+            status=ExperimentStatus.PLANNED,
+            point_ids=_ids(instructor),
         ),
     )
 
