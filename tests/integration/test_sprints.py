@@ -329,6 +329,7 @@ def test_closing_freezes_a_snapshot_and_the_sprint_becomes_read_only(client, log
         ),
         client.post(f"{base(team)}/{sprint.id}/delete"),
     ]
+    assert client.get(f"{base(team)}/{sprint.id}/delete").status_code == 409
     assert [r.status_code for r in refused] == [409] * 5
     db.session.expire_all()
     assert db.session.get(Sprint, sprint.id).title == "Kevään sprintti"
@@ -532,8 +533,11 @@ def test_a_render_past_its_time_limit_is_stopped_with_a_clear_message(make_app):
 
 def share(client, team, sprint, **fields) -> str:
     response = client.post(f"{base(team)}/{sprint.id}/share", data={"label": "Kumppanit"} | fields)
-    assert response.status_code == 200
-    return page(response).select_one("#new-share-link")["value"]
+    assert response.status_code == 303
+    shown = client.get(response.headers["Location"])
+    # Shown once: a reload does not show it again (nor make another).
+    assert not page(client.get(response.headers["Location"])).select_one("#new-share-link")
+    return page(shown).select_one("#new-share-link")["value"]
 
 
 def test_a_share_link_opens_the_summary_and_nothing_else(

@@ -32,6 +32,7 @@ def _journey(journey, votes: dict[int, int], found: list[CriticalPoint]) -> dict
         "id": journey.id,
         "name": journey.name,
         "kind": journey.kind.value,
+        "language": journey.language,
         "version": journey.version,
         "stages": [{"id": s.id, "title": s.title} for s in board.stages],
         "lanes": [

@@ -34,6 +34,7 @@ class PointView:
     stage: str
     category: str
     by_role: list[tuple[ReporterRole, int]]
+    language: str | None = None  # of the journey's content, for hyphenation and screen readers
 
     @property
     def id(self) -> int:
@@ -145,6 +146,7 @@ def _point_views(journey: dict) -> list[PointView]:
                 stage=stages[step["stage"]],
                 category=category_name(point["category"]),
                 by_role=[(role, roles[role]) for role in ReporterRole if roles[role]],
+                language=journey.get("language"),
             )
         )
     return views

@@ -12,6 +12,7 @@ from flask import (
     flash,
     make_response,
     request,
+    session,
     url_for,
 )
 from flask_babel import get_locale
@@ -155,6 +156,18 @@ def _participant_form(workspace, formdata=True) -> ParticipantForm:
     return form
 
 
+NEW_LINK_KEY = "new_share_link"
+
+
+def _new_link(sprint) -> str | None:
+    """The share link just made for this sprint, once."""
+    made = session.get(NEW_LINK_KEY)
+    if made and made[0] == sprint.id:
+        session.pop(NEW_LINK_KEY)
+        return made[1]
+    return None
+
+
 def _sprint_page(workspace, membership, sprint, status=200, **extra):
     previous = services.previous_sprint(sprint)
     changes = (
@@ -181,6 +194,7 @@ def _sprint_page(workspace, membership, sprint, status=200, **extra):
         share_form=extra.pop("share_form", None) or ShareLinkForm(formdata=None),
         action_form=EmptyForm(),
         language=read_language(str(get_locale()), "fi"),
+        new_link=_new_link(sprint),
         **extra,
     )
 
@@ -257,6 +271,18 @@ def edit(workspace, membership, sprint_id):
         form=form,
         sprint=sprint,
         error=error,
+    )
+
+
+@bp.get("/<int:sprint_id>/delete")
+@workspace_role(Role.FACILITATOR)
+def confirm_delete(workspace, membership, sprint_id):
+    """Ask before deleting a sprint: it cannot be undone."""
+    sprint = _sprint(workspace, sprint_id)
+    if sprint.is_closed:
+        return _closed_refusal(workspace, membership, sprint)
+    return render_page(
+        "sprints/delete.html", workspace=workspace, membership=membership, sprint=sprint
     )
 
 
@@ -680,10 +706,9 @@ def create_share_link(workspace, membership, sprint_id):
         db.session.rollback()
         form.form_errors.append(_("A sprint has at most %(max)d share links.", max=error.limit))
         return _sprint_page(workspace, membership, sprint, 422, share_form=form)
-    db.session.commit()
-    return _sprint_page(
-        workspace, membership, sprint, new_link=url_for("shared.page", token=token, _external=True)
-    )
+    # Shown once, on the page the browser is sent to: reloading that page makes no new link.
+    session[NEW_LINK_KEY] = (sprint.id, url_for("shared.page", token=token, _external=True))
+    return _to_sprint(workspace, sprint, _("Share link made."))
 
 
 @bp.post("/<int:sprint_id>/share/<int:link_id>/revoke")
