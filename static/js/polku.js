@@ -28,6 +28,30 @@
     delete board.dataset.focus;
     if (target) { target.focus(); }
   });
+  // The board refreshes itself when someone else changes the journey, but never under the
+  // hands of someone typing in it: the refresh waits (the next poll brings it again), and
+  // keyboard focus stays on the same card after it.
+  var focusAfterRefresh = null;
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var source = event.detail.requestConfig && event.detail.requestConfig.elt;
+    if (!source || !source.hasAttribute("data-live-board")) { return; }
+    var board = document.getElementById("board");
+    var active = document.activeElement;
+    var typing = board && (board.querySelector("form.step-form--inline") ||
+      (active && board.contains(active) && active.matches("input, textarea, select")));
+    if (typing) {
+      event.detail.shouldSwap = false;
+      return;
+    }
+    var holder = active && board && board.contains(active) ? active.closest("[id]") : null;
+    focusAfterRefresh = holder ? holder.id : null;
+  });
+  document.addEventListener("htmx:afterSettle", function () {
+    if (!focusAfterRefresh) { return; }
+    var target = document.getElementById(focusAfterRefresh);
+    focusAfterRefresh = null;
+    if (target) { target.focus({ preventScroll: true }); }
+  });
   document.addEventListener("htmx:beforeRequest", function () {
     var region = document.getElementById("request-status");
     if (region) { region.hidden = true; region.textContent = ""; }

@@ -113,6 +113,15 @@ def get_journey(workspace: Workspace, journey_id: int) -> Journey | None:
     )
 
 
+def journey_version(workspace: Workspace, journey_id: int) -> int | None:
+    """The change counter of a journey of this workspace, in one small query; None if absent."""
+    return db.session.scalar(
+        select(Journey.version).where(
+            Journey.id == journey_id, Journey.workspace_id == workspace.id
+        )
+    )
+
+
 def step_count(journey: Journey) -> int:
     """How many steps the journey has outside the trash."""
     return db.session.scalar(

@@ -1,6 +1,6 @@
 """Journey pages: the list, the board, and every change to stages, lanes and steps."""
 
-from flask import Blueprint, abort, flash, request, session, url_for
+from flask import Blueprint, abort, flash, make_response, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -111,15 +111,18 @@ def _board_url(journey, anchor=None):
     )
 
 
-def _board_page(workspace, membership, journey, status=200, notice=None, undo=None, focus=None):
+def _board_page(
+    workspace, membership, journey, status=200, notice=None, undo=None, focus=None, live=False
+):
     """The board page, or its board block for htmx.
 
     `undo` is a step just put in the trash; `focus` the id of the card that keyboard focus
-    should return to after htmx swaps the board in.
+    should return to after htmx swaps the board in; `live` marks a refresh asked for by the
+    board's own polling, which must not use up the undo offered to this person.
     """
     board = services.load_board(journey)
     filters_form, filters = read_filters(workspace)
-    undo_id = session.pop(UNDO_KEY, None)
+    undo_id = None if live else session.pop(UNDO_KEY, None)
     if undo is None and undo_id is not None:
         undo = services.get_step(journey, undo_id)
     return render_page(
@@ -144,6 +147,13 @@ def _board_page(workspace, membership, journey, status=200, notice=None, undo=No
         suggestion_counts=points.open_suggestion_counts(journey),
         projector=request.args.get("projector") == "1",
         undo=undo if undo is not None and undo.deleted_at is not None else None,
+        live_url=url_for(
+            "journeys.changes",
+            workspace_id=workspace.id,
+            journey_id=journey.id,
+            **{k: v for k, v in request.args.to_dict(flat=False).items() if k != "since"},
+            since=journey.version,
+        ),
     )
 
 
@@ -208,6 +218,33 @@ def create(workspace, membership):
 def board(workspace, membership, journey_id):
     """The journey as stages across and lanes down."""
     return _board_page(workspace, membership, _journey_or_404(workspace, journey_id))
+
+
+@bp.get("/<int:journey_id>/changes")
+@workspace_role(Role.OBSERVER)
+def changes(workspace, membership, journey_id):
+    """Changed since version N? 304 with nothing if not; the board as it is now if so.
+
+    The board polls this every couple of seconds. Unchanged costs one small query and no
+    rendering, and nothing is kept in the app process, so any number of processes can answer.
+    """
+    since = request.args.get("since", "")
+    if not since.isdigit() or len(since) > 12:
+        abort(400)
+    version = services.journey_version(workspace, journey_id)
+    if version is None:
+        abort(404)
+    etag = f"journey-{journey_id}-{version}"
+    if int(since) == version or request.if_none_match.contains(etag):
+        response = make_response("", 304)
+    else:
+        response = _board_page(
+            workspace, membership, _journey_or_404(workspace, journey_id), live=True
+        )
+    response.set_etag(etag)
+    # Every poll asks the server; the version, not a cache, decides.
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 def _journey_form(journey, **kwargs) -> JourneyEditForm:

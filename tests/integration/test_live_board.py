@@ -1,0 +1,141 @@
+"""The board refreshes itself: it polls "changed since version N?" and gets 304 and nothing
+while nobody has changed the journey, or the board as it is now when someone has."""
+
+import pytest
+from sqlalchemy import event
+
+from tests.conftest import ROOT, page
+from workshop.accounts.models import Role
+from workshop.extensions import db
+from workshop.journey_templates.loader import load_template
+from workshop.journeys import services
+from workshop.journeys.models import Journey, JourneyKind
+
+HX = {"HX-Request": "true"}
+
+
+@pytest.fixture
+def team(make_user, make_workspace, add_member):
+    facilitator = make_user(name="Fiia")
+    workspace = make_workspace(owner=facilitator)
+    observer = make_user(name="Olli")
+    add_member(workspace, observer, Role.OBSERVER)
+    return {"workspace": workspace, "facilitator": facilitator, "observer": observer}
+
+
+@pytest.fixture
+def journey(team):
+    journey = services.create_journey(
+        team["workspace"],
+        team["facilitator"],
+        "Oppisopimus",
+        JourneyKind.APPRENTICESHIP,
+        "en",
+        template=load_template(ROOT / "journeys" / "apprenticeship.toml"),
+    )
+    db.session.commit()
+    return journey
+
+
+def poll_url(journey, since) -> str:
+    return f"/w/{journey.workspace_id}/journeys/{journey.id}/changes?since={since}"
+
+
+def version_of(journey) -> int:
+    return db.session.get(Journey, journey.id).version
+
+
+def add_step(team, journey, title):
+    board = services.load_board(journey)
+    step = services.add_step(
+        journey, team["facilitator"], board.stages[0].id, board.lanes[0].id, title
+    )
+    db.session.commit()
+    return step
+
+
+def test_the_board_page_polls_from_its_own_version(client, login, team, journey):
+    login(team["observer"])
+    poller = page(client.get(f"/w/{journey.workspace_id}/journeys/{journey.id}/")).select_one(
+        "[data-live-board]"
+    )
+    assert poller["hx-get"].endswith(f"since={version_of(journey)}")
+    assert poller["hx-trigger"] == "every 2s"
+
+
+def test_unchanged_is_304_with_an_empty_body(client, login, team, journey):
+    login(team["observer"])
+    version = version_of(journey)
+    response = client.get(poll_url(journey, version), headers=HX)
+    assert response.status_code == 304
+    assert response.data == b""
+    assert response.headers["ETag"] == f'"journey-{journey.id}-{version}"'
+    # A client that keeps the ETag gets the same answer whatever `since` says.
+    stale = client.get(
+        poll_url(journey, 0), headers=HX | {"If-None-Match": response.headers["ETag"]}
+    )
+    assert stale.status_code == 304
+
+
+def test_a_change_brings_the_new_board_with_a_poller_from_the_new_version(
+    client, login, team, journey
+):
+    login(team["observer"])
+    before = version_of(journey)
+    add_step(team, journey, "Uusi askel työpaikalla")
+    response = client.get(poll_url(journey, before), headers=HX)
+    assert response.status_code == 200
+    fragment = page(response)
+    assert fragment.select_one("#board") and not fragment.select_one("html")
+    assert "Uusi askel työpaikalla" in fragment.get_text()
+    assert fragment.select_one("[data-live-board]")["hx-get"].endswith(
+        f"since={version_of(journey)}"
+    )
+    assert response.headers["ETag"] == f'"journey-{journey.id}-{version_of(journey)}"'
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_the_poll_keeps_the_boards_filters(client, login, team, journey):
+    login(team["observer"])
+    board = page(client.get(f"/w/{journey.workspace_id}/journeys/{journey.id}/?view=heat"))
+    assert "view=heat" in board.select_one("[data-live-board]")["hx-get"]
+
+
+@pytest.mark.parametrize("since", ["", "abc", "-1", "1.5", "9" * 13])
+def test_a_malformed_version_is_400(client, login, team, journey, since):
+    login(team["observer"])
+    assert client.get(poll_url(journey, since), headers=HX).status_code == 400
+
+
+def test_other_workspaces_and_visitors_get_nothing(client, login, team, journey, make_user):
+    assert client.get(poll_url(journey, 1), headers=HX).status_code == 401
+    login(make_user())
+    assert client.get(poll_url(journey, 1), headers=HX).status_code == 404
+
+
+def test_an_unchanged_poll_renders_nothing_and_asks_little(app, client, login, team, journey):
+    login(team["observer"])
+    version = version_of(journey)
+    statements = []
+
+    def count(*_args):
+        statements.append(1)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        assert client.get(poll_url(journey, version), headers=HX).status_code == 304
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    # The logged-in user, the workspace, the membership and the journey's version (and on
+    # SQLite the BEGIN that starts the transaction).
+    assert len(statements) <= 5
+
+
+def test_a_refresh_does_not_use_up_the_undo_offered_after_a_delete(client, login, team, journey):
+    login(team["facilitator"])
+    step = add_step(team, journey, "Poistettava")
+    version = version_of(journey)
+    assert client.post(f"/w/{journey.workspace_id}/journeys/{journey.id}/steps/{step.id}/delete")
+    assert client.get(poll_url(journey, version), headers=HX).status_code == 200
+    board = page(client.get(f"/w/{journey.workspace_id}/journeys/{journey.id}/"))
+    assert board.select_one(".undo form")
