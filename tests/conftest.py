@@ -38,6 +38,8 @@ def config_for_tests(tmp_path: Path, **overrides) -> dict:
         "WTF_CSRF_ENABLED": False,
         "HTMX_URL": "/static/vendor/htmx.min.js",
         "SERVER_NAME": "polku.test",
+        # Render workers of apps a test forgot to close end soon by themselves.
+        "PDF_WORKER_IDLE": 20,
     }
     config.update(overrides)
     return config
@@ -76,7 +78,8 @@ def fresh_app(tmp_path: Path, **overrides):
 
 
 def close_app(app) -> None:
-    """Close the app's database connections, so none is left for the garbage collector."""
+    """Close the app's database connections and PDF workers, so none is left behind."""
+    app.extensions["polku_pdf"].close()
     with app.app_context():
         db.session.remove()
         db.engine.dispose()

@@ -49,6 +49,10 @@ def defaults(instance_path: str) -> dict:
         "PDF_TIMEOUT": 60,
         "PDF_CONCURRENCY": 2,
         "PDF_TAGGED": True,
+        # The address space a render may use, in MiB (0: no cap); 1,000 steps need about 200.
+        "PDF_MEMORY_MIB": 2048,
+        # A render worker waits this many seconds for the next PDF before it ends.
+        "PDF_WORKER_IDLE": 300,
         "JOURNEYS_DIR": str(Path(__file__).resolve().parent.parent / "journeys"),
     }
 

@@ -100,6 +100,7 @@ def live_server(vendor_files, tmp_path_factory):
         server.shutdown()
         thread.join(10)
         server.server_close()
+        app.extensions["polku_pdf"].close()
         with app.app_context():
             db.session.remove()
             db.engine.dispose()

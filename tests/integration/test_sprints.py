@@ -589,3 +589,24 @@ def test_only_facilitators_make_share_links(client, login, team, closed_sprint):
     response = client.post(f"{base(team)}/{closed_sprint.id}/share", data={"label": "x"})
     assert response.status_code == 403
     assert db.session.scalar(select(func.count(ShareLink.id))) == 0
+
+
+def test_a_render_that_runs_out_of_memory_fails_cleanly(make_app):
+    app = make_app(PDF_MEMORY_MIB=100)
+    client = app.test_client()
+    with app.app_context():
+        from workshop.accounts import services as accounts
+
+        user = accounts.create_user("f@example.fi", "Fiia", "salasana-123456", None, False)
+        workspace = accounts.create_workspace(user, "Opisto")
+        sprint = sprints.create_sprint(
+            workspace, user, sprints.SprintData("Muistiton", "", None, None, [], [])
+        )
+        db.session.commit()
+        ids = (workspace.id, sprint.id)
+    client.post("/login", data={"email": "f@example.fi", "password": "salasana-123456"})
+    response = client.get(f"/w/{ids[0]}/sprints/{ids[1]}/summary.pdf")
+    assert response.status_code in (500, 503)
+    assert "PDF" in text_of(response)
+    # The app itself carries on.
+    assert client.get(f"/w/{ids[0]}/sprints/{ids[1]}").status_code == 200

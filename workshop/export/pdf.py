@@ -2,9 +2,10 @@
 
 Participant text ends up in the HTML, so the renderer is treated as handling untrusted input:
 it reads only the app's own static files (and `data:` URIs), never the network or the rest of
-the disk, follows no redirects and embeds no attachments. Each render runs in a child forked
-from a small server process that has WeasyPrint loaded already: a render that takes too long
-is killed, and the app's threads keep serving other requests while it works.
+the disk, follows no redirects and embeds no attachments. Renders run in worker processes
+forked from a small server process that has WeasyPrint loaded already: a render that takes
+too long is killed with its worker, and the app's threads keep serving other requests while
+one works.
 """
 
 import mimetypes
@@ -40,6 +41,10 @@ class RenderTimeout(PdfError):
 
 class RenderBusy(PdfError):
     """As many PDFs as this process allows are being made already."""
+
+
+class RenderTooLarge(PdfError):
+    """The render needed more memory than it may use and was stopped."""
 
 
 class RefusedURL(ValueError):
@@ -85,8 +90,11 @@ def write_pdf(html: str, static_dir: Path, tagged: bool = True) -> PdfResult:
     started = time.perf_counter()
     fetcher = StaticOnlyFetcher(static_dir)
     document = HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher).render()
-    # `<link rel=attachment>` would embed a file in the PDF: our documents have none to give.
+    # `<link rel=attachment>` and `<a rel=attachment>` would embed a file in the PDF: our
+    # documents have none to give.
     document.metadata.attachments = []
+    for page in document.pages:
+        page.links[:] = [link for link in page.links if link[0] != "attachment"]
     options = {"pdf_variant": "pdf/ua-1"} if tagged else {}
     data = document.write_pdf(**options)
     return PdfResult(
@@ -98,11 +106,24 @@ def write_pdf(html: str, static_dir: Path, tagged: bool = True) -> PdfResult:
     )
 
 
-def _child(connection, html: str, static_dir: str, tagged: bool) -> None:
+def _serve(connection, static_dir: str, tagged: bool, memory_mib: int, idle: float) -> None:
+    """A render worker: PDFs for the HTML it is sent, until it is idle too long or told to go."""
+    if memory_mib:
+        # A cap on the worker's address space: one huge document cannot take the server's memory.
+        limit = memory_mib * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     try:
-        connection.send(write_pdf(html, Path(static_dir), tagged))
-    except Exception as error:  # noqa: BLE001 - the parent reports it; the child just ends
-        connection.send(PdfError(f"{type(error).__name__}: {error}"))
+        while connection.poll(idle):
+            html = connection.recv()
+            try:
+                connection.send(write_pdf(html, Path(static_dir), tagged))
+            except MemoryError:
+                connection.send(RenderTooLarge())
+                return  # what is left of this worker's memory is not worth keeping
+            except Exception as error:  # noqa: BLE001 - the parent reports it
+                connection.send(PdfError(f"{type(error).__name__}: {error}"))
+    except EOFError:
+        pass  # the app process went away
     finally:
         connection.close()
 
@@ -112,57 +133,129 @@ _context = None
 
 
 def _forkserver():
-    """The process that forks renderers; started once per app process, with WeasyPrint loaded."""
+    """The process that forks render workers; started once per app process, with WeasyPrint
+    loaded, so a new worker costs a fork rather than an import."""
     global _context
     with _context_lock:
         if _context is None:
             context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload(["weasyprint", __name__])
+            # "__main__" too: loaded once here, so the workers do not each import the
+            # parent's main script again (multiprocessing's preparation of a child does that).
+            context.set_forkserver_preload(["__main__", "weasyprint", __name__])
             _context = context
     return _context
 
 
-class PdfRenderer:
-    """Renders HTML to PDF in child processes, a few at a time, each within a time limit."""
+class _Worker:
+    """One render worker process and the pipe to it."""
 
-    def __init__(self, static_dir: Path, timeout: float, concurrency: int, tagged: bool = True):
+    def __init__(self, renderer: "PdfRenderer"):
+        context = _forkserver()
+        self.connection, child_end = context.Pipe()
+        self.process = context.Process(
+            target=_serve,
+            args=(
+                child_end,
+                str(renderer.static_dir),
+                renderer.tagged,
+                renderer.memory_mib,
+                renderer.idle_seconds,
+            ),
+            daemon=True,
+        )
+        self.process.start()
+        child_end.close()
+        self.renders = 0
+
+    def render(self, html: str, timeout: float) -> PdfResult:
+        self.connection.send(html)
+        if not self.connection.poll(timeout):
+            raise RenderTimeout()
+        try:
+            result = self.connection.recv()
+        except EOFError as error:
+            raise PdfError("the renderer stopped without a result") from error
+        self.renders += 1
+        if isinstance(result, Exception):
+            raise result
+        return result
+
+    def usable(self) -> bool:
+        return self.process.is_alive()
+
+    def stop(self) -> None:
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join(5)
+        self.connection.close()
+
+
+class PdfRenderer:
+    """Renders HTML to PDF in worker processes, a few at a time, each render within a time limit.
+
+    Workers stay for the next render (fonts loaded, caches warm) until they have been idle for
+    `idle_seconds` or have made `renders_per_worker` PDFs; a worker whose render fails or runs
+    out of time is killed, and the next render gets a fresh one.
+    """
+
+    def __init__(
+        self,
+        static_dir: Path,
+        timeout: float,
+        concurrency: int,
+        tagged: bool = True,
+        memory_mib: int = 0,
+        idle_seconds: float = 300,
+        renders_per_worker: int = 50,
+    ):
         self.static_dir = Path(static_dir)
         self.timeout = timeout
         self.tagged = tagged
+        self.memory_mib = memory_mib
+        self.idle_seconds = idle_seconds
+        self.renders_per_worker = renders_per_worker
         self._slots = threading.BoundedSemaphore(concurrency)
+        self._idle_lock = threading.Lock()
+        self._idle: list[_Worker] = []
 
     def render(self, html: str) -> PdfResult:
         """The PDF, or RenderBusy when every slot is taken, or RenderTimeout after the limit."""
         if not self._slots.acquire(timeout=2):
             raise RenderBusy()
         try:
-            return self._render(html)
+            worker = self._take_worker()
+            try:
+                result = worker.render(html, self.timeout)
+            except BaseException:
+                worker.stop()
+                raise
+            self._give_back(worker)
+            return result
         finally:
             self._slots.release()
 
-    def _render(self, html: str) -> PdfResult:
-        context = _forkserver()
-        receiver, sender = context.Pipe(duplex=False)
-        process = context.Process(
-            target=_child, args=(sender, html, str(self.static_dir), self.tagged), daemon=True
-        )
-        process.start()
-        sender.close()
-        try:
-            if not receiver.poll(self.timeout):
-                raise RenderTimeout()
-            result = receiver.recv()
-        except EOFError as error:
-            raise PdfError("the renderer stopped without a result") from error
-        finally:
-            process.join(1)  # a finished child ends by itself; a stuck one is stopped here
-            if process.is_alive():
-                process.kill()
-                process.join(5)
-            receiver.close()
-        if isinstance(result, Exception):
-            raise result
-        return result
+    def close(self) -> None:
+        """Stop the idle workers (a busy one stops after its render)."""
+        with self._idle_lock:
+            workers, self._idle = self._idle, []
+        for worker in workers:
+            worker.stop()
+
+    def _take_worker(self) -> _Worker:
+        with self._idle_lock:
+            while self._idle:
+                worker = self._idle.pop()
+                if worker.usable():
+                    return worker
+                worker.stop()  # it ended after being idle too long
+        return _Worker(self)
+
+    def _give_back(self, worker: _Worker) -> None:
+        if worker.renders >= self.renders_per_worker:
+            worker.stop()
+            return
+        with self._idle_lock:
+            self._idle.append(worker)
 
 
 def init_app(app) -> None:
@@ -172,4 +265,6 @@ def init_app(app) -> None:
         timeout=app.config["PDF_TIMEOUT"],
         concurrency=app.config["PDF_CONCURRENCY"],
         tagged=app.config["PDF_TAGGED"],
+        memory_mib=app.config["PDF_MEMORY_MIB"],
+        idle_seconds=app.config["PDF_WORKER_IDLE"],
     )

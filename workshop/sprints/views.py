@@ -644,9 +644,28 @@ def _pdf_response(html: str, filename: str):
                 ),
             )
         )
+    except pdf.RenderTooLarge:
+        current_app.logger.warning("PDF render stopped at its memory limit")
+        return make_response(
+            *render_error(
+                503,
+                _(
+                    "This summary needs more memory than a PDF may use. Take some journeys "
+                    "out of the sprint's scope, or print the summary page from your browser."
+                ),
+            )
+        )
     except pdf.PdfError:
         current_app.logger.exception("PDF render failed")
-        abort(500)
+        return make_response(
+            *render_error(
+                500,
+                _(
+                    "The PDF could not be made. Try again in a moment, or print the summary "
+                    "page from your browser."
+                ),
+            )
+        )
     current_app.logger.info(
         "PDF %s: %d pages in %.2fs, %d KiB peak",
         filename,
