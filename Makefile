@@ -7,7 +7,7 @@ FLASK := $(BIN)/flask --app workshop
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: install run test test-postgres translations messages serve lint clean
+.PHONY: install run test test-postgres translations messages serve lint bench clean
 
 ## install: the virtual environment with the app, test tools, compiled translations, secret key
 install: $(STAMP) translations instance/secret_key
@@ -57,6 +57,10 @@ serve: install
 
 lint: install
 	$(BIN)/ruff check .
+
+## bench: time the sprint summary PDF at 150 and 1,000 steps against WeasyPrint alone
+bench: install
+	$(BIN)/python bench/pdf_bench.py
 
 clean:
 	rm -rf $(VENV) static/vendor .pytest_cache
