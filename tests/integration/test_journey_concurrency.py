@@ -9,8 +9,8 @@ from workshop.extensions import db
 from workshop.journeys import services
 from workshop.journeys.models import Journey, JourneyKind, Step
 
-WRITERS = 8
-ADDS_EACH = 5
+WRITERS = 16
+ADDS_EACH = 3
 
 
 def test_concurrent_adds_and_moves_lose_nothing(app, make_user, make_workspace):

@@ -1,0 +1,124 @@
+"""Two app processes on one database serve one workshop: what is saved through one shows in
+the other's next poll. Nothing lives in an app process, so a login made on one works on the other."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from http.cookiejar import CookieJar
+from urllib.parse import urlencode
+
+from bs4 import BeautifulSoup
+
+from tests.conftest import PASSWORD, ROOT, close_app, config_for_tests, fresh_app
+from workshop.accounts import services as accounts
+from workshop.extensions import db
+from workshop.journey_templates.loader import load_template
+from workshop.journeys import services as journeys
+from workshop.journeys.models import JourneyKind
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_instance(database_url: str, port: int, log) -> subprocess.Popen:
+    env = os.environ | {
+        "DATABASE_URL": database_url,
+        "SECRET_KEY": "shared-by-every-instance",
+        "POLKU_HTMX_URL": "/static/vendor/htmx.min.js",
+    }
+    return subprocess.Popen(
+        [
+            *(sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}"),
+            *("--worker-class", "gthread", "--workers", "1", "--threads", "4"),
+            *("--keep-alive", "75", "workshop:create_app()"),
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+
+
+def wait_until_up(base: str, process: subprocess.Popen) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        assert process.poll() is None, "the app process ended"
+        try:
+            with urllib.request.urlopen(base + "/healthz", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except (urllib.error.URLError, ConnectionError):
+            time.sleep(0.2)
+    raise AssertionError(f"{base} did not come up")
+
+
+def form_of(html: bytes, selector: str) -> dict:
+    form = BeautifulSoup(html, "html.parser").select_one(selector)
+    return {i["name"]: i.get("value", "") for i in form.select("input[name]")}
+
+
+def test_an_edit_through_one_instance_shows_in_the_others_poll(tmp_path):
+    app = fresh_app(tmp_path)
+    database_url = config_for_tests(tmp_path)["SQLALCHEMY_DATABASE_URI"]
+    with app.app_context():
+        user = accounts.create_user("f@example.fi", "Fiia", PASSWORD, None, False)
+        workspace = accounts.create_workspace(user, "Opisto")
+        journey = journeys.create_journey(
+            workspace,
+            user,
+            "Yhteinen polku",
+            JourneyKind.APPRENTICESHIP,
+            "fi",
+            template=load_template(ROOT / "journeys" / "apprenticeship.toml"),
+        )
+        board = journeys.load_board(journey)
+        board_path = f"/w/{workspace.id}/journeys/{journey.id}/"
+        add_path = f"{board_path}steps/new?stage={board.stages[0].id}&lane={board.lanes[0].id}"
+        db.session.commit()
+    close_app(app)
+
+    with open(tmp_path / "instances.log", "wb") as log:
+        ports = free_port(), free_port()
+        processes = [start_instance(database_url, port, log) for port in ports]
+        first, second = (f"http://127.0.0.1:{port}" for port in ports)
+        try:
+            for base, process in zip((first, second), processes, strict=True):
+                wait_until_up(base, process)
+            # One browser: its cookies (127.0.0.1, whatever the port) go to both instances.
+            browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(CookieJar()))
+            login = form_of(browser.open(first + "/login").read(), "#login-form")
+            login |= {"email": "f@example.fi", "password": PASSWORD}
+            browser.open(first + "/login", data=urlencode(login).encode())
+
+            # The second instance knows the session the first one made, and says where to poll.
+            watched = BeautifulSoup(browser.open(second + board_path).read(), "html.parser")
+            poll = watched.select_one("[data-live-board]")["hx-get"]
+            unchanged = urllib.request.Request(second + poll, headers={"HX-Request": "true"})
+            try:
+                browser.open(unchanged)
+                raise AssertionError("an unchanged journey should answer 304")
+            except urllib.error.HTTPError as answer:
+                assert answer.code == 304
+
+            step_form = form_of(browser.open(first + add_path).read(), "form.step-form")
+            step_form |= {"title": "Tallennettu ensimmäisessä", "description": ""}
+            saved = browser.open(first + add_path, data=urlencode(step_form).encode())
+            assert saved.status == 200  # followed the 303 back to the board
+
+            changed = browser.open(
+                urllib.request.Request(second + poll, headers={"HX-Request": "true"})
+            )
+            assert changed.status == 200
+            assert "Tallennettu ensimmäisessä" in changed.read().decode()
+        finally:
+            for process in processes:
+                process.terminate()
+            for process in processes:
+                process.wait(10)
