@@ -58,9 +58,10 @@ serve: install
 lint: install
 	$(BIN)/ruff check .
 
-## bench: time the sprint summary PDF at 150 and 1,000 steps against WeasyPrint alone
-bench: install
+## bench: the PDF against WeasyPrint alone; a real server's latencies and a workshop under load
+bench: install static/vendor/htmx.min.js
 	$(BIN)/python bench/pdf_bench.py
+	$(BIN)/python bench/server_bench.py
 
 clean:
 	rm -rf $(VENV) static/vendor .pytest_cache

@@ -6,6 +6,7 @@ from sqlalchemy import event
 
 from tests.conftest import ROOT, page
 from workshop.accounts.models import Role
+from workshop.critical_points.models import ReporterRole
 from workshop.extensions import db
 from workshop.journey_templates.loader import load_template
 from workshop.journeys import services
@@ -139,3 +140,52 @@ def test_a_refresh_does_not_use_up_the_undo_offered_after_a_delete(client, login
     assert client.get(poll_url(journey, version), headers=HX).status_code == 200
     board = page(client.get(f"/w/{journey.workspace_id}/journeys/{journey.id}/"))
     assert board.select_one(".undo form")
+
+
+def log_in_with_csrf(client, user):
+    form = page(client.get("/login")).select_one("#login-form")
+    token = form.select_one("input[name=csrf_token]")["value"]
+    data = {"csrf_token": token, "email": user.email, "password": "correct horse battery"}
+    assert client.post("/login", data=data).status_code == 303
+
+
+def test_a_board_shared_from_the_cache_carries_each_persons_own_working_token(
+    app, team, journey, make_user, add_member
+):
+    app.config["WTF_CSRF_ENABLED"] = True
+    other = make_user(name="Pirjo")
+    add_member(team["workspace"], other, Role.PARTICIPANT)
+    step = add_step(team, journey, "Siirrettävä")
+    board_url = f"/w/{journey.workspace_id}/journeys/{journey.id}/"
+    first, second = app.test_client(), app.test_client()
+    log_in_with_csrf(first, team["facilitator"])
+    log_in_with_csrf(second, other)
+    pages = [page(client.get(board_url)) for client in (first, second)]
+    tokens = [p.select_one(f"#step-{step.id} .move-form input[name=csrf_token]") for p in pages]
+    assert tokens[0]["value"] != tokens[1]["value"]
+    # The second person's copy came from the cache, and its form still works for them.
+    move = pages[1].select_one(f"#step-{step.id} .move-form")
+    data = {"csrf_token": tokens[1]["value"], "direction": "down"}
+    assert second.post(move["action"], data=data).status_code == 303
+    # The first person's token is refused for the second person's session.
+    data = {"csrf_token": tokens[0]["value"], "direction": "down"}
+    assert second.post(move["action"], data=data).status_code == 400
+
+
+def test_the_board_shows_a_category_renamed_since_it_was_cached(client, login, team, journey):
+    from workshop.critical_points import services as points
+
+    step = add_step(team, journey, "Lomake")
+    points.report_point(
+        team["workspace"], journey, step, team["facilitator"], "Liikaa lomakkeita", "", 2,
+        "key:paperwork",
+        points.ReportData(ReporterRole.EMPLOYER, None, "", "", None),
+    )  # fmt: skip
+    db.session.commit()
+    login(team["facilitator"])
+    board_url = f"/w/{journey.workspace_id}/journeys/{journey.id}/"
+    assert "Paperwork" in page(client.get(board_url)).select_one("#board").get_text()
+    points.rename_category(team["workspace"], "key:paperwork", "Lomakkeet")
+    db.session.commit()
+    text = page(client.get(board_url)).select_one("#board").get_text()
+    assert "Lomakkeet" in text and "Paperwork" not in text

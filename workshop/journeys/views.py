@@ -1,9 +1,13 @@
 """Journey pages: the list, the board, and every change to stages, lanes and steps."""
 
 from flask import Blueprint, abort, flash, make_response, request, session, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
+from jinja2_fragments.flask import render_block
+from markupsafe import Markup
 from wtforms import SelectChoice
 
 from workshop.access import workspace_role
@@ -16,6 +20,7 @@ from workshop.htmx import redirect_page, render_page, wants_fragment
 from workshop.i18n import current_language
 from workshop.journey_templates import services as templates
 from workshop.journeys import services
+from workshop.journeys.board_cache import board_cache
 from workshop.journeys.emotion import emotion_curve
 from workshop.journeys.forms import (
     CHANNEL_LABELS,
@@ -118,42 +123,66 @@ def _board_page(
 
     `undo` is a step just put in the trash; `focus` the id of the card that keyboard focus
     should return to after htmx swaps the board in; `live` marks a refresh asked for by the
-    board's own polling, which must not use up the undo offered to this person.
+    board's own polling, which must not use up the undo offered to this person. A board with
+    none of these is the same for everyone with the same role, so it comes from the cache
+    when this version of it was rendered already.
     """
-    board = services.load_board(journey)
     filters_form, filters = read_filters(workspace)
     undo_id = None if live else session.pop(UNDO_KEY, None)
     if undo is None and undo_id is not None:
         undo = services.get_step(journey, undo_id)
-    return render_page(
-        "journeys/board.html",
-        block="board",
-        status=status,
+    undo = undo if undo is not None and undo.deleted_at is not None else None
+    projector = request.args.get("projector") == "1"
+    page = dict(
         workspace=workspace,
         membership=membership,
         can_edit=membership.role.allows(Role.PARTICIPANT),
         can_manage=membership.role.allows(Role.FACILITATOR),
         journey=journey,
-        board=board,
-        curve=emotion_curve(board),
-        activity=services.recent_activity(journey),
-        action_form=EmptyForm(),
-        notice=notice,
-        focus=focus,
-        filters_form=filters_form,
-        filters=filters,
-        heat=filters_form.view.data == "heat",
-        summaries=points.step_summaries(journey, filters),
-        suggestion_counts=points.open_suggestion_counts(journey),
-        projector=request.args.get("projector") == "1",
-        undo=undo if undo is not None and undo.deleted_at is not None else None,
-        live_url=url_for(
-            "journeys.changes",
-            workspace_id=workspace.id,
-            journey_id=journey.id,
-            **{k: v for k, v in request.args.to_dict(flat=False).items() if k != "since"},
-            since=journey.version,
-        ),
+        projector=projector,
+    )
+    key = None
+    if not (notice or undo or focus):
+        key = (
+            journey.id,
+            journey.version,
+            membership.role.value,
+            str(get_locale()),
+            tuple(sorted((k, v) for k, v in request.args.items(multi=True) if k != "since")),
+            tuple(str(choice.label) for choice in filters_form.category.choices),
+        )
+    cache, token = board_cache(), generate_csrf()
+    board_html = cache.get(key, token) if key else None
+    if board_html is None:
+        board = services.load_board(journey)
+        board_html = render_block(
+            "journeys/board.html",
+            "board",
+            **page,
+            board=board,
+            curve=emotion_curve(board),
+            activity=services.recent_activity(journey),
+            action_form=EmptyForm(),
+            notice=notice,
+            focus=focus,
+            filters_form=filters_form,
+            filters=filters,
+            heat=filters_form.view.data == "heat",
+            summaries=points.step_summaries(journey, filters),
+            suggestion_counts=points.open_suggestion_counts(journey),
+            undo=undo,
+            live_url=url_for(
+                "journeys.changes",
+                workspace_id=workspace.id,
+                journey_id=journey.id,
+                **{k: v for k, v in request.args.to_dict(flat=False).items() if k != "since"},
+                since=journey.version,
+            ),
+        )
+        if key:
+            cache.put(key, board_html, token)
+    return render_page(
+        "journeys/board.html", block="board", status=status, board_html=Markup(board_html), **page
     )
 
 
