@@ -10,7 +10,8 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from tests.conftest import ROOT, page, text_of
+from tests.conftest import PASSWORD, ROOT, page, text_of
+from workshop.accounts import services as accounts
 from workshop.accounts.models import Role
 from workshop.critical_points import services as points
 from workshop.critical_points.models import CriticalPoint, PointStatus, ReporterRole
@@ -481,54 +482,55 @@ def test_participant_names_print_only_when_asked(client, login, team, closed_spr
     assert "Fiia Fasilitaattori" in text_of(client.get(url + "?lang=en&names=1"))
 
 
-def test_a_summary_above_the_step_limit_is_refused_naming_it(make_app, tmp_path):
-    app = make_app(PDF_MAX_STEPS=10)
+def pdf_of_a_lone_sprint(make_app, journey_template=None, **settings):
+    """The PDF route's answer, in an app with other settings, for a sprint alone in it."""
+    app = make_app(**settings)
     client = app.test_client()
     with app.app_context():
-        from workshop.accounts import services as accounts
-
-        user = accounts.create_user("f@example.fi", "Fiia", "salasana-123456", None, False)
+        user = accounts.create_user("f@example.fi", "Fiia", PASSWORD, None, False)
         workspace = accounts.create_workspace(user, "Opisto")
-        journey = journeys.create_journey(
-            workspace,
-            user,
-            "Iso",
-            JourneyKind.APPRENTICESHIP,
-            "fi",
-            template=load_template(ROOT / "journeys" / "apprenticeship.toml"),
-        )
+        journey_ids = []
+        if journey_template:
+            journey = journeys.create_journey(
+                workspace,
+                user,
+                "Iso",
+                JourneyKind.APPRENTICESHIP,
+                "fi",
+                template=load_template(ROOT / "journeys" / f"{journey_template}.toml"),
+            )
+            journey_ids.append(journey.id)
         sprint = sprints.create_sprint(
-            workspace, user, sprints.SprintData("Iso", "", None, None, [], [journey.id])
+            workspace, user, sprints.SprintData("Yksin", "", None, None, [], journey_ids)
         )
         db.session.commit()
-        ids = (workspace.id, sprint.id)
-    client.post("/login", data={"email": "f@example.fi", "password": "salasana-123456"})
-    response = client.get(f"/w/{ids[0]}/sprints/{ids[1]}/summary.pdf")
+        url = f"/w/{workspace.id}/sprints/{sprint.id}"
+    client.post("/login", data={"email": "f@example.fi", "password": PASSWORD})
+    return client, url
+
+
+def test_a_summary_above_the_step_limit_is_refused_naming_it(make_app):
+    client, url = pdf_of_a_lone_sprint(make_app, "apprenticeship", PDF_MAX_STEPS=10)
+    response = client.get(url + "/summary.pdf")
     assert response.status_code == 413
     assert "at most 10" in text_of(response)
     assert "21 steps" in text_of(response)
 
 
 def test_a_render_past_its_time_limit_is_stopped_with_a_clear_message(make_app):
-    app = make_app(PDF_TIMEOUT=0.05)
-    client = app.test_client()
-    with app.app_context():
-        from workshop.accounts import services as accounts
-
-        user = accounts.create_user("f@example.fi", "Fiia", "salasana-123456", None, False)
-        workspace = accounts.create_workspace(user, "Opisto")
-        sprint = sprints.create_sprint(
-            workspace, user, sprints.SprintData("Hidas", "", None, None, [], [])
-        )
-        db.session.commit()
-        ids = (workspace.id, sprint.id)
-    client.post("/login", data={"email": "f@example.fi", "password": "salasana-123456"})
-    response = client.get(f"/w/{ids[0]}/sprints/{ids[1]}/summary.pdf")
+    client, url = pdf_of_a_lone_sprint(make_app, PDF_TIMEOUT=0.05)
+    response = client.get(url + "/summary.pdf")
     assert response.status_code == 503
     assert "took longer than" in text_of(response)
 
 
-# --- share links -------------------------------------------------------------------------------
+def test_a_render_that_runs_out_of_memory_fails_cleanly(make_app):
+    client, url = pdf_of_a_lone_sprint(make_app, PDF_MEMORY_MIB=100)
+    response = client.get(url + "/summary.pdf")
+    assert response.status_code in (500, 503)
+    assert "PDF" in text_of(response)
+    # The app itself carries on.
+    assert client.get(url).status_code == 200
 
 
 def share(client, team, sprint, **fields) -> str:
@@ -589,24 +591,3 @@ def test_only_facilitators_make_share_links(client, login, team, closed_sprint):
     response = client.post(f"{base(team)}/{closed_sprint.id}/share", data={"label": "x"})
     assert response.status_code == 403
     assert db.session.scalar(select(func.count(ShareLink.id))) == 0
-
-
-def test_a_render_that_runs_out_of_memory_fails_cleanly(make_app):
-    app = make_app(PDF_MEMORY_MIB=100)
-    client = app.test_client()
-    with app.app_context():
-        from workshop.accounts import services as accounts
-
-        user = accounts.create_user("f@example.fi", "Fiia", "salasana-123456", None, False)
-        workspace = accounts.create_workspace(user, "Opisto")
-        sprint = sprints.create_sprint(
-            workspace, user, sprints.SprintData("Muistiton", "", None, None, [], [])
-        )
-        db.session.commit()
-        ids = (workspace.id, sprint.id)
-    client.post("/login", data={"email": "f@example.fi", "password": "salasana-123456"})
-    response = client.get(f"/w/{ids[0]}/sprints/{ids[1]}/summary.pdf")
-    assert response.status_code in (500, 503)
-    assert "PDF" in text_of(response)
-    # The app itself carries on.
-    assert client.get(f"/w/{ids[0]}/sprints/{ids[1]}").status_code == 200

@@ -427,8 +427,11 @@ CONFLICT_MESSAGE = _l(
 )
 
 
-def _save_item(workspace, membership, sprint, template, form, item, save, message):
-    """Validate, save through `save`, and answer: the shared flow of experiments and decisions."""
+def _item_view(workspace, membership, sprint, template, form, item, save, message):
+    """Show the form, or validate it, save through `save` and answer: the one flow that
+    experiments and decisions share."""
+    if request.method == "GET":
+        return _item_page(template, workspace, membership, sprint, form, item)
     if sprint.is_closed:
         return _closed_refusal(workspace, membership, sprint)
     if not form.validate_on_submit():
@@ -457,9 +460,7 @@ def new_experiment(workspace, membership, sprint_id):
     sprint = _sprint(workspace, sprint_id)
     form = _experiment_form(sprint, formdata=request.method == "POST")
     template = "sprints/experiment_form.html"
-    if request.method == "GET":
-        return _item_page(template, workspace, membership, sprint, form, None)
-    return _save_item(
+    return _item_view(
         workspace,
         membership,
         sprint,
@@ -479,9 +480,7 @@ def edit_experiment(workspace, membership, sprint_id, experiment_id):
     experiment = services.get_experiment(sprint, experiment_id) or abort(404)
     form = _experiment_form(sprint, experiment, formdata=request.method == "POST")
     template = "sprints/experiment_form.html"
-    if request.method == "GET":
-        return _item_page(template, workspace, membership, sprint, form, experiment)
-    return _save_item(
+    return _item_view(
         workspace,
         membership,
         sprint,
@@ -534,9 +533,7 @@ def new_decision(workspace, membership, sprint_id):
     sprint = _sprint(workspace, sprint_id)
     form = _decision_form(workspace, formdata=request.method == "POST")
     template = "sprints/decision_form.html"
-    if request.method == "GET":
-        return _item_page(template, workspace, membership, sprint, form, None)
-    return _save_item(
+    return _item_view(
         workspace,
         membership,
         sprint,
@@ -556,9 +553,7 @@ def edit_decision(workspace, membership, sprint_id, decision_id):
     decision = services.get_decision(sprint, decision_id) or abort(404)
     form = _decision_form(workspace, decision, formdata=request.method == "POST")
     template = "sprints/decision_form.html"
-    if request.method == "GET":
-        return _item_page(template, workspace, membership, sprint, form, decision)
-    return _save_item(
+    return _item_view(
         workspace,
         membership,
         sprint,
