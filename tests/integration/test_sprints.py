@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from tests.conftest import PASSWORD, ROOT, page, text_of
 from workshop.accounts import services as accounts
-from workshop.accounts.models import Role
+from workshop.accounts.models import OrganisationKind, Role
 from workshop.critical_points import services as points
 from workshop.critical_points.models import CriticalPoint, PointStatus, ReporterRole
 from workshop.extensions import db
@@ -109,6 +109,11 @@ def pdf_text(data: bytes, first: int | None = None, last: int | None = None) -> 
         args += ["-f", str(first), "-l", str(last or first)]
     out = subprocess.run([*args, "-", "-"], input=data, capture_output=True, check=True)
     return " ".join(out.stdout.decode().split())
+
+
+def lanes_and_stages(sprint) -> tuple[list[str], list[str]]:
+    board = journeys.load_board(sprint.journeys[0])
+    return [lane.title for lane in board.lanes], [stage.title for stage in board.stages]
 
 
 def pdf_info(data: bytes) -> str:
@@ -263,21 +268,28 @@ def test_an_experiment_saved_over_a_newer_one_keeps_the_typed_text(client, login
 
 def test_a_decision_can_be_owned_by_someone_outside_the_workspace(client, login, team, journey):
     sprint = running_sprint(team, journey)
+    company = accounts.add_organisation(team["workspace"], "Yrittäjä Oy", OrganisationKind.EMPLOYER)
+    db.session.commit()
     login(team["facilitator"])
-    organisation = team["workspace"].organisations
     response = client.post(
         f"{base(team)}/{sprint.id}/decisions/new",
         data={
             "text": "Työpaikkaohjaajille oma perehdytysilta",
             "owner_name": "Maija Yrittäjä",
-            "owner_organisation": "",
+            "owner_organisation": str(company.id),
             "due_on": "2026-05-01",
             "status": "open",
         },
     )
-    assert response.status_code == 303, organisation
+    assert response.status_code == 303
     decision = db.session.scalar(select(Decision))
-    assert (decision.owner_label, decision.due_on) == ("Maija Yrittäjä", date(2026, 5, 1))
+    assert (decision.owner_label, decision.owner_organisation.name, decision.due_on) == (
+        "Maija Yrittäjä",
+        "Yrittäjä Oy",
+        date(2026, 5, 1),
+    )
+    text = text_of(client.get(f"{base(team)}/{sprint.id}/summary?lang=en"))
+    assert "Maija Yrittäjä Yrittäjä Oy" in text
 
 
 def test_a_guest_participant_with_a_new_organisation(client, login, team, journey):
@@ -383,6 +395,12 @@ def test_the_next_sprint_shows_what_changed_since_the_last(client, login, team, 
 @pytest.fixture
 def closed_sprint(team, journey):
     steps = first_steps(journey, 2)
+    for step, (student, employer) in zip(steps, ((2, -1), (-2, 1)), strict=True):
+        change = journeys.StepChange(
+            step.title, step.description, step.channel, step.stage_id, step.lane_id, student,
+            employer,
+        )  # fmt: skip
+        journeys.update_step(journey, team["facilitator"], step, step.version, change)
     top = report(team, journey, steps[0], "Työnantaja ei tiedä yhteyshenkilöä", severity=3)
     report(team, journey, steps[1], "Palkkatuen hakemus viivästyy", severity=1)
     points.toggle_vote(top, team["participant"])
@@ -454,6 +472,13 @@ def test_the_journey_map_prints_on_landscape_pages_with_lanes_repeated(
     assert "part 2 of 2" in pdf_text(data, landscape[1])
     # Every page after the cover says where it is in the document.
     assert f"2 / {len(sizes)}" in pdf_text(data, 2)
+    # The running header carries the sprint's title past the cover.
+    assert "Kevään sprintti" in pdf_text(data, 3)
+    # The emotion curve follows the map, with a key to the stages it numbers.
+    after_map = pdf_text(data, landscape[-1], len(sizes))
+    assert "Emotion curve: Oppisopimuspolku" in after_map
+    assert "No emotions were scored" not in after_map
+    assert all(stage in after_map for stage in lanes_and_stages(closed_sprint)[1])
 
 
 def test_an_open_sprint_exports_its_live_state(client, login, team, journey):
@@ -464,6 +489,7 @@ def test_an_open_sprint_exports_its_live_state(client, login, team, journey):
     text = pdf_text(client.get(f"{base(team)}/{sprint.id}/summary.pdf?lang=en").data)
     assert "Juuri nyt huomattu ongelma" in text
     assert "The sprint is still open" in text
+    assert "No emotions were scored on this journey." in text
 
 
 def test_an_unknown_language_falls_back_to_the_default(client, login, team, closed_sprint):

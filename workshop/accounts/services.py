@@ -248,6 +248,18 @@ def find_organisation(workspace: Workspace, name: str) -> Organisation | None:
     return next((o for o in organisations_of(workspace) if o.name.casefold() == wanted), None)
 
 
+def chosen_or_new_organisation(
+    workspace: Workspace, chosen_id: int | None, typed_name: str | None, kind: OrganisationKind
+) -> int | None:
+    """The organisation a form names: one typed in (found by name, else made with `kind`), or
+    else the one chosen from the list."""
+    name = (typed_name or "").strip()
+    if not name:
+        return chosen_id
+    existing = find_organisation(workspace, name)
+    return existing.id if existing else add_organisation(workspace, name, kind).id
+
+
 def add_organisation(workspace: Workspace, name: str, kind: OrganisationKind) -> Organisation:
     """A new organisation in the workspace; names are unique in a workspace, ignoring case."""
     name = name.strip()

@@ -14,7 +14,7 @@ from flask_babel import force_locale
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import selectinload
 
-from workshop.accounts.models import Organisation, User, Workspace
+from workshop.accounts.models import Organisation, OrganisationKind, User, Workspace
 from workshop.critical_points.models import (
     DEFAULT_CATEGORIES,
     TITLE_MAX,
@@ -41,6 +41,12 @@ class NotFound(PointError):
 
 class Conflict(PointError):
     """Someone saved the point after the version being edited."""
+
+
+def organisation_kind_for(role: ReporterRole) -> OrganisationKind:
+    """What an organisation first named by someone in this role most likely is."""
+    employer = role in (ReporterRole.EMPLOYER, ReporterRole.WORKPLACE_INSTRUCTOR)
+    return OrganisationKind.EMPLOYER if employer else OrganisationKind.OTHER
 
 
 def new_submission_key() -> str:

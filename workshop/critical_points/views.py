@@ -11,7 +11,7 @@ from wtforms import SelectChoice
 
 from workshop.access import workspace_role
 from workshop.accounts import services as accounts
-from workshop.accounts.models import OrganisationKind, Role
+from workshop.accounts.models import Role
 from workshop.critical_points import services
 from workshop.critical_points.forms import (
     ROLE_LABELS,
@@ -71,26 +71,15 @@ def _point(journey, point_id):
     return services.get_point(journey, point_id) or abort(404)
 
 
-def _organisation_id(workspace, form) -> int | None:
-    """The chosen organisation, or a new one typed in (found by name if it exists)."""
-    name = (form.new_organisation.data or "").strip()
-    if not name:
-        return form.organisation.data
-    existing = accounts.find_organisation(workspace, name)
-    if existing:
-        return existing.id
-    kind = (
-        OrganisationKind.EMPLOYER
-        if form.role.data in (ReporterRole.EMPLOYER, ReporterRole.WORKPLACE_INSTRUCTOR)
-        else OrganisationKind.OTHER
-    )
-    return accounts.add_organisation(workspace, name, kind).id
-
-
 def _report_data(workspace, form) -> services.ReportData:
     return services.ReportData(
         role=ReporterRole(form.role.data),
-        organisation_id=_organisation_id(workspace, form),
+        organisation_id=accounts.chosen_or_new_organisation(
+            workspace,
+            form.organisation.data,
+            form.new_organisation.data,
+            services.organisation_kind_for(ReporterRole(form.role.data)),
+        ),
         quote=form.quote.data or "",
         source=form.source.data or "",
         reported_on=form.reported_on.data,

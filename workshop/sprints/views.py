@@ -23,7 +23,8 @@ from wtforms import SelectChoice
 
 from workshop.access import public, workspace_role
 from workshop.accounts import services as accounts
-from workshop.accounts.models import OrganisationKind, Role
+from workshop.accounts.models import Role
+from workshop.critical_points import services as points
 from workshop.critical_points.models import ReporterRole
 from workshop.errors import render_error
 from workshop.export import pdf
@@ -104,19 +105,6 @@ def _to_sprint(workspace, sprint, message):
     db.session.commit()
     flash(message, "success")
     return redirect_page(url_for("sprints.detail", workspace_id=workspace.id, sprint_id=sprint.id))
-
-
-def _organisation_id(workspace, chosen, typed, role) -> int | None:
-    """The chosen organisation, or a new one typed in (found by name if it exists)."""
-    name = (typed or "").strip()
-    if not name:
-        return chosen
-    existing = accounts.find_organisation(workspace, name)
-    if existing:
-        return existing.id
-    employer = role in (ReporterRole.EMPLOYER, ReporterRole.WORKPLACE_INSTRUCTOR)
-    kind = OrganisationKind.EMPLOYER if employer else OrganisationKind.OTHER
-    return accounts.add_organisation(workspace, name, kind).id
 
 
 def _sprint_form(workspace, sprint=None, formdata=True) -> SprintForm:
@@ -339,8 +327,11 @@ def add_participant(workspace, membership, sprint_id):
                 user_id=form.member.data,
                 name=(form.name.data or "").strip(),
                 role=role,
-                organisation_id=_organisation_id(
-                    workspace, form.organisation.data, form.new_organisation.data, role
+                organisation_id=accounts.chosen_or_new_organisation(
+                    workspace,
+                    form.organisation.data,
+                    form.new_organisation.data,
+                    points.organisation_kind_for(role),
                 ),
                 is_facilitator=form.is_facilitator.data,
             ),
