@@ -47,14 +47,16 @@ def start_instance(database_url: str, port: int, log) -> subprocess.Popen:
 
 
 def wait_until_up(base: str, process: subprocess.Popen) -> None:
-    deadline = time.monotonic() + 30
+    # gunicorn accepts connections before its worker has imported the app, so on a busy
+    # machine the first answers may time out: those count as "not up yet", like a refusal.
+    deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
         assert process.poll() is None, "the app process ended"
         try:
-            with urllib.request.urlopen(base + "/healthz", timeout=2) as response:
+            with urllib.request.urlopen(base + "/healthz", timeout=5) as response:
                 if response.status == 200:
                     return
-        except (urllib.error.URLError, ConnectionError):
+        except (urllib.error.URLError, OSError):
             time.sleep(0.2)
     raise AssertionError(f"{base} did not come up")
 
