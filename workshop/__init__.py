@@ -53,6 +53,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     from workshop.export.views import bp as export_bp
     from workshop.journey_templates.views import bp as templates_bp
     from workshop.journeys.views import bp as journeys_bp
+    from workshop.live.views import bp as live_bp
+    from workshop.live.views import room as room_bp
     from workshop.main.views import bp as main_bp
     from workshop.sprints.views import bp as sprints_bp
     from workshop.sprints.views import shared as shared_bp
@@ -65,6 +67,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(points_bp, url_prefix="/w/<int:workspace_id>")
     app.register_blueprint(sprints_bp, url_prefix="/w/<int:workspace_id>/sprints")
     app.register_blueprint(shared_bp, url_prefix="/shared")
+    app.register_blueprint(live_bp)
+    app.register_blueprint(room_bp, url_prefix="/w/<int:workspace_id>/sprints/<int:sprint_id>/live")
     access.init_app(app)
     cli.init_app(app)
     return app

@@ -4,7 +4,7 @@ routes need a membership with a high enough role. This module is the only place 
 from collections.abc import Callable
 from functools import wraps
 
-from flask import Flask, Response, abort, current_app, g, request, url_for
+from flask import Flask, Response, abort, current_app, g, request, session, url_for
 from flask_login import current_user
 
 from workshop.accounts.models import Role, User, Workspace
@@ -67,6 +67,9 @@ def init_app(app: Flask) -> None:
     def require_login():
         if is_public(request.endpoint) or current_user.is_authenticated:
             return None
+        if session.get("live_guests") and request.method not in ("GET", "HEAD"):
+            # A workshop guest has no account: a member's action is refused, not sent to login.
+            abort(403)
         if request.headers.get("HX-Request") == "true":
             # A fragment swap cannot show a login page: ask htmx to load it as a whole page.
             response = Response(status=401)

@@ -20,10 +20,13 @@ from workshop.sprints.summary import render_summary
 def demo_command():
     """Load the demo workspace and print the facilitator's login (safe to run again)."""
     email, password = demo.load_demo(Path(current_app.instance_path))
+    live = demo.demo_live_session()
     db.session.commit()
     click.echo("Demo content is ready.")
     click.echo(f"  Log in as: {email}")
     click.echo(f"  Password:  {password}")
+    if live is not None:
+        click.echo(f"  Live session: join at /j/{live.join_code} (code {live.join_code})")
 
 
 @click.command("create-admin")

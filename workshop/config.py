@@ -53,6 +53,8 @@ def defaults(instance_path: str) -> dict:
         "PDF_MEMORY_MIB": 2048,
         # A render worker waits this many seconds for the next PDF before it ends.
         "PDF_WORKER_IDLE": 300,
+        # A live session's join code works this many hours after the start, at most.
+        "LIVE_SESSION_HOURS": 12,
         "JOURNEYS_DIR": str(Path(__file__).resolve().parent.parent / "journeys"),
     }
 

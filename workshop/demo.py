@@ -16,6 +16,9 @@ from workshop.extensions import db
 from workshop.journey_templates import services as template_services
 from workshop.journeys import services as journey_services
 from workshop.journeys.models import Journey, JourneyKind
+from workshop.live import services as live_services
+from workshop.live.models import EntryKind, LiveSession
+from workshop.models_base import utcnow
 from workshop.sprints import services as sprint_services
 from workshop.sprints.models import DecisionStatus, ExperimentStatus, Sprint
 
@@ -167,6 +170,28 @@ DEMO_GUESTS = [
     ("Tuomas Niemi", ReporterRole.TEACHER, "Esimerkkiopisto"),
 ]
 
+# Who is in the demo's live session, and what each of them reported from a phone.
+DEMO_ROOM = [
+    (
+        "Sanna",
+        ReporterRole.WORKPLACE_INSTRUCTOR,
+        "Hoivakoti Kuusirinne",
+        "En tiennyt, mitä HOKSissa luki, ennen kuin opiskelija oli jo aloittanut.",
+    ),
+    (
+        "Pekka",
+        ReporterRole.EMPLOYER,
+        "Rakennusliike Kivijalka Oy",
+        "Ohjaajan työaikaa ei ole varattu ohjaamiseen, kaikki tehdään muun työn ohessa.",
+    ),
+    (
+        "Leevi",
+        ReporterRole.STUDENT,
+        "",
+        "Ensimmäisellä viikolla kukaan ei kertonut, kehen otan yhteyttä, jos on ongelmia.",
+    ),
+]
+
 
 @dataclass
 class _Demo:
@@ -209,6 +234,46 @@ def _demo_sprints(workspace: Workspace, facilitator: User) -> None:
         _changes_after(demo, sprint)
     if DEMO_NEXT_SPRINT not in titles:
         _next_sprint(demo)
+
+
+def demo_live_session(workspace_name: str = DEMO_WORKSPACE) -> LiveSession | None:
+    """The running demo sprint's live session, started anew (with a few people in the room)
+    when the last one has ended or expired, so `make run` always shows a working join code."""
+    workspace = db.session.scalar(select(Workspace).where(Workspace.name == workspace_name))
+    sprint = next(
+        (
+            s
+            for s in (sprint_services.sprints_of(workspace) if workspace else [])
+            if s.title == DEMO_NEXT_SPRINT and s.is_running and s.journeys
+        ),
+        None,
+    )
+    if sprint is None:
+        return None
+    live = live_services.current_session(sprint)
+    if live is not None and live.is_open(utcnow()):
+        return live
+    facilitator = accounts.get_user_by_email(DEMO_EMAIL)
+    live = live_services.start_session(sprint, sprint.journeys[0], facilitator, hours=12)
+    live_services.set_activity(
+        live,
+        sprint.phases[1].id if len(sprint.phases) > 1 else None,
+        "Mikä työpaikkaohjaajan alussa menee pieleen?",
+    )
+    steps = journey_services.load_board(live.journey).steps
+    for n, (name, role, organisation, text) in enumerate(DEMO_ROOM):
+        guest = live_services.join(live, name, role, organisation)
+        live_services.add_entry(
+            live,
+            guest,
+            live_services.EntryData(
+                EntryKind.POINT, text, steps[min(6 + n, len(steps) - 1)].id, severity=2 + n % 2
+            ),
+            None,
+        )
+    live_services.set_voting(live, True, 5, stacking=True)
+    db.session.flush()
+    return live
 
 
 def _point(points: list[CriticalPoint], words: str) -> CriticalPoint | None:

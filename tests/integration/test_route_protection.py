@@ -14,6 +14,17 @@ PUBLIC = {
     "main.healthz",
     "shared.page",
     "shared.download",
+    # A workshop's guests join by code without an account; past the join, their own cookie
+    # decides (tests/integration/test_live.py).
+    "live.enter_code",
+    "live.join",
+    "live.phone",
+    "live.phone_changes",
+    "live.add_point",
+    "live.suggest_step",
+    "live.comment",
+    "live.add_dot",
+    "live.remove_dot",
     "static",
 }
 

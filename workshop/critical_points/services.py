@@ -353,14 +353,14 @@ class ReportData:
     reported_on: date | None = None
 
 
-def _report(workspace, user, data: ReportData) -> Report:
+def _report(workspace, user: User | None, data: ReportData) -> Report:
     return Report(
         reporter_role=data.role,
         organisation=_organisation(workspace, data.organisation_id),
         quote=data.quote.strip(),
         source=data.source.strip(),
         reported_on=data.reported_on,
-        created_by_id=user.id,
+        created_by_id=user.id if user else None,
     )
 
 
@@ -368,7 +368,7 @@ def report_point(
     workspace: Workspace,
     journey: Journey,
     step: Step,
-    user: User,
+    user: User | None,
     title: str,
     description: str,
     severity: int,
@@ -376,7 +376,7 @@ def report_point(
     report: ReportData,
     submission_key: str | None = None,
 ) -> CriticalPoint:
-    """A new critical point on a live step, with its first report.
+    """A new critical point on a live step, with its first report (user None: a guest's).
 
     A second submission of the same form (same key) returns the point the first one made.
     """
@@ -408,7 +408,7 @@ def report_point(
         severity=severity,
         category=category,
         submission_key=submission_key or None,
-        created_by_id=user.id,
+        created_by_id=user.id if user else None,
     )
     point.reports.append(_report(workspace, user, report))
     db.session.add(point)

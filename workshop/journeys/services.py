@@ -422,7 +422,8 @@ def _cell_steps(stage_id: int, lane_id: int) -> list[Step]:
 # --- steps -------------------------------------------------------------------------------------
 
 
-def _stage_and_lane(journey: Journey, stage_id: int, lane_id: int) -> tuple[Stage, Lane]:
+def stage_and_lane(journey: Journey, stage_id: int, lane_id: int) -> tuple[Stage, Lane]:
+    """The stage and lane of this journey with these ids; NotInJourney otherwise."""
     stage, lane = get_stage(journey, stage_id), get_lane(journey, lane_id)
     if stage is None or lane is None:
         raise NotInJourney()
@@ -439,7 +440,7 @@ def add_step(
     channel: Channel | None = None,
 ) -> Step:
     """A new step at the end of its cell."""
-    stage, lane = _stage_and_lane(journey, stage_id, lane_id)
+    stage, lane = stage_and_lane(journey, stage_id, lane_id)
     record_change(journey, user, "step_added", title.strip())
     if step_count(journey) >= MAX_STEPS:
         raise TooLarge()
@@ -475,7 +476,7 @@ def update_step(
     journey: Journey, user: User, step: Step, expected_version: int, change: StepChange
 ) -> None:
     """Save an edit; refuses with Conflict if someone saved the step after `expected_version`."""
-    stage, lane = _stage_and_lane(journey, change.stage_id, change.lane_id)
+    stage, lane = stage_and_lane(journey, change.stage_id, change.lane_id)
     record_change(journey, user, "step_edited", change.title.strip())
     db.session.refresh(step)
     if step.version != expected_version or step.deleted_at is not None:

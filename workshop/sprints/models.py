@@ -129,6 +129,10 @@ class Sprint(db.Model):
     def is_closed(self) -> bool:
         return self.status == SprintStatus.CLOSED
 
+    @property
+    def is_running(self) -> bool:
+        return self.status == SprintStatus.RUNNING
+
 
 class SprintPhase(db.Model):
     """A named phase of the sprint, in order (Understand, Define, Ideate…)."""

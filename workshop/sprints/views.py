@@ -32,6 +32,7 @@ from workshop.extensions import db
 from workshop.forms_common import EmptyForm
 from workshop.htmx import redirect_page, render_page
 from workshop.journeys import services as journeys
+from workshop.live import services as live_sessions
 from workshop.models_base import utcnow
 from workshop.sprints import services, snapshot
 from workshop.sprints.forms import (
@@ -183,6 +184,7 @@ def _sprint_page(workspace, membership, sprint, status=200, **extra):
         action_form=EmptyForm(),
         language=read_language(str(get_locale()), "fi"),
         new_link=_new_link(sprint),
+        live=live_sessions.current_session(sprint) if sprint.is_running else None,
         **extra,
     )
 

@@ -1,0 +1,627 @@
+"""Running a live session: join codes, guests, entries, dots and the facilitator's controls.
+
+Every change first bumps the session's counters with one UPDATE, which also queues
+concurrent changes to the same session: budgets and double clicks are checked after it.
+"""
+
+import secrets
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.orm import selectinload
+
+from workshop.accounts import services as accounts
+from workshop.accounts.models import User
+from workshop.critical_points import services as points
+from workshop.critical_points.models import CriticalPoint, PointStatus, ReporterRole
+from workshop.extensions import db
+from workshop.journeys import services as journeys
+from workshop.journeys.models import Journey, Step
+from workshop.live.models import (
+    JOIN_CODE_ALPHABET,
+    JOIN_CODE_LENGTH,
+    MAX_BUDGET,
+    MAX_TIMER_MINUTES,
+    Dot,
+    Entry,
+    EntryKind,
+    Guest,
+    LiveSession,
+)
+from workshop.models_base import utcnow
+from workshop.sprints.models import Sprint, SprintPhase
+
+
+class Refused(Exception):
+    """The room does not allow this now; `reason` names why (views translate it)."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+# --- finding a session -------------------------------------------------------------------------
+
+
+def normalise_code(text: str) -> str:
+    """A typed code as stored: capitals, without spaces or dashes."""
+    return "".join(ch for ch in (text or "").upper() if ch not in " -")
+
+
+def new_join_code() -> str:
+    """Six characters nobody misreads, unused by any session before."""
+    while True:
+        code = "".join(secrets.choice(JOIN_CODE_ALPHABET) for _ in range(JOIN_CODE_LENGTH))
+        if db.session.scalar(select(LiveSession.id).where(LiveSession.join_code == code)) is None:
+            return code
+
+
+def session_for_code(code: str) -> LiveSession | None:
+    """The session a code names, open or not; None for a code no session ever had."""
+    code = normalise_code(code)
+    if len(code) != JOIN_CODE_LENGTH or any(ch not in JOIN_CODE_ALPHABET for ch in code):
+        return None
+    return db.session.scalar(select(LiveSession).where(LiveSession.join_code == code))
+
+
+def current_session(sprint: Sprint) -> LiveSession | None:
+    """The sprint's session that has not ended, if any."""
+    return db.session.scalar(
+        select(LiveSession)
+        .where(LiveSession.sprint_id == sprint.id, LiveSession.ended_at.is_(None))
+        .order_by(LiveSession.id.desc())
+    )
+
+
+def get_session(sprint: Sprint, session_id: int) -> LiveSession | None:
+    """A session of this sprint; None for another sprint's."""
+    live = db.session.get(LiveSession, session_id)
+    return live if live is not None and live.sprint_id == sprint.id else None
+
+
+@dataclass(frozen=True)
+class PollState:
+    """What a poll compares: the room's counters and its journey's."""
+
+    controls: int
+    room: int
+    journey: int
+
+    @property
+    def etag(self) -> str:
+        return f"live-{self.controls}-{self.room}-{self.journey}"
+
+    def as_args(self) -> dict:
+        """The counters as a poll's query string names them."""
+        return {"c": self.controls, "v": self.room, "j": self.journey}
+
+
+def poll_state(session_id: int) -> PollState | None:
+    """The counters of a session and its journey, in one query."""
+    row = db.session.execute(
+        select(LiveSession.controls_version, LiveSession.version, Journey.version)
+        .join(Journey, Journey.id == LiveSession.journey_id)
+        .where(LiveSession.id == session_id)
+    ).first()
+    return PollState(*row) if row else None
+
+
+# --- starting, joining, ending -----------------------------------------------------------------
+
+
+def start_session(
+    sprint: Sprint, journey: Journey, user: User, hours: int, budget: int = 5
+) -> LiveSession:
+    """A new session for a running sprint; Refused if one is already going."""
+    if not sprint.is_running:
+        raise Refused("sprint_not_running")
+    if journey not in sprint.journeys:
+        raise Refused("journey_not_in_sprint")
+    # Take the sprint's row, so two facilitators starting at once make one session.
+    db.session.execute(select(Sprint.id).where(Sprint.id == sprint.id).with_for_update())
+    existing = current_session(sprint)
+    if existing is not None and existing.is_open(utcnow()):
+        raise Refused("already_running")
+    if existing is not None:
+        existing.ended_at = utcnow()
+    now = utcnow()
+    live = LiveSession(
+        sprint=sprint,
+        journey=journey,
+        join_code=new_join_code(),
+        created_by_id=user.id,
+        created_at=now,
+        expires_at=now + timedelta(hours=hours),
+        vote_budget=min(max(budget, 1), MAX_BUDGET),
+        phase=sprint.phases[0] if sprint.phases else None,
+    )
+    db.session.add(live)
+    db.session.flush()
+    return live
+
+
+def _touch(live: LiveSession, controls: bool = False, room: bool = True) -> None:
+    """Count a change in the room's content and/or its controls; waits for a concurrent
+    change to the same session to commit."""
+    values = {}
+    if room:
+        values["version"] = LiveSession.version + 1
+    if controls:
+        values["controls_version"] = LiveSession.controls_version + 1
+    db.session.execute(
+        update(LiveSession).where(LiveSession.id == live.id).values(**values),
+        execution_options={"synchronize_session": False},
+    )
+    db.session.refresh(live)
+
+
+def _ensure_open(live: LiveSession) -> None:
+    if not live.is_open(utcnow()):
+        raise Refused("ended")
+
+
+def join(
+    live: LiveSession,
+    name: str,
+    role: ReporterRole,
+    organisation_name: str,
+    added_by: User | None = None,
+    submission_key: str | None = None,
+) -> Guest:
+    """A new guest in an open session, with the organisation found or added by name.
+
+    The same join form sent twice (same key) gives back the first guest.
+    """
+    _touch(live)
+    _ensure_open(live)
+    if submission_key:
+        earlier = db.session.scalar(select(Guest).where(Guest.submission_key == submission_key))
+        if earlier is not None:
+            if earlier.session_id != live.id:
+                raise Refused("unknown_submission")
+            return earlier
+    organisation_id = accounts.chosen_or_new_organisation(
+        live.sprint.workspace,
+        None,
+        organisation_name,
+        points.organisation_kind_for(role),
+    )
+    guest = Guest(
+        session=live,
+        display_name=name.strip(),
+        role=role,
+        organisation_id=organisation_id,
+        added_by_id=added_by.id if added_by else None,
+        submission_key=submission_key or None,
+    )
+    db.session.add(guest)
+    db.session.flush()
+    return guest
+
+
+def get_guest(live: LiveSession, guest_id: int | None) -> Guest | None:
+    """A guest of this session; None for another session's."""
+    if guest_id is None:
+        return None
+    guest = db.session.get(Guest, guest_id)
+    return guest if guest is not None and guest.session_id == live.id else None
+
+
+def end_session(live: LiveSession) -> None:
+    """The code stops working and guests can only look."""
+    _touch(live, controls=True)
+    if live.ended_at is None:
+        live.ended_at = utcnow()
+        live.voting_open = False
+        live.timer_ends_at = live.timer_left_s = None
+        db.session.flush()
+
+
+# --- the facilitator's controls ----------------------------------------------------------------
+
+
+def set_activity(live: LiveSession, phase_id: int | None, activity: str) -> None:
+    """What the room is doing now: a phase of the sprint and a line of text."""
+    _touch(live, controls=True, room=False)
+    _ensure_open(live)
+    phase = db.session.get(SprintPhase, phase_id) if phase_id else None
+    if phase is not None and phase.sprint_id != live.sprint_id:
+        raise Refused("unknown_phase")
+    live.phase = phase
+    live.activity = activity.strip()
+    db.session.flush()
+
+
+TIMER_ACTIONS = ("start", "pause", "resume", "extend", "stop")
+
+
+def seconds_left(live: LiveSession, now: datetime) -> int | None:
+    """What the timer shows: None when no timer is set."""
+    if live.timer_ends_at is not None:
+        return max(0, int((live.timer_ends_at - now).total_seconds() + 0.999))
+    return live.timer_left_s
+
+
+def timer(live: LiveSession, action: str, minutes: int = 0) -> None:
+    """Start, pause, resume, extend or stop the room's timer, on the server's clock."""
+    if action not in TIMER_ACTIONS or not 0 <= minutes <= MAX_TIMER_MINUTES:
+        raise Refused("timer")
+    _touch(live, controls=True, room=False)
+    _ensure_open(live)
+    now = utcnow()
+    running = live.timer_ends_at is not None
+    if action == "start" and minutes:
+        live.timer_ends_at, live.timer_left_s = now + timedelta(minutes=minutes), None
+    elif action == "pause" and running:
+        live.timer_left_s, live.timer_ends_at = seconds_left(live, now), None
+    elif action == "resume" and live.timer_left_s is not None:
+        live.timer_ends_at = now + timedelta(seconds=live.timer_left_s)
+        live.timer_left_s = None
+    elif action == "extend" and minutes:
+        if running:
+            # Time that ran out is not owed: extending at zero gives the full extension.
+            live.timer_ends_at = max(live.timer_ends_at, now) + timedelta(minutes=minutes)
+        elif live.timer_left_s is not None:
+            live.timer_left_s += minutes * 60
+        else:
+            live.timer_ends_at = now + timedelta(minutes=minutes)
+    elif action == "stop":
+        live.timer_ends_at = live.timer_left_s = None
+    db.session.flush()
+
+
+def set_voting(live: LiveSession, voting_open: bool, budget: int, stacking: bool) -> None:
+    """Open or close dot voting, with each guest's budget and whether dots may stack."""
+    if not 1 <= budget <= MAX_BUDGET:
+        raise Refused("budget")
+    _touch(live, controls=True)
+    _ensure_open(live)
+    live.voting_open, live.vote_budget, live.stacking = voting_open, budget, stacking
+    db.session.flush()
+
+
+def set_private(live: LiveSession, private: bool) -> None:
+    """While on, what guests enter is seen only by them and the facilitators."""
+    _touch(live, controls=True, room=False)
+    _ensure_open(live)
+    live.private_input = private
+    db.session.flush()
+
+
+def set_locked(live: LiveSession, locked: bool) -> None:
+    """While locked, guests can look but not add anything."""
+    _touch(live, controls=True, room=False)
+    _ensure_open(live)
+    live.locked = locked
+    db.session.flush()
+
+
+def reveal(live: LiveSession) -> int:
+    """Show every private entry to the room and end private input; how many were shown."""
+    _touch(live, controls=True)
+    _ensure_open(live)
+    waiting = db.session.scalars(
+        select(Entry)
+        .where(Entry.session_id == live.id, Entry.private.is_(True), Entry.removed_at.is_(None))
+        .order_by(Entry.id)
+    ).all()
+    for entry in waiting:
+        _publish(live, entry)
+    live.private_input = False
+    db.session.flush()
+    return len(waiting)
+
+
+# --- what the room enters ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EntryData:
+    """What a guest sent: the kind, its text and where on the journey it belongs."""
+
+    kind: EntryKind
+    text: str
+    step_id: int | None = None
+    stage_id: int | None = None
+    lane_id: int | None = None
+    severity: int | None = None
+    category_value: str | None = None
+
+
+def _live_step(live: LiveSession, step_id: int | None) -> Step | None:
+    if step_id is None:
+        return None
+    step = db.session.get(Step, step_id)
+    if step is None or step.journey_id != live.journey_id or step.deleted_at is not None:
+        raise Refused("unknown_step")
+    return step
+
+
+def _entry_by_key(key: str | None) -> Entry | None:
+    if not key:
+        return None
+    return db.session.scalar(select(Entry).where(Entry.submission_key == key))
+
+
+def add_entry(
+    live: LiveSession,
+    guest: Guest,
+    data: EntryData,
+    submission_key: str | None,
+    entered_by: User | None = None,
+) -> Entry:
+    """A guest's point, step suggestion or comment; public at once unless input is private.
+
+    The same form sent twice (same key) gives back the first entry.
+    """
+    earlier = _entry_by_key(submission_key)
+    if earlier is not None and earlier.guest_id == guest.id:
+        return earlier
+    _touch(live)
+    _ensure_open(live)
+    if live.locked:
+        raise Refused("locked")
+    earlier = _entry_by_key(submission_key)
+    if earlier is not None:
+        if earlier.guest_id != guest.id:
+            raise Refused("unknown_submission")
+        return earlier
+    step = _live_step(live, data.step_id)
+    if data.kind == EntryKind.POINT and step is None:
+        raise Refused("unknown_step")
+    if data.kind == EntryKind.STEP:
+        # Checked now, so a suggestion the facilitator accepts later has a real place.
+        try:
+            journeys.stage_and_lane(live.journey, data.stage_id, data.lane_id)
+        except journeys.NotInJourney:
+            raise Refused("unknown_place") from None
+    category = None
+    if data.category_value:
+        try:
+            category = points.resolve_category(live.sprint.workspace, data.category_value)
+        except points.PointError:
+            raise Refused("unknown_category") from None
+    entry = Entry(
+        session_id=live.id,
+        guest=guest,
+        entered_by_id=entered_by.id if entered_by else None,
+        kind=data.kind,
+        text=data.text.strip(),
+        step=step,
+        stage_id=data.stage_id if data.kind == EntryKind.STEP else None,
+        lane_id=data.lane_id if data.kind == EntryKind.STEP else None,
+        severity=data.severity if data.kind == EntryKind.POINT else None,
+        category=category if data.kind == EntryKind.POINT else None,
+        private=live.private_input,
+        submission_key=submission_key or None,
+    )
+    db.session.add(entry)
+    db.session.flush()
+    if not entry.private:
+        _publish(live, entry)
+    return entry
+
+
+def _publish(live: LiveSession, entry: Entry) -> None:
+    """Make a private or new entry public: a point entry becomes a critical point."""
+    entry.private = False
+    if entry.kind == EntryKind.POINT and entry.point_id is None and entry.step is not None:
+        category = entry.category
+        point = points.report_point(
+            live.sprint.workspace,
+            live.journey,
+            entry.step,
+            None,
+            entry.text[: points.TITLE_MAX],
+            "",
+            entry.severity or 2,
+            f"id:{category.id}" if category else None,
+            points.ReportData(
+                role=entry.guest.role,
+                organisation_id=entry.guest.organisation_id,
+                quote=entry.text if len(entry.text) > points.TITLE_MAX else "",
+                source=live.sprint.title,
+                reported_on=utcnow().date(),
+            ),
+        )
+        entry.point, entry.report = point, point.reports[0]
+    db.session.flush()
+
+
+def remove_entry(live: LiveSession, entry: Entry, user: User, reason: str) -> None:
+    """Take an inappropriate entry away, with what it made; the removal is logged on it."""
+    if entry.session_id != live.id:
+        raise Refused("unknown_entry")
+    _touch(live)
+    if entry.removed_at is not None:
+        return
+    if entry.point is not None:
+        point = entry.point
+        journeys.record_change(live.journey, user, "point_removed", point.title)
+        if len(point.reports) <= 1:
+            db.session.delete(point)
+        elif entry.report is not None:
+            db.session.delete(entry.report)
+    entry.point, entry.report = None, None
+    entry.removed_at, entry.removed_by_id, entry.removed_reason = utcnow(), user.id, reason.strip()
+    db.session.flush()
+
+
+def accept_step(live: LiveSession, entry: Entry, user: User) -> Step:
+    """Put a suggested step on the journey, where the guest suggested it."""
+    if entry.session_id != live.id or entry.kind != EntryKind.STEP or entry.removed_at:
+        raise Refused("unknown_entry")
+    if entry.private:
+        raise Refused("not_revealed")
+    _touch(live)
+    if entry.added_step_id is not None:
+        return db.session.get(Step, entry.added_step_id)
+    step = journeys.add_step(live.journey, user, entry.stage_id, entry.lane_id, entry.text[:160])
+    entry.added_step_id = step.id
+    db.session.flush()
+    return step
+
+
+def entries_of(live: LiveSession, guest: Guest | None = None, public_only: bool = False):
+    """The session's entries not removed, newest first: public ones and the guest's own."""
+    query = (
+        select(Entry)
+        .where(Entry.session_id == live.id, Entry.removed_at.is_(None))
+        .options(
+            selectinload(Entry.guest).selectinload(Guest.organisation),
+            selectinload(Entry.step),
+            selectinload(Entry.category),
+        )
+        .order_by(Entry.id.desc())
+    )
+    if guest is not None:
+        query = query.where((Entry.private.is_(False)) | (Entry.guest_id == guest.id))
+    elif public_only:
+        query = query.where(Entry.private.is_(False))
+    return list(db.session.scalars(query))
+
+
+def removed_entries(live: LiveSession) -> list[Entry]:
+    """The moderation log: what was removed, by whom, why."""
+    return list(
+        db.session.scalars(
+            select(Entry)
+            .where(Entry.session_id == live.id, Entry.removed_at.is_not(None))
+            .options(selectinload(Entry.guest), selectinload(Entry.removed_by))
+            .order_by(Entry.removed_at.desc())
+        )
+    )
+
+
+def private_count(live: LiveSession) -> int:
+    """How many entries wait for the reveal."""
+    return db.session.scalar(
+        select(func.count(Entry.id)).where(
+            Entry.session_id == live.id, Entry.private.is_(True), Entry.removed_at.is_(None)
+        )
+    )
+
+
+# --- dots --------------------------------------------------------------------------------------
+
+
+def _votable(live: LiveSession, point_id: int) -> CriticalPoint:
+    point = db.session.get(CriticalPoint, point_id)
+    if point is None or point.journey_id != live.journey_id:
+        raise Refused("unknown_point")
+    if point.status not in (PointStatus.OPEN, PointStatus.TESTING):
+        raise Refused("point_closed")
+    return point
+
+
+def add_dot(live: LiveSession, guest: Guest, point_id: int, submission_key: str | None) -> Dot:
+    """One more of the guest's dots on a point, within the budget and while voting is open."""
+    _touch(live)
+    _ensure_open(live)
+    if submission_key:
+        earlier = db.session.scalar(select(Dot).where(Dot.submission_key == submission_key))
+        if earlier is not None and earlier.guest_id == guest.id:
+            return earlier
+    if not live.voting_open:
+        raise Refused("voting_closed")
+    if live.locked:
+        raise Refused("locked")
+    point = _votable(live, point_id)
+    mine = dots_of(live, guest)
+    if sum(mine.values()) >= live.vote_budget:
+        raise Refused("budget_spent")
+    if not live.stacking and mine[point.id]:
+        raise Refused("one_per_point")
+    dot = Dot(
+        session_id=live.id,
+        guest_id=guest.id,
+        point_id=point.id,
+        submission_key=submission_key or None,
+    )
+    db.session.add(dot)
+    db.session.flush()
+    return dot
+
+
+def remove_dot(live: LiveSession, guest: Guest, point_id: int) -> None:
+    """Take one of the guest's dots back from a point, while voting is open."""
+    _touch(live)
+    _ensure_open(live)
+    if not live.voting_open:
+        raise Refused("voting_closed")
+    dot_id = db.session.scalar(
+        select(Dot.id)
+        .where(Dot.session_id == live.id, Dot.guest_id == guest.id, Dot.point_id == point_id)
+        .order_by(Dot.id.desc())
+        .limit(1)
+    )
+    if dot_id is not None:
+        db.session.execute(delete(Dot).where(Dot.id == dot_id))
+        db.session.flush()
+
+
+def dots_of(live: LiveSession, guest: Guest) -> Counter:
+    """The guest's dots per point."""
+    rows = db.session.execute(
+        select(Dot.point_id, func.count(Dot.id))
+        .where(Dot.session_id == live.id, Dot.guest_id == guest.id)
+        .group_by(Dot.point_id)
+    )
+    return Counter(dict(rows.all()))
+
+
+@dataclass(frozen=True)
+class RankedPoint:
+    """A critical point as the room ranks it."""
+
+    point: CriticalPoint
+    dots: int
+
+
+def ranked_points(live: LiveSession) -> list[RankedPoint]:
+    """The journey's open critical points, most dots first, then most severe."""
+    dots = dict(
+        db.session.execute(
+            select(Dot.point_id, func.count(Dot.id))
+            .where(Dot.session_id == live.id)
+            .group_by(Dot.point_id)
+        ).all()
+    )
+    rows = db.session.scalars(
+        select(CriticalPoint)
+        .where(
+            CriticalPoint.journey_id == live.journey_id,
+            CriticalPoint.status.in_((PointStatus.OPEN, PointStatus.TESTING)),
+        )
+        .options(selectinload(CriticalPoint.step), selectinload(CriticalPoint.category))
+    )
+    ranked = [RankedPoint(p, dots.get(p.id, 0)) for p in rows]
+    ranked.sort(key=lambda r: (-r.dots, -r.point.severity, r.point.id))
+    return ranked
+
+
+def point_counts(live: LiveSession) -> dict[int, tuple[int, int]]:
+    """Per step: how many open critical points, and the highest severity among them."""
+    rows = db.session.execute(
+        select(
+            CriticalPoint.step_id, func.count(CriticalPoint.id), func.max(CriticalPoint.severity)
+        )
+        .where(
+            CriticalPoint.journey_id == live.journey_id,
+            CriticalPoint.status.in_((PointStatus.OPEN, PointStatus.TESTING)),
+        )
+        .group_by(CriticalPoint.step_id)
+    )
+    return {step_id: (count, severity) for step_id, count, severity in rows}
+
+
+def guest_counts(live: LiveSession) -> dict[int, int]:
+    """Per guest: how many entries they made (removed ones not counted)."""
+    rows = db.session.execute(
+        select(Entry.guest_id, func.count(Entry.id))
+        .where(Entry.session_id == live.id, Entry.removed_at.is_(None))
+        .group_by(Entry.guest_id)
+    )
+    return dict(rows.all())

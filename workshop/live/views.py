@@ -1,0 +1,861 @@
+"""The live session: guests join by code and work on their phones; facilitators run the room
+from a console and show the projector view. Screens poll one small query and fetch only the
+regions whose counter moved, so any number of app processes can serve one room."""
+
+from datetime import datetime
+
+import segno
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
+from flask_login import current_user
+from markupsafe import Markup
+from wtforms import SelectChoice
+
+from workshop.access import public, workspace_role
+from workshop.accounts.models import Role
+from workshop.accounts.services import membership_for
+from workshop.critical_points import services as points
+from workshop.critical_points.forms import CATEGORY_LABELS
+from workshop.critical_points.models import ReporterRole
+from workshop.errors import render_error
+from workshop.extensions import db
+from workshop.forms_common import EmptyForm
+from workshop.htmx import redirect_page, render_page, wants_fragment
+from workshop.journeys import services as journeys
+from workshop.live import services
+from workshop.live.forms import (
+    ActivityForm,
+    CodeForm,
+    CommentEntryForm,
+    DotForm,
+    JoinForm,
+    OfflineGuestForm,
+    PointEntryForm,
+    RemoveForm,
+    StartForm,
+    StepEntryForm,
+    TimerForm,
+    VotingForm,
+)
+from workshop.live.models import EntryKind, LiveSession
+from workshop.models_base import utcnow
+from workshop.sprints import services as sprints
+
+bp = Blueprint("live", __name__)
+room = Blueprint("room", __name__)
+
+# The signed session cookie remembers which guest this browser is in each session it joined.
+GUESTS_KEY = "live_guests"
+
+REFUSALS = {
+    "ended": _l("This session has ended: you can still look, but nothing new can be added."),
+    "locked": _l("The facilitator has locked editing for now. Nothing was added."),
+    "voting_closed": _l("Voting is closed, so the dot was not counted."),
+    "budget_spent": _l("You have used all your dots. Take one back to move it."),
+    "one_per_point": _l("In this vote each point takes at most one dot from you."),
+    "unknown_step": _l("That step is no longer on the journey. Choose another one."),
+    "unknown_place": _l("Choose a stage and a lane of this journey."),
+    "unknown_category": _l("That category is not in use any more. Choose another one."),
+    "unknown_point": _l("That critical point is not on this journey."),
+    "point_closed": _l("That critical point is resolved or set aside, so it takes no dots."),
+    "unknown_submission": _l("That form could not be matched. Reload the page and send it again."),
+    "unknown_entry": _l("That entry is not in this session."),
+    "not_revealed": _l("Reveal the private entries before adding this step to the journey."),
+    "sprint_not_running": _l("Start the sprint before starting a live session."),
+    "journey_not_in_sprint": _l("Choose one of the sprint's journeys."),
+    "already_running": _l("A live session of this sprint is already going."),
+    "timer": _l("The timer could not be set to that."),
+    "budget": _l("Give each participant between 1 and 20 dots."),
+    "unknown_phase": _l("Choose one of the sprint's phases."),
+}
+# Refusals caused by what was sent answer 422; the rest are the room's state (409).
+INPUT_REFUSALS = {
+    "unknown_step",
+    "unknown_place",
+    "unknown_category",
+    "unknown_point",
+    "journey_not_in_sprint",
+    "timer",
+    "budget",
+    "unknown_phase",
+}
+
+
+ENTRY_KIND_LABELS = {
+    EntryKind.POINT: _l("Critical point"),
+    EntryKind.STEP: _l("Suggested step"),
+    EntryKind.COMMENT: _l("Comment"),
+}
+
+
+@bp.app_context_processor
+def live_labels() -> dict:
+    """Names of entry kinds, and the kinds themselves, for every template."""
+    return {"entry_kind_label": ENTRY_KIND_LABELS.__getitem__, "kinds": EntryKind}
+
+
+def refusal_status(refusal: services.Refused) -> int:
+    """422 for a bad request, 409 for one the room's state does not allow."""
+    return 422 if refusal.reason in INPUT_REFUSALS else 409
+
+
+def refusal_text(refusal: services.Refused) -> str:
+    """The translated reason."""
+    return str(REFUSALS.get(refusal.reason, REFUSALS["unknown_submission"]))
+
+
+# --- shared pieces -----------------------------------------------------------------------------
+
+
+def _epoch_ms(moment: datetime | None) -> int | None:
+    return int(moment.timestamp() * 1000) if moment else None
+
+
+def _room_context(live: LiveSession) -> dict:
+    """What every view of the room shows: its state, the timer on the server's clock."""
+    now = utcnow()
+    # Read before anything the page shows: a screen may be behind its counters, never ahead.
+    state = services.PollState(live.controls_version, live.version, live.journey.version)
+    return {
+        "state": state,
+        "live": live,
+        "now": now,
+        "now_ms": _epoch_ms(now),
+        "is_open": live.is_open(now),
+        "seconds_left": services.seconds_left(live, now),
+        "timer_ends_ms": _epoch_ms(live.timer_ends_at),
+        "private_waiting": services.private_count(live),
+    }
+
+
+def join_url(live: LiveSession) -> str:
+    """The address in the QR code."""
+    return url_for("live.join", code=live.join_code, _external=True)
+
+
+def qr_svg(live: LiveSession) -> Markup:
+    """The join address as a QR code, drawn on the server as SVG."""
+    code = segno.make(join_url(live), error="m")
+    svg = code.svg_inline(scale=6, dark="#111", light="#fff", svgclass="qr", omitsize=True)
+    return Markup(svg)
+
+
+def _known_versions() -> services.PollState:
+    """The counters a poll says it has seen; 400 unless all three are small whole numbers."""
+    values = []
+    for name in ("c", "v", "j"):
+        text = request.args.get(name, "")
+        if not text.isdigit() or len(text) > 12:
+            abort(400)
+        values.append(int(text))
+    return services.PollState(*values)
+
+
+def _poll_answer(state: services.PollState | None, known: services.PollState, render) -> Response:
+    """304 with an empty body when nothing moved; the changed regions otherwise."""
+    if state is None:
+        abort(404)
+    if state == known or request.if_none_match.contains(state.etag):
+        response = make_response("", 304)
+    else:
+        response = make_response(render(state))
+    response.set_etag(state.etag)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _changed(state: services.PollState, known: services.PollState) -> dict:
+    return {
+        "controls_changed": state.controls != known.controls,
+        "room_changed": state.room != known.room or state.journey != known.journey,
+        "journey_changed": state.journey != known.journey,
+    }
+
+
+def _steps_by_stage(board) -> list[tuple]:
+    """(stage, [(step, lane)]) for the step choices, in the board's order."""
+    grouped = []
+    for stage in board.stages:
+        steps = [(step, lane) for lane in board.lanes for step in board.steps_in(stage, lane)]
+        grouped.append((stage, steps))
+    return grouped
+
+
+# --- guests: joining ---------------------------------------------------------------------------
+
+
+def _joined_guest_id(live_id: int) -> int | None:
+    return (session.get(GUESTS_KEY) or {}).get(str(live_id))
+
+
+@bp.get("/j/")
+@public
+def enter_code():
+    """Type the code shown on the screen."""
+    form = CodeForm(request.args)
+    if "code" in request.args and form.validate():
+        return redirect(url_for("live.join", code=services.normalise_code(form.code.data)))
+    status = 422 if form.errors else 200
+    return render_page("live/code.html", form=form, status=status)
+
+
+@bp.route("/j/<code>", methods=["GET", "POST"])
+@public
+def join(code):
+    """Join a session: a name, a role, an organisation if one likes; no account."""
+    live = services.session_for_code(code)
+    if live is None:
+        form = CodeForm(formdata=None, code=code[:12])
+        message = _("No workshop has the code %(code)s. Check the code on the screen.", code=code)
+        return render_page("live/code.html", form=form, error=message, status=404)
+    if not live.is_open(utcnow()):
+        return render_page("live/ended.html", live=live, status=410)
+    guest = services.get_guest(live, _joined_guest_id(live.id))
+    if guest is not None:
+        # The same phone joining again is the same guest.
+        return redirect_page(url_for("live.phone", session_id=live.id))
+    form = JoinForm()
+    if form.validate_on_submit():
+        try:
+            guest = services.join(
+                live,
+                form.display_name.data,
+                ReporterRole(form.role.data),
+                form.organisation.data or "",
+                submission_key=form.submission_key.data,
+            )
+        except services.Refused:
+            db.session.rollback()
+            return render_page("live/ended.html", live=live, status=410)
+        db.session.commit()
+        session[GUESTS_KEY] = (session.get(GUESTS_KEY) or {}) | {str(live.id): guest.id}
+        session.permanent = True
+        return redirect_page(url_for("live.phone", session_id=live.id))
+    if not form.is_submitted():
+        form.submission_key.data = points.new_submission_key()
+    return render_page("live/join.html", live=live, form=form, status=422 if form.errors else 200)
+
+
+# --- guests: the phone view ----------------------------------------------------------------------
+
+
+def _live_or_404(session_id: int) -> LiveSession:
+    return db.session.get(LiveSession, session_id) or abort(404)
+
+
+def _actor(live: LiveSession):
+    """Who acts: the guest this browser joined as, or someone without a device a facilitator
+    enters things for (`proxy`). Returns (guest, the facilitator or None)."""
+    proxy = request.values.get("proxy", "")
+    if proxy:
+        membership = membership_for(current_user, live.sprint.workspace)
+        if membership is None:
+            abort(404)
+        if not membership.role.allows(Role.FACILITATOR):
+            abort(403)
+        guest = services.get_guest(live, int(proxy) if proxy.isdigit() else None)
+        if guest is None or guest.added_by_id is None:
+            abort(404)
+        return guest, current_user._get_current_object()
+    guest = services.get_guest(live, _joined_guest_id(live.id))
+    if guest is None:
+        message = _("You have not joined this session. Join with the code on the screen.")
+        abort(make_response(*render_error(404, message)))
+    return guest, None
+
+
+def _entry_forms(live: LiveSession, formdata=None, which: EntryKind | None = None) -> dict:
+    """The three forms of the phone view, with this journey's steps, stages, lanes and
+    categories; the one named by `which` reads the request."""
+    board = journeys.load_board(live.journey)
+    forms = {}
+    for kind, cls in (
+        (EntryKind.POINT, PointEntryForm),
+        (EntryKind.STEP, StepEntryForm),
+        (EntryKind.COMMENT, CommentEntryForm),
+    ):
+        # Prefixed, so the three forms on one page have their own field names and ids.
+        form = cls(prefix=kind.value) if kind == which else cls(formdata=None, prefix=kind.value)
+        if kind != which or not form.submission_key.data:
+            form.submission_key.data = points.new_submission_key()
+        forms[kind] = form
+    # The templates draw the steps grouped by stage; validation needs them as a flat list.
+    step_choices = [SelectChoice(step.id, step.title) for step in board.steps]
+    point_form = forms[EntryKind.POINT]
+    point_form.step.choices = [SelectChoice("", _("Choose a step"))] + step_choices
+    forms[EntryKind.COMMENT].step.choices = [SelectChoice("", "")] + step_choices
+    categories = points.category_choices(live.sprint.workspace)
+    point_form.category.choices = [SelectChoice("", _("No category"))] + [
+        SelectChoice(c.value, c.name or str(CATEGORY_LABELS[c.key])) for c in categories
+    ]
+    step_form = forms[EntryKind.STEP]
+    step_form.stage.choices = [SelectChoice(s.id, s.title) for s in board.stages]
+    step_form.lane.choices = [SelectChoice(lane.id, lane.title) for lane in board.lanes]
+    if request.method == "GET" and request.args.get("step", "").isdigit():
+        point_form.step.data = int(request.args["step"])
+    forms["step_groups"] = _steps_by_stage(board)
+    return forms
+
+
+def _phone_context(live: LiveSession, guest, forms: dict | None = None) -> dict:
+    room_context = _room_context(live)
+    mine = services.dots_of(live, guest)
+    proxy = guest.id if guest.added_by_id else None
+    return room_context | {
+        "guest": guest,
+        "proxy": proxy,
+        "poll_url": lambda s: url_for(
+            "live.phone_changes", session_id=live.id, proxy=proxy, **s.as_args()
+        ),
+        "forms": forms or _entry_forms(live),
+        "ranked": services.ranked_points(live),
+        "my_dots": mine,
+        "dots_left": max(0, live.vote_budget - sum(mine.values())),
+        "entries": services.entries_of(live, guest),
+        "dot_form": DotForm(formdata=None),
+        "new_key": points.new_submission_key,
+    }
+
+
+@bp.get("/live/<int:session_id>/")
+@public
+def phone(session_id):
+    """A participant's view: what the room does now, forms to add things, the vote."""
+    live = _live_or_404(session_id)
+    guest, _by = _actor(live)
+    return render_page("live/phone.html", **_phone_context(live, guest))
+
+
+def _phone_url(live, guest, anchor=None) -> str:
+    proxy = guest.id if guest.added_by_id else None
+    return url_for("live.phone", session_id=live.id, proxy=proxy, _anchor=anchor)
+
+
+SENT = {
+    EntryKind.POINT: _l("Thank you: the critical point is on the journey."),
+    EntryKind.STEP: _l("Thank you: the facilitator sees your suggested step."),
+    EntryKind.COMMENT: _l("Thank you: your comment is in."),
+}
+SENT_PRIVATELY = _l("Sent. Only you and the facilitators see it until the reveal.")
+
+
+def _add_entry(session_id: int, kind: EntryKind):
+    live = _live_or_404(session_id)
+    guest, entered_by = _actor(live)
+    forms = _entry_forms(live, which=kind)
+    form = forms[kind]
+    error, status = None, 422
+    if form.validate_on_submit():
+        data = services.EntryData(
+            kind=kind,
+            text=form.text.data,
+            step_id=getattr(form, "step", None) and form.step.data,
+            stage_id=getattr(form, "stage", None) and form.stage.data,
+            lane_id=getattr(form, "lane", None) and form.lane.data,
+            severity=form.severity.data if kind == EntryKind.POINT else None,
+            category_value=form.category.data if kind == EntryKind.POINT else None,
+        )
+        try:
+            entry = services.add_entry(live, guest, data, form.submission_key.data, entered_by)
+        except services.Refused as refusal:
+            db.session.rollback()
+            error, status = refusal_text(refusal), refusal_status(refusal)
+        else:
+            db.session.commit()
+            message = str(SENT_PRIVATELY if entry.private else SENT[kind])
+            if not wants_fragment():
+                flash(message, "success")
+                return redirect(_phone_url(live, guest, f"{kind.value}-form"), 303)
+            forms = _entry_forms(live)
+            return _phone_regions(live, guest, forms, kind, message=message)
+    # Kept as typed: the form comes back with its text and the reason.
+    if not wants_fragment():
+        context = _phone_context(live, guest, forms) | {"form_error": (kind, error)}
+        return render_page("live/phone.html", status=status, **context)
+    return _phone_regions(live, guest, forms, kind, error=error, status=status)
+
+
+def _phone_regions(live, guest, forms, kind, message=None, error=None, status=200) -> Response:
+    """The sent form (fresh, or as typed with the reason) and the regions it changed."""
+    context = _phone_context(live, guest, forms) | {
+        "form_kind": kind,
+        "form_message": message,
+        "form_error": (kind, error),
+    }
+    return make_response(render_template("live/_form_answer.html", **context), status)
+
+
+@bp.post("/live/<int:session_id>/points")
+@public
+def add_point(session_id):
+    """Report a critical point on a step."""
+    return _add_entry(session_id, EntryKind.POINT)
+
+
+@bp.post("/live/<int:session_id>/steps")
+@public
+def suggest_step(session_id):
+    """Suggest a step the journey is missing."""
+    return _add_entry(session_id, EntryKind.STEP)
+
+
+@bp.post("/live/<int:session_id>/comments")
+@public
+def comment(session_id):
+    """Comment on a step or the whole journey."""
+    return _add_entry(session_id, EntryKind.COMMENT)
+
+
+def _dot_change(session_id: int, adding: bool):
+    live = _live_or_404(session_id)
+    guest, _by = _actor(live)
+    form = DotForm()
+    message, error, status = None, None, 200
+    if not form.validate_on_submit() or not form.point.data.isdigit():
+        error, status = refusal_text(services.Refused("unknown_point")), 422
+    else:
+        try:
+            if adding:
+                services.add_dot(live, guest, int(form.point.data), form.submission_key.data)
+            else:
+                services.remove_dot(live, guest, int(form.point.data))
+        except services.Refused as refusal:
+            db.session.rollback()
+            error, status = refusal_text(refusal), refusal_status(refusal)
+        else:
+            db.session.commit()
+            mine = sum(services.dots_of(live, guest).values())
+            left = max(0, live.vote_budget - mine)
+            message = ngettext("%(num)d dot left.", "%(num)d dots left.", left)
+    if not wants_fragment():
+        if error:
+            context = _phone_context(live, guest) | {"vote_error": error}
+            return render_page("live/phone.html", status=status, **context)
+        flash(message, "success")
+        return redirect(_phone_url(live, guest, "live-points"), 303)
+    context = _phone_context(live, guest) | {"vote_message": message, "vote_error": error}
+    return make_response(render_template("live/_points.html", **context), status)
+
+
+@bp.post("/live/<int:session_id>/dots")
+@public
+def add_dot(session_id):
+    """Put one dot on a critical point."""
+    return _dot_change(session_id, adding=True)
+
+
+@bp.post("/live/<int:session_id>/dots/remove")
+@public
+def remove_dot(session_id):
+    """Take one dot back."""
+    return _dot_change(session_id, adding=False)
+
+
+@bp.get("/live/<int:session_id>/changes")
+@public
+def phone_changes(session_id):
+    """Changed since the counters the phone has? 304 if not; the changed regions if so."""
+    known = _known_versions()
+    if request.values.get("proxy"):
+        guest_id = None  # checked with the membership below, only when something changed
+    else:
+        guest_id = _joined_guest_id(session_id)
+        if guest_id is None:
+            abort(404)
+
+    def render(state):
+        live = _live_or_404(session_id)
+        guest, _by = _actor(live)
+        context = _phone_context(live, guest) | _changed(state, known) | {"state": state}
+        return render_template("live/_phone_changes.html", **context)
+
+    return _poll_answer(services.poll_state(session_id), known, render)
+
+
+# --- facilitators: the console -----------------------------------------------------------------
+
+
+def _sprint(workspace, sprint_id):
+    return sprints.get_sprint(workspace, sprint_id) or abort(404)
+
+
+def _session(sprint, session_id) -> LiveSession:
+    return services.get_session(sprint, session_id) or abort(404)
+
+
+def _console_context(workspace, membership, sprint, live, **forms) -> dict:
+    context = {
+        "workspace": workspace,
+        "membership": membership,
+        "sprint": sprint,
+        "action_form": EmptyForm(),
+    }
+    if live is None:
+        start_form = forms.get("start_form") or StartForm(formdata=None)
+        start_form.journey.choices = [SelectChoice(j.id, j.name) for j in sprint.journeys]
+        return context | {"live": None, "start_form": start_form}
+    activity_form = forms.get("activity_form") or ActivityForm(
+        formdata=None, phase=live.phase_id, activity=live.activity
+    )
+    activity_form.phase.choices = [SelectChoice("", _("No phase"))] + [
+        SelectChoice(p.id, p.name) for p in sprint.phases
+    ]
+    return (
+        context
+        | _room_context(live)
+        | {
+            "join_url": join_url(live),
+            "qr": qr_svg(live),
+            "activity_form": activity_form,
+            "timer_form": forms.get("timer_form") or TimerForm(formdata=None),
+            "voting_form": forms.get("voting_form")
+            or VotingForm(formdata=None, budget=live.vote_budget, stacking=live.stacking),
+            "guest_form": forms.get("guest_form") or OfflineGuestForm(formdata=None),
+            "entries": services.entries_of(live),
+            "removed": services.removed_entries(live),
+            "guest_counts": services.guest_counts(live),
+            "ranked": services.ranked_points(live),
+            "poll_url": lambda s: url_for(
+                "room.console_changes",
+                workspace_id=workspace.id,
+                sprint_id=sprint.id,
+                session_id=live.id,
+                **s.as_args(),
+            ),
+        }
+    )
+
+
+def _console_page(workspace, membership, sprint, live, status=200, **forms):
+    context = _console_context(workspace, membership, sprint, live, **forms)
+    return render_page("live/console.html", status=status, **context)
+
+
+def _to_console(workspace, sprint, message=None):
+    db.session.commit()
+    if message:
+        flash(message, "success")
+    return redirect_page(url_for("room.console", workspace_id=workspace.id, sprint_id=sprint.id))
+
+
+def _refused(workspace, membership, sprint, live, refusal):
+    db.session.rollback()
+    flash(refusal_text(refusal), "error")
+    return _console_page(workspace, membership, sprint, live, refusal_status(refusal))
+
+
+@room.get("/")
+@workspace_role(Role.FACILITATOR)
+def console(workspace, membership, sprint_id):
+    """Run the room: start a session, then phase, timer, voting, reveal, lock, end."""
+    sprint = _sprint(workspace, sprint_id)
+    live = services.current_session(sprint)
+    if live is not None and not live.is_open(utcnow()):
+        live = None  # expired, or the sprint was closed: the console offers a fresh start
+    return _console_page(workspace, membership, sprint, live)
+
+
+@room.post("/start")
+@workspace_role(Role.FACILITATOR)
+def start(workspace, membership, sprint_id):
+    """Start a live session with a fresh join code."""
+    sprint = _sprint(workspace, sprint_id)
+    form = StartForm()
+    form.journey.choices = [SelectChoice(j.id, j.name) for j in sprint.journeys]
+    if not form.validate_on_submit():
+        return _console_page(workspace, membership, sprint, None, 422, start_form=form)
+    journey = journeys.get_journey(workspace, form.journey.data)
+    try:
+        if journey is None:
+            raise services.Refused("journey_not_in_sprint")
+        services.start_session(
+            sprint,
+            journey,
+            current_user,
+            current_app.config["LIVE_SESSION_HOURS"],
+            form.budget.data,
+        )
+    except services.Refused as refusal:
+        db.session.rollback()
+        flash(refusal_text(refusal), "error")
+        code = refusal_status(refusal)
+        return _console_page(workspace, membership, sprint, None, code, start_form=form)
+    return _to_console(workspace, sprint, _("The live session has started."))
+
+
+def _control(workspace, membership, sprint_id, session_id, change, form_cls=None, form_name=None):
+    """Run one control change on an open session, then back to the console."""
+    sprint = _sprint(workspace, sprint_id)
+    live = _session(sprint, session_id)
+    form = form_cls() if form_cls else EmptyForm()
+    if form_cls is ActivityForm:
+        form.phase.choices = [SelectChoice("", "")] + [
+            SelectChoice(p.id, p.name) for p in sprint.phases
+        ]
+    if not form.validate_on_submit():
+        forms = {form_name: form} if form_name else {}
+        return _console_page(workspace, membership, sprint, live, 422, **forms)
+    try:
+        message = change(live, form)
+    except services.Refused as refusal:
+        return _refused(workspace, membership, sprint, live, refusal)
+    return _to_console(workspace, sprint, message)
+
+
+@room.post("/<int:session_id>/activity")
+@workspace_role(Role.FACILITATOR)
+def activity(workspace, membership, sprint_id, session_id):
+    """Set the phase and activity every screen shows."""
+
+    def change(live, form):
+        services.set_activity(live, form.phase.data, form.activity.data or "")
+        return _("Every screen now shows the new activity.")
+
+    return _control(
+        workspace, membership, sprint_id, session_id, change, ActivityForm, "activity_form"
+    )
+
+
+TIMER_DONE = {
+    "start": _l("The timer is running."),
+    "pause": _l("The timer is paused."),
+    "resume": _l("The timer is running again."),
+    "extend": _l("The timer was extended."),
+    "stop": _l("The timer is off."),
+}
+
+
+@room.post("/<int:session_id>/timer")
+@workspace_role(Role.FACILITATOR)
+def timer(workspace, membership, sprint_id, session_id):
+    """Start, pause, resume, extend or stop the timer."""
+    action = request.form.get("action", "")
+
+    def change(live, form):
+        services.timer(live, action, form.minutes.data or 0)
+        return str(TIMER_DONE[action])
+
+    return _control(workspace, membership, sprint_id, session_id, change, TimerForm, "timer_form")
+
+
+@room.post("/<int:session_id>/voting")
+@workspace_role(Role.FACILITATOR)
+def voting(workspace, membership, sprint_id, session_id):
+    """Open or close dot voting, with its budget and stacking rule."""
+    opening = request.form.get("action") == "open"
+
+    def change(live, form):
+        services.set_voting(live, opening, form.budget.data, form.stacking.data)
+        return _("Voting is open.") if opening else _("Voting is closed.")
+
+    return _control(workspace, membership, sprint_id, session_id, change, VotingForm, "voting_form")
+
+
+@room.post("/<int:session_id>/private")
+@workspace_role(Role.FACILITATOR)
+def private(workspace, membership, sprint_id, session_id):
+    """Turn private input on or off."""
+    on = request.form.get("on") == "1"
+
+    def change(live, form):
+        services.set_private(live, on)
+        if on:
+            return _("Private input is on: entries stay hidden until you reveal them.")
+        return _("Private input is off: new entries show at once.")
+
+    return _control(workspace, membership, sprint_id, session_id, change)
+
+
+@room.post("/<int:session_id>/reveal")
+@workspace_role(Role.FACILITATOR)
+def reveal(workspace, membership, sprint_id, session_id):
+    """Show every private entry to the room."""
+
+    def change(live, form):
+        shown = services.reveal(live)
+        return ngettext("%(num)d entry revealed.", "%(num)d entries revealed.", shown)
+
+    return _control(workspace, membership, sprint_id, session_id, change)
+
+
+@room.post("/<int:session_id>/lock")
+@workspace_role(Role.FACILITATOR)
+def lock(workspace, membership, sprint_id, session_id):
+    """Lock or unlock editing for guests."""
+    on = request.form.get("on") == "1"
+
+    def change(live, form):
+        services.set_locked(live, on)
+        return _("Editing is locked.") if on else _("Editing is open again.")
+
+    return _control(workspace, membership, sprint_id, session_id, change)
+
+
+@room.post("/<int:session_id>/end")
+@workspace_role(Role.FACILITATOR)
+def end(workspace, membership, sprint_id, session_id):
+    """End the session: the code stops working and guests can only look."""
+
+    def change(live, form):
+        services.end_session(live)
+        return _("The live session has ended. Guests can still look at what was made.")
+
+    return _control(workspace, membership, sprint_id, session_id, change)
+
+
+@room.post("/<int:session_id>/guests")
+@workspace_role(Role.FACILITATOR)
+def add_guest(workspace, membership, sprint_id, session_id):
+    """Someone without a device: the facilitator enters their points and dots for them."""
+    sprint = _sprint(workspace, sprint_id)
+    live = _session(sprint, session_id)
+    form = OfflineGuestForm()
+    if not form.validate_on_submit():
+        return _console_page(workspace, membership, sprint, live, 422, guest_form=form)
+    try:
+        guest = services.join(
+            live,
+            form.display_name.data,
+            ReporterRole(form.role.data),
+            form.organisation.data or "",
+            added_by=current_user,
+        )
+    except services.Refused as refusal:
+        return _refused(workspace, membership, sprint, live, refusal)
+    db.session.commit()
+    flash(_("Now entering for %(name)s.", name=guest.display_name), "success")
+    return redirect_page(url_for("live.phone", session_id=live.id, proxy=guest.id))
+
+
+def _entry(live, entry_id):
+    from workshop.live.models import Entry
+
+    entry = db.session.get(Entry, entry_id)
+    if entry is None or entry.session_id != live.id:
+        abort(404)
+    return entry
+
+
+@room.route("/<int:session_id>/entries/<int:entry_id>/remove", methods=["GET", "POST"])
+@workspace_role(Role.FACILITATOR)
+def remove_entry(workspace, membership, sprint_id, session_id, entry_id):
+    """Take an inappropriate entry away, with a reason that is kept."""
+    sprint = _sprint(workspace, sprint_id)
+    live = _session(sprint, session_id)
+    entry = _entry(live, entry_id)
+    form = RemoveForm()
+    if form.validate_on_submit():
+        services.remove_entry(live, entry, current_user, form.reason.data)
+        return _to_console(workspace, sprint, _("The entry was removed; the log keeps why."))
+    return render_page(
+        "live/remove.html",
+        workspace=workspace,
+        membership=membership,
+        sprint=sprint,
+        live=live,
+        entry=entry,
+        form=form,
+        status=422 if form.errors else 200,
+    )
+
+
+@room.post("/<int:session_id>/entries/<int:entry_id>/accept")
+@workspace_role(Role.FACILITATOR)
+def accept_step(workspace, membership, sprint_id, session_id, entry_id):
+    """Put a suggested step on the journey."""
+    sprint = _sprint(workspace, sprint_id)
+    live = _session(sprint, session_id)
+    entry = _entry(live, entry_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        services.accept_step(live, entry, current_user)
+    except services.Refused as refusal:
+        return _refused(workspace, membership, sprint, live, refusal)
+    except journeys.TooLarge:
+        db.session.rollback()
+        flash(_("The journey has as many steps as Polku handles."), "error")
+        return _console_page(workspace, membership, sprint, live, 409)
+    return _to_console(workspace, sprint, _("The step is on the journey."))
+
+
+@room.get("/<int:session_id>/console/changes")
+@workspace_role(Role.FACILITATOR)
+def console_changes(workspace, membership, sprint_id, session_id):
+    """The console's entries and counts, when the room changed."""
+    known = _known_versions()
+    sprint = _sprint(workspace, sprint_id)
+    live = _session(sprint, session_id)
+
+    def render(state):
+        context = _console_context(workspace, membership, sprint, live) | {"state": state}
+        return render_template("live/_console_changes.html", **context | _changed(state, known))
+
+    return _poll_answer(services.poll_state(live.id), known, render)
+
+
+# --- the projector -----------------------------------------------------------------------------
+
+
+def _projector_context(workspace, sprint, live) -> dict:
+    room_context = _room_context(live)
+    board = journeys.load_board(live.journey)
+    return room_context | {
+        "workspace": workspace,
+        "sprint": sprint,
+        "board": board,
+        "counts": services.point_counts(live),
+        "ranked": services.ranked_points(live)[:10],
+        "feed": [
+            e for e in services.entries_of(live, public_only=True) if e.kind != EntryKind.POINT
+        ][:8],
+        "join_url": join_url(live),
+        "qr": qr_svg(live),
+        "poll_url": lambda s: url_for(
+            "room.projector_changes",
+            workspace_id=workspace.id,
+            sprint_id=sprint.id,
+            session_id=live.id,
+            **s.as_args(),
+        ),
+    }
+
+
+@room.get("/<int:session_id>/projector")
+@workspace_role(Role.OBSERVER)
+def projector(workspace, membership, sprint_id, session_id):
+    """For the big screen: the journey with its critical points, the ranking, timer and code."""
+    sprint = _sprint(workspace, sprint_id)
+    live = _session(sprint, session_id)
+    return render_page(
+        "live/projector.html", membership=membership, **_projector_context(workspace, sprint, live)
+    )
+
+
+@room.get("/<int:session_id>/projector/changes")
+@workspace_role(Role.OBSERVER)
+def projector_changes(workspace, membership, sprint_id, session_id):
+    """The projector's changed regions, or 304."""
+    known = _known_versions()
+    sprint = _sprint(workspace, sprint_id)
+    live = _session(sprint, session_id)
+
+    def render(state):
+        context = _projector_context(workspace, sprint, live) | _changed(state, known)
+        return render_template("live/_projector_changes.html", **context | {"state": state})
+
+    return _poll_answer(services.poll_state(live.id), known, render)
