@@ -3,6 +3,7 @@ reveal, the facilitator's controls, polls that answer 304 or only the changed re
 everything that must be refused."""
 
 import re
+import time
 from datetime import timedelta
 
 import pytest
@@ -560,3 +561,38 @@ def test_guests_need_the_csrf_token_of_their_own_session(app, room):
     )
     assert stolen.status_code == 400
     assert count(Guest) == 1 and count(Entry) == 0
+
+
+def test_the_rooms_dots_count_as_votes_in_the_sprint_summary(
+    client, team, sprint, room, guest_client
+):
+    join(guest_client, room)
+    send_point(guest_client, room, steps(room)[0], text="Eniten ääniä")
+    send_point(guest_client, room, steps(room)[1], text="Vähemmän ääniä")
+    most, fewer = db.session.scalars(select(CriticalPoint).order_by(CriticalPoint.id)).all()
+    control(client, team, sprint, room, "voting", action="open", budget=3, stacking="y")
+    dot(guest_client, room, most)
+    dot(guest_client, room, most)
+    dot(guest_client, room, fewer)
+    document = sprints.document_of(sprint)
+    points = {p["title"]: p for j in document["journeys"] for p in j["points"]}
+    assert points["Eniten ääniä"]["votes"] == 2
+    assert points["Vähemmän ääniä"]["votes"] == 1
+
+
+def test_a_form_loaded_nine_hours_ago_can_still_be_sent(app, room, monkeypatch):
+    app.config["WTF_CSRF_ENABLED"] = True
+    phone = app.test_client()
+    now = time.time
+    monkeypatch.setattr(time, "time", lambda: now() - 9 * 3600)
+    token = page(phone.get(f"/j/{room.join_code}")).select_one("input[name=csrf_token]")["value"]
+    monkeypatch.setattr(time, "time", now)
+    fields = {"display_name": "Eija", "role": "employer", "csrf_token": token}
+    assert phone.post(f"/j/{room.join_code}", data=fields).status_code == 303
+    # The limit is a day's workshop (12 h), not forever.
+    late = app.test_client()
+    monkeypatch.setattr(time, "time", lambda: now() - 13 * 3600)
+    token = page(late.get(f"/j/{room.join_code}")).select_one("input[name=csrf_token]")["value"]
+    monkeypatch.setattr(time, "time", now)
+    expired = late.post(f"/j/{room.join_code}", data=fields | {"csrf_token": token})
+    assert expired.status_code == 400

@@ -19,6 +19,8 @@ from workshop.extensions import db
 from workshop.journey_templates.loader import load_template
 from workshop.journeys import services as journeys
 from workshop.journeys.models import JourneyKind
+from workshop.live import services as live_sessions
+from workshop.sprints import services as sprints
 
 
 def free_port() -> int:
@@ -63,7 +65,7 @@ def wait_until_up(base: str, process: subprocess.Popen) -> None:
 
 def form_of(html: bytes, selector: str) -> dict:
     form = BeautifulSoup(html, "html.parser").select_one(selector)
-    return {i["name"]: i.get("value", "") for i in form.select("input[name]")}
+    return {i["name"]: i.get("value", "") for i in form.select("input[name]:not([type=radio])")}
 
 
 def test_an_edit_through_one_instance_shows_in_the_others_poll(tmp_path):
@@ -119,6 +121,67 @@ def test_an_edit_through_one_instance_shows_in_the_others_poll(tmp_path):
             )
             assert changed.status == 200
             assert "Tallennettu ensimmäisessä" in changed.read().decode()
+        finally:
+            for process in processes:
+                process.terminate()
+            for process in processes:
+                process.wait(10)
+
+
+def test_a_live_session_served_by_two_instances(tmp_path):
+    app = fresh_app(tmp_path)
+    database_url = config_for_tests(tmp_path)["SQLALCHEMY_DATABASE_URI"]
+    with app.app_context():
+        user = accounts.create_user("f@example.fi", "Fiia", PASSWORD, None, False)
+        workspace = accounts.create_workspace(user, "Opisto")
+        journey = journeys.create_journey(
+            workspace,
+            user,
+            "Yhteinen polku",
+            JourneyKind.APPRENTICESHIP,
+            "fi",
+            template=load_template(ROOT / "journeys" / "apprenticeship.toml"),
+        )
+        sprint = sprints.create_sprint(
+            workspace, user, sprints.SprintData("Työpaja", "", None, None, [], [journey.id])
+        )
+        sprints.start_sprint(sprint)
+        live = live_sessions.start_session(sprint, journey, user, hours=2)
+        step_id = journeys.load_board(journey).steps[0].id
+        code, live_id = live.join_code, live.id
+        db.session.commit()
+    close_app(app)
+
+    with open(tmp_path / "instances.log", "wb") as log:
+        ports = free_port(), free_port()
+        processes = [start_instance(database_url, port, log) for port in ports]
+        first, second = (f"http://127.0.0.1:{port}" for port in ports)
+        try:
+            for base, process in zip((first, second), processes, strict=True):
+                wait_until_up(base, process)
+            phone = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(CookieJar()))
+            joining = form_of(phone.open(first + f"/j/{code}").read(), "form")
+            joining |= {"display_name": "Eija", "role": "employer"}
+            page = BeautifulSoup(
+                phone.open(first + f"/j/{code}", data=urlencode(joining).encode()).read(),
+                "html.parser",
+            )
+            poll = page.select_one("[data-live-poll]")["hx-get"]
+
+            report = form_of(str(page).encode(), "#point-form")
+            report |= {
+                "point-step": step_id,
+                "point-text": "Toisen koneen kautta",
+                "point-severity": 2,
+            }
+            sent = phone.open(second + f"/live/{live_id}/points", data=urlencode(report).encode())
+            assert sent.status == 200  # followed the 303 back to the phone view
+
+            changed = phone.open(
+                urllib.request.Request(first + poll, headers={"HX-Request": "true"})
+            )
+            assert changed.status == 200
+            assert "Toisen koneen kautta" in changed.read().decode()
         finally:
             for process in processes:
                 process.terminate()

@@ -12,6 +12,7 @@ from sqlalchemy.orm import selectinload
 from workshop.critical_points.models import CriticalPoint, PointStatus, Report, Vote
 from workshop.extensions import db
 from workshop.journeys import services as journeys
+from workshop.live.models import Dot, LiveSession
 from workshop.models_base import utcnow
 
 FORMAT = "polku.sprint-snapshot"
@@ -103,6 +104,15 @@ def build(sprint) -> dict:
             .group_by(Vote.point_id)
         ).all()
     )
+    # The dots of the sprint's live sessions are the room's votes too.
+    dots = db.session.execute(
+        select(Dot.point_id, func.count(Dot.id))
+        .join(LiveSession, LiveSession.id == Dot.session_id)
+        .where(LiveSession.sprint_id == sprint.id)
+        .group_by(Dot.point_id)
+    ).all()
+    for point_id, count in dots:
+        votes[point_id] = votes.get(point_id, 0) + count
     return {
         "format": FORMAT,
         "version": VERSION,
