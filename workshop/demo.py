@@ -272,6 +272,11 @@ def demo_live_session(workspace_name: str = DEMO_WORKSPACE) -> LiveSession | Non
             None,
         )
     live_services.set_voting(live, True, 5, stacking=True)
+    # The room has started voting: the first two guests' dots on what they heard most.
+    ranked = [row.point.id for row in live_services.ranked_points(live)[:3]]
+    for guest, point_ids in zip(live.guests, (ranked[:2] + ranked[:1], ranked[1:3]), strict=False):
+        for point_id in point_ids:
+            live_services.add_dot(live, guest, point_id, None)
     db.session.flush()
     return live
 

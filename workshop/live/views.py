@@ -312,6 +312,8 @@ def _entry_forms(live: LiveSession, formdata=None, which: EntryKind | None = Non
 
 
 def _phone_context(live: LiveSession, guest, forms: dict | None = None) -> dict:
+    """What the phone view shows; `forms` only for answers that draw the forms (a poll's
+    regions do not, and the step choices are the whole journey)."""
     room_context = _room_context(live)
     mine = services.dots_of(live, guest)
     proxy = guest.id if guest.added_by_id else None
@@ -321,7 +323,7 @@ def _phone_context(live: LiveSession, guest, forms: dict | None = None) -> dict:
         "poll_url": lambda s: url_for(
             "live.phone_changes", session_id=live.id, proxy=proxy, **s.as_args()
         ),
-        "forms": forms or _entry_forms(live),
+        "forms": forms,
         "ranked": services.ranked_points(live),
         "my_dots": mine,
         "dots_left": max(0, live.vote_budget - sum(mine.values())),
@@ -337,7 +339,7 @@ def phone(session_id):
     """A participant's view: what the room does now, forms to add things, the vote."""
     live = _live_or_404(session_id)
     guest, _by = _actor(live)
-    return render_page("live/phone.html", **_phone_context(live, guest))
+    return render_page("live/phone.html", **_phone_context(live, guest, _entry_forms(live)))
 
 
 def _phone_url(live, guest, anchor=None) -> str:
@@ -443,7 +445,7 @@ def _dot_change(session_id: int, adding: bool):
             message = ngettext("%(num)d dot left.", "%(num)d dots left.", left)
     if not wants_fragment():
         if error:
-            context = _phone_context(live, guest) | {"vote_error": error}
+            context = _phone_context(live, guest, _entry_forms(live)) | {"vote_error": error}
             return render_page("live/phone.html", status=status, **context)
         flash(message, "success")
         return redirect(_phone_url(live, guest, "live-points"), 303)
