@@ -1,23 +1,31 @@
 """Polku served for real (gunicorn, gthread workers, keep-alive longer than the poll interval) on
 127.0.0.1 and measured from a bounded load generator in this process.
 
-    .venv/bin/python bench/server_bench.py [--rounds 3] [--time-limit 600]
+    .venv/bin/python bench/server_bench.py [--rounds 3] [--time-limit 600] [--board-watchers]
 
 1. Request latency, in interleaved rounds, for a trivial "hello" route of the same app, the board
    of a 150-step journey with 40 critical points, and the board's poll ("changed since N?",
    answered 304 while nothing changed): p95 of each, and board and poll as ratios to hello.
-2. A workshop: 60, then 150 people watching the board (each polls every 2 s with If-None-Match
-   and fetches the board when it changed) while 60 steps are added in a burst: errors, and the
-   p95 of polls and of board fetches.
+2. A live workshop (issue 6) on that journey: 60, then 150 participants join by code over HTTP,
+   each with its own cookie and keep-alive connection, and poll their phone view's changes every
+   2 s with the counters they last saw, while 60 of them send a critical point or a dot within a
+   few seconds: errors, the p95 of all polls and of the polls that brought changed regions, the
+   size of such an answer, and the p95 of joins and writes.
+3. With --board-watchers, also the earlier simulation: 60, then 150 people watching the board
+   (each polls every 2 s with If-None-Match and fetches the board when it changed) while 60
+   steps are added in a burst.
 
 Every figure comes from this run on this machine; nothing here is a pass/fail test.
 """
 
 import argparse
+import contextlib
+import html
 import http.client
 import os
 import platform
 import random
+import re
 import signal
 import socket
 import statistics
@@ -27,9 +35,10 @@ import tempfile
 import threading
 import time
 import urllib.request
+import uuid
 from http.cookiejar import CookieJar
 from pathlib import Path
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from bs4 import BeautifulSoup
 
@@ -45,6 +54,8 @@ from workshop.extensions import db  # noqa: E402
 from workshop.journey_templates import services as templates  # noqa: E402
 from workshop.journeys import services as journeys  # noqa: E402
 from workshop.journeys.models import JourneyKind  # noqa: E402
+from workshop.live import services as live  # noqa: E402
+from workshop.sprints import services as sprints  # noqa: E402
 
 PASSWORD = "bench-password-123"
 STEPS, POINTS = 150, 40
@@ -52,13 +63,23 @@ POLL_INTERVAL = 2.0
 WRITES = 60
 GOALS = {"board": 5.0, "poll": 2.0}  # p95 ratio to hello
 SIMULATION_GOAL_MS = 100
+# The live workshop: each participant's dots; every third write is a critical point, the others
+# dots spread one per participant (so no budget runs out); the writes all fall within a few
+# seconds; people join a few at a time, within a time limit.
+LIVE_BUDGET = 5
+POINT_EVERY = 3
+BURST_SECONDS = 3.0
+JOINING_AT_ONCE = 10
+JOIN_LIMIT = 180
+ROLES = ("employer", "workplace_instructor", "student", "teacher", "institution_staff")
 
 
 # --- the data ----------------------------------------------------------------------------------
 
 
 def build(database_url: str) -> dict:
-    """A workspace with a 150-step journey and 40 critical points, made through the services."""
+    """A workspace with a 150-step journey and 40 critical points, and a live session on it
+    with voting open, all made through the services."""
     app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "bench"})
     with app.app_context():
         db.create_all()
@@ -90,6 +111,16 @@ def build(database_url: str) -> dict:
                 "key:paperwork",
                 points.ReportData(ReporterRole.EMPLOYER, employer.id, "Lainaus", "työpaja", None),
             )
+        # The room: a running sprint on the journey, a live session with voting open.
+        sprint = sprints.create_sprint(
+            workspace,
+            user,
+            sprints.SprintData("Työpaja", "Oppisopimus", None, None, ["Kartoita", "Äänestä"],
+                               [journey.id]),
+        )  # fmt: skip
+        sprints.start_sprint(sprint)
+        room = live.start_session(sprint, journey, user, 12, LIVE_BUDGET)
+        live.set_voting(room, True, LIVE_BUDGET, True)
         db.session.commit()
         board = journeys.load_board(journey)
         ids = {
@@ -99,6 +130,8 @@ def build(database_url: str) -> dict:
                 f"/w/{workspace.id}/journeys/{journey.id}/steps/new"
                 f"?stage={board.stages[0].id}&lane={board.lanes[0].id}"
             ),
+            "live": room.id,
+            "code": room.join_code,
         }
         db.session.remove()
         db.engine.dispose()
@@ -167,34 +200,44 @@ def log_in(port: int, paths: dict) -> tuple[str, str, dict]:
 
 
 class Client:
-    """One keep-alive connection, as one browser tab would hold."""
+    """One keep-alive connection, as one browser tab would hold, keeping the cookies it is sent."""
 
-    def __init__(self, port: int, cookie: str):
-        self.port, self.cookie = port, cookie
+    def __init__(self, port: int, cookie: str = ""):
+        self.port = port
+        self.cookies = dict(c.split("=", 1) for c in cookie.split("; ") if c)
+        self.body = b""  # of the last answer
         self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
 
     def request(self, method, path, body=None, headers=None) -> tuple[int, dict, float]:
-        headers = {"Cookie": self.cookie, **(headers or {})}
+        cookie = "; ".join(f"{name}={value}" for name, value in self.cookies.items())
+        headers = ({"Cookie": cookie} if cookie else {}) | (headers or {})
         started = time.perf_counter()
         try:
             self.connection.request(method, path, body=body, headers=headers)
             response = response_of(self.connection)
+        except TimeoutError:
+            raise  # an answer that did not come in time is an error, not retried
         except (http.client.HTTPException, OSError):
             # A connection the server closed: open a new one, as a browser would, once.
             self.connection.close()
             self.connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
             self.connection.request(method, path, body=body, headers=headers)
             response = response_of(self.connection)
-        return response[0], response[1], (time.perf_counter() - started) * 1000
+        status, got, self.body, set_cookies = response
+        for line in set_cookies:
+            name, _eq, value = line.split(";", 1)[0].partition("=")
+            self.cookies[name.strip()] = value.strip()
+        return status, got, (time.perf_counter() - started) * 1000
 
     def close(self):
         self.connection.close()
 
 
-def response_of(connection) -> tuple[int, dict]:
+def response_of(connection) -> tuple[int, dict, bytes, list[str]]:
     response = connection.getresponse()
-    response.read()
-    return response.status, dict(response.getheaders())
+    body = response.read()
+    cookies = response.msg.get_all("Set-Cookie") or []
+    return response.status, dict(response.getheaders()), body, cookies
 
 
 def p95(values: list[float]) -> float:
@@ -229,7 +272,7 @@ def latency_round(port, cookie, paths, since, per_target=150, clients=4) -> dict
     return result
 
 
-def simulate(port, cookie, paths, since, fields, people: int, seconds: float) -> dict:
+def simulate_board(port, cookie, paths, since, fields, people: int, seconds: float) -> dict:
     """People watching the board while a burst of steps is added; counts and p95s."""
     stop = threading.Event()
     lock = threading.Lock()
@@ -307,6 +350,218 @@ def simulate(port, cookie, paths, since, fields, people: int, seconds: float) ->
     }
 
 
+FORM = {"Content-Type": "application/x-www-form-urlencoded"}
+HTMX = {"HX-Request": "true"}  # what htmx sends with the phone's polls and forms
+POLL_URL = re.compile(rb'<div id="live-poll"[^>]*? hx-get="([^"]+)"')
+DOT_POINT = re.compile(rb'name="point" value="(\d+)"')
+
+
+class Refusal(Exception):
+    """An answer other than the one a phone expects."""
+
+
+class Participant:
+    """One phone in the room: its own cookies, a keep-alive connection for joining and polling
+    its changes with the counters it last saw, and one for the forms it sends."""
+
+    def __init__(self, port: int, paths: dict, number: int):
+        self.client = Client(port)  # joins and polls
+        self.sender = Client(port)  # forms, sent while a poll may be on the way
+        self.sender.cookies = self.client.cookies  # one browser: the same cookies
+        self.live, self.code, self.number = paths["live"], paths["code"], number
+        self.poll_path = ""  # the poller's hx-get: the counters last seen
+        self.csrf, self.steps, self.categories, self.points = "", [], [], set()
+
+    def expect(self, status: int, wanted: tuple, what: str) -> None:
+        if status not in wanted:
+            raise Refusal(f"{what} {status}")
+
+    def join(self) -> float:
+        """The join form, sent, then the phone page; ms for the three requests."""
+        status, _got, ms_form = self.client.request("GET", f"/j/{self.code}")
+        self.expect(status, (200,), "join form")
+        page = BeautifulSoup(self.client.body, "html.parser")
+        form = {
+            i["name"]: i.get("value", "")
+            for i in page.select(f'form[action="/j/{self.code}"] input[type=hidden][name]')
+        }
+        form |= {
+            "display_name": f"Osallistuja {self.number}",
+            "role": ROLES[self.number % len(ROLES)],
+            "organisation": f"Organisaatio {self.number % 12}",
+        }
+        status, got, ms_join = self.client.request(
+            "POST", f"/j/{self.code}", body=urlencode(form), headers=FORM
+        )
+        self.expect(status, (303,), "join")
+        phone_path = urlsplit(got["Location"]).path
+        status, _got, ms_page = self.client.request("GET", phone_path)
+        self.expect(status, (200,), "phone page")
+        page = BeautifulSoup(self.client.body, "html.parser")
+        self.csrf = page.select_one("#point-form input[name=csrf_token]")["value"]
+        self.steps = [
+            o["value"] for o in page.select("select[name=point-step] option") if o["value"]
+        ]
+        self.categories = [i["value"] for i in page.select("input[name=point-category]")]
+        self.learn(self.client.body)
+        if not self.poll_path or not self.steps:
+            raise Refusal("phone page without its poller or steps")
+        return ms_form + ms_join + ms_page
+
+    def learn(self, body: bytes) -> None:
+        """The new counters, and the points one can vote on, from a page or a poll's answer."""
+        found = POLL_URL.search(body)
+        if found:
+            self.poll_path = html.unescape(found.group(1).decode())
+        # A new set, not changed in place: the form sender reads it from another thread.
+        self.points = self.points | {int(n) for n in DOT_POINT.findall(body)}
+
+    def poll(self) -> tuple[int, float, int]:
+        """One poll: its status, ms and the size of its body."""
+        status, _got, ms = self.client.request("GET", self.poll_path, headers=HTMX)
+        if status == 200:
+            self.learn(self.client.body)
+        return status, ms, len(self.client.body)
+
+    def write(self, kind: str) -> float:
+        """A critical point on a step, or a dot on a point one has seen; ms."""
+        if kind == "point":
+            path = f"/live/{self.live}/points"
+            fields = {
+                "csrf_token": self.csrf,
+                "point-submission_key": uuid.uuid4().hex,
+                "point-step": random.choice(self.steps),
+                "point-text": f"Osallistuja {self.number}: sopimus tulee liian myöhään",
+                "point-severity": random.randint(1, 3),
+            }
+            if self.categories and random.random() < 0.7:
+                fields["point-category"] = random.choice(self.categories)
+        else:
+            path = f"/live/{self.live}/dots"
+            fields = {
+                "csrf_token": self.csrf,
+                "point": random.choice(sorted(self.points)),
+                "submission_key": uuid.uuid4().hex,
+            }
+        status, _got, ms = self.sender.request(
+            "POST", path, body=urlencode(fields), headers=FORM | HTMX
+        )
+        # 2xx or 3xx; a 409 (voting closed, budget spent) is an error too: dots are spread.
+        self.expect(status, tuple(range(200, 400)), kind)
+        return ms
+
+    def close(self) -> None:
+        self.client.close()
+        self.sender.close()
+
+
+def simulate_live(port, paths, people: int, seconds: float) -> dict:
+    """A room of `people` joining a live session by code, polling their phones' changes, and
+    60 of them sending a critical point or a dot within a few seconds; counts and p95s."""
+    lock = threading.Lock()
+    stop = threading.Event()
+    joining = threading.Semaphore(JOINING_AT_ONCE)
+    joined = threading.Barrier(people + 1, timeout=JOIN_LIMIT)
+    phones: dict[int, Participant] = {}
+    figures = {"joins": [], "polls": [], "changed": [], "sizes": [], "writes": [], "errors": []}
+    measure_from = [float("inf")]  # monotonic; set once everybody has joined and polled once
+
+    def add(name, value):
+        with lock:
+            figures[name].append(value)
+
+    def phone(number):
+        participant = Participant(port, paths, number)
+        try:
+            with joining:
+                add("joins", participant.join())
+            phones[number] = participant
+        except Exception as error:  # noqa: BLE001 - every failure counts as an error
+            add("errors", f"join: {error!r}")
+        with contextlib.suppress(threading.BrokenBarrierError):
+            joined.wait()
+        if number not in phones:
+            return
+        next_poll = time.monotonic() + random.uniform(0, POLL_INTERVAL)
+        while not stop.wait(max(0.0, next_poll - time.monotonic())):
+            measured = time.monotonic() >= measure_from[0]
+            status = None
+            try:
+                status, ms, size = participant.poll()
+                if status not in (200, 304):
+                    raise Refusal(f"poll {status}")
+                if measured:
+                    add("polls", ms)
+                    if status == 200:
+                        add("changed", ms)
+                        add("sizes", size)
+            except Exception as error:  # noqa: BLE001 - while joining too
+                add("errors", f"poll: {error!r}")
+            if status == 200:
+                # The new poller swapped in by the answer starts its 2 s anew.
+                next_poll = time.monotonic() + POLL_INTERVAL
+            else:
+                # htmx's timer runs on; a tick during a slow answer polls right after it.
+                next_poll = max(next_poll + POLL_INTERVAL, time.monotonic())
+        participant.close()
+
+    def send(number, offset, kind):
+        # Sent at its moment, as a browser sends a form while its poll may be on the way.
+        if stop.wait(offset):
+            add("errors", f"{kind}: not sent before the end")
+        elif number not in phones:
+            add("errors", f"{kind}: its sender did not join")
+        else:
+            try:
+                add("writes", phones[number].write(kind))
+            except Exception as error:  # noqa: BLE001
+                add("errors", f"{kind}: {error!r}")
+
+    threads = [threading.Thread(target=phone, args=(n,), daemon=True) for n in range(people)]
+    for thread in threads:
+        thread.start()
+    try:
+        joined.wait()
+    except threading.BrokenBarrierError:
+        stop.set()
+        add("errors", f"not everybody joined within {JOIN_LIMIT} s")
+    if not stop.is_set():
+        # The room settles (everybody's first poll after the last join), then the measured
+        # window: quiet, the burst of writes at a third, quiet again.
+        time.sleep(POLL_INTERVAL)
+        measure_from[0] = time.monotonic()
+        time.sleep(seconds / 3)
+        # One write each from 60 of the room, at random moments within a few seconds.
+        writes = [
+            (n * people // WRITES, random.uniform(0, BURST_SECONDS),
+             "point" if n % POINT_EVERY == 0 else "dot")
+            for n in range(WRITES)
+        ]  # fmt: skip
+        senders = [threading.Thread(target=send, args=w, daemon=True) for w in writes]
+        for thread in senders:
+            thread.start()
+        threads += senders
+        time.sleep(seconds * 2 / 3)
+    stop.set()
+    deadline = time.monotonic() + 35  # longer than a request's time-out
+    for thread in threads:
+        thread.join(max(0.0, deadline - time.monotonic()))
+    if still := sum(thread.is_alive() for thread in threads):
+        add("errors", f"{still} request(s) still waiting for an answer at the end")
+    return {
+        "people": people,
+        "join_p95": p95(figures["joins"]),
+        "polls": len(figures["polls"]),
+        "poll_p95": p95(figures["polls"]),
+        "changed": len(figures["changed"]),
+        "changed_p95": p95(figures["changed"]),
+        "changed_kb": statistics.median(figures["sizes"]) / 1024 if figures["sizes"] else 0.0,
+        "writes": len(figures["writes"]),
+        "write_p95": p95(figures["writes"]),
+        "errors": figures["errors"],
+    }
+
+
 # --- the report --------------------------------------------------------------------------------
 
 
@@ -325,6 +580,9 @@ def main(argv=None) -> int:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--seconds", type=float, default=20, help="length of each simulation")
     parser.add_argument("--time-limit", type=float, default=600)
+    parser.add_argument(
+        "--board-watchers", action="store_true", help="also the room watching the whole board"
+    )
     args = parser.parse_args(argv)
 
     def out_of_time(_signum, _frame):
@@ -335,7 +593,7 @@ def main(argv=None) -> int:
 
     with tempfile.TemporaryDirectory() as tmp:
         database_url = f"sqlite:///{tmp}/bench.sqlite"
-        print("Building a 150-step journey with 40 critical points…", flush=True)
+        print("Building a 150-step journey with 40 critical points and a live session…", flush=True)
         paths = build(database_url)
         port = free_port()
         with open(Path(tmp) / "server.log", "wb") as log:
@@ -345,18 +603,30 @@ def main(argv=None) -> int:
                 cookie, since, fields = log_in(port, paths)
                 latency_round(port, cookie, paths, since, per_target=30)  # warm up
                 rounds = [latency_round(port, cookie, paths, since) for _ in range(args.rounds)]
-                sims = [
-                    simulate(port, cookie, paths, since, fields, people, args.seconds)
-                    for people in (60, 150)
+                rooms = []
+                for people in (60, 150):
+                    print(f"A live workshop of {people}…", flush=True)
+                    rooms.append(simulate_live(port, paths, people, args.seconds))
+                boards = [
+                    simulate_board(port, cookie, paths, since, fields, people, args.seconds)
+                    for people in ((60, 150) if args.board_watchers else ())
                 ]
             finally:
                 server.send_signal(signal.SIGTERM)
                 server.wait(30)
-    report(rounds, sims)
+        failures = server_errors(Path(tmp) / "server.log")
+    report(rounds, rooms, boards, failures)
     return 0
 
 
-def report(rounds: list[dict], sims: list[dict]) -> None:
+def server_errors(log: Path) -> list[str]:
+    """The last line of each traceback the server logged: what a 500 was."""
+    lines = log.read_text(errors="replace").splitlines()
+    return [b for a, b in zip(lines, lines[1:], strict=False) if a.startswith("  ") and
+            not b.startswith((" ", "Traceback")) and ("Error" in b or "Exception" in b)]  # fmt: skip
+
+
+def report(rounds: list[dict], rooms: list[dict], boards: list[dict], failures: list[str]) -> None:
     med = {k: statistics.median(r[k] for r in rounds) for k in rounds[0]}
     print(f"\nPolku served by gunicorn on 127.0.0.1 — median of {len(rounds)} interleaved rounds")
     print(f"Machine: {machine()}\n")
@@ -369,10 +639,30 @@ def report(rounds: list[dict], sims: list[dict]) -> None:
         print(
             f"{label:44}{med[name]:>10.1f}{ratio:>10.2f}{'≤ ' + str(GOALS[name]) + '×':>8} {verdict}"
         )
-    print("\nWorkshop: people watching the board (poll every 2 s, fetch on change), 60 steps added")
-    print(f"{'people':>8}{'polls':>8}{'poll p95':>10}{'fetches':>9}{'fetch p95':>11}"
-          f"{'writes':>8}{'write p95':>11}{'errors':>8}   goal: 0 errors, poll p95 ≤ 100 ms")  # fmt: skip
-    for s in sims:
+    print(
+        f"\nLive workshop: people join by code and poll their phones every 2 s; {WRITES} writes "
+        f"(1 in {POINT_EVERY} a critical point, the rest dots) within {BURST_SECONDS:.0f} s"
+    )
+    print(f"{'people':>8}{'join p95':>10}{'polls':>8}{'poll p95':>10}{'changed':>9}"
+          f"{'200 p95':>10}{'200 size':>10}{'writes':>8}{'write p95':>11}{'errors':>8}"
+          f"   goal: 0 errors, poll p95 ≤ {SIMULATION_GOAL_MS} ms")  # fmt: skip
+    for s in rooms:
+        met = not s["errors"] and s["poll_p95"] <= SIMULATION_GOAL_MS
+        print(
+            f"{s['people']:>8}{s['join_p95']:>8.1f}ms{s['polls']:>8}{s['poll_p95']:>8.1f}ms"
+            f"{s['changed']:>9}{s['changed_p95']:>8.1f}ms{s['changed_kb']:>8.1f}KB"
+            f"{s['writes']:>8}{s['write_p95']:>9.1f}ms{len(s['errors']):>8}"
+            f"   {'met' if met else 'MISSED'}"
+        )
+        if s["errors"]:
+            print(f"{'':8}first errors: {s['errors'][:3]}")
+    if boards:
+        print(
+            "\nWorkshop: people watching the board (poll every 2 s, fetch on change), 60 steps added"
+        )
+        print(f"{'people':>8}{'polls':>8}{'poll p95':>10}{'fetches':>9}{'fetch p95':>11}"
+              f"{'writes':>8}{'write p95':>11}{'errors':>8}   goal: 0 errors, poll p95 ≤ 100 ms")  # fmt: skip
+    for s in boards:
         met = not s["errors"] and s["poll_p95"] <= SIMULATION_GOAL_MS
         print(
             f"{s['people']:>8}{s['polls']:>8}{s['poll_p95']:>8.1f}ms{s['fetches']:>9}"
@@ -381,6 +671,8 @@ def report(rounds: list[dict], sims: list[dict]) -> None:
         )
         if s["errors"]:
             print(f"{'':8}first errors: {s['errors'][:3]}")
+    if failures:
+        print(f"\nThe server logged {len(failures)} error(s); the first: {failures[:3]}")
 
 
 if __name__ == "__main__":

@@ -4,10 +4,9 @@ from pathlib import Path
 
 from flask import Flask
 
-from workshop import config, errors, htmx, i18n, security_headers
+from workshop import config, errors, fragment_cache, htmx, i18n, security_headers
 from workshop.export import pdf
 from workshop.extensions import babel, csrf, db, login_manager, migrate
-from workshop.journeys import board_cache
 from workshop.models_base import render_migration_item
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -45,7 +44,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     errors.init_app(app)
     security_headers.init_app(app)
     pdf.init_app(app)
-    board_cache.init_app(app)
+    fragment_cache.init_app(app)
 
     from workshop import access, cli
     from workshop.accounts.views import bp as accounts_bp

@@ -3,10 +3,10 @@
 import enum
 from datetime import UTC, datetime
 
-from flask import has_request_context, request
+from flask import g, has_request_context, request
 from sqlalchemy import DateTime, Enum, MetaData, event
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.orm import DeclarativeBase, Session
 from sqlalchemy.types import TypeDecorator
 
 # Stable constraint names, so Alembic migrations can name what they alter or drop.
@@ -84,8 +84,18 @@ def _begin_sqlite(connection):
     """
     if connection.dialect.name != "sqlite":
         return
-    reading = has_request_context() and request.method in ("GET", "HEAD", "OPTIONS")
+    reading = has_request_context() and (
+        request.method in ("GET", "HEAD", "OPTIONS") or g.get("polku_committed", False)
+    )
     connection.exec_driver_sql("BEGIN" if reading else "BEGIN IMMEDIATE")
+
+
+@event.listens_for(Session, "after_commit")
+def _note_commit(session):
+    """A view commits once: what it reads afterwards to draw its answer needs no write lock,
+    and holding one while rendering would make every other writer wait for the page."""
+    if has_request_context():
+        g.polku_committed = True
 
 
 def render_migration_item(type_, obj, autogen_context):

@@ -16,11 +16,11 @@ from workshop.critical_points import services as points
 from workshop.critical_points.forms import read_filters
 from workshop.extensions import db
 from workshop.forms_common import EmptyForm
+from workshop.fragment_cache import fragment_cache
 from workshop.htmx import redirect_page, render_page, wants_fragment
 from workshop.i18n import current_language
 from workshop.journey_templates import services as templates
 from workshop.journeys import services
-from workshop.journeys.board_cache import board_cache
 from workshop.journeys.emotion import emotion_curve
 from workshop.journeys.forms import (
     CHANNEL_LABELS,
@@ -151,7 +151,7 @@ def _board_page(
             tuple(sorted((k, v) for k, v in request.args.items(multi=True) if k != "since")),
             tuple(str(choice.label) for choice in filters_form.category.choices),
         )
-    cache, token = board_cache(), generate_csrf()
+    cache, token = fragment_cache("boards"), generate_csrf()
     board_html = cache.get(key, token) if key else None
     if board_html is None:
         board = services.load_board(journey)

@@ -95,7 +95,14 @@ class EntryForm(FlaskForm):
 class PointEntryForm(EntryForm):
     """A critical point on a step: what goes wrong, then severity and category in two taps."""
 
-    step = SelectField(_l("Step"), coerce=_int_or_none, validators=[InputRequired(REQUIRED)])
+    # The service checks that the step, stage, lane or category belongs to this journey and
+    # workspace, so a form is checked without loading the whole journey for its choices.
+    step = SelectField(
+        _l("Step"),
+        coerce=_int_or_none,
+        validate_choice=False,
+        validators=[InputRequired(REQUIRED)],
+    )
     text = TextAreaField(
         _l("What goes wrong?"),
         description=_l("At most %(max)d characters.", max=ENTRY_TEXT_MAX),
@@ -108,14 +115,23 @@ class PointEntryForm(EntryForm):
         default=2,
         validators=[InputRequired(REQUIRED)],
     )
-    category = RadioField(_l("Category"), choices=[], validators=[Optional()])
+    category = RadioField(
+        _l("Category"), choices=[], validate_choice=False, validators=[Optional()]
+    )
 
 
 class StepEntryForm(EntryForm):
     """A step the journey is missing, and where it belongs."""
 
-    stage = SelectField(_l("Stage"), coerce=_int_or_none, validators=[InputRequired(REQUIRED)])
-    lane = SelectField(_l("Lane"), coerce=_int_or_none, validators=[InputRequired(REQUIRED)])
+    stage = SelectField(
+        _l("Stage"),
+        coerce=_int_or_none,
+        validate_choice=False,
+        validators=[InputRequired(REQUIRED)],
+    )
+    lane = SelectField(
+        _l("Lane"), coerce=_int_or_none, validate_choice=False, validators=[InputRequired(REQUIRED)]
+    )
     text = StringField(
         _l("The missing step"), validators=[DataRequired(REQUIRED), too_long(TITLE_MAX)]
     )
@@ -124,7 +140,9 @@ class StepEntryForm(EntryForm):
 class CommentEntryForm(EntryForm):
     """A comment, on a step or on the whole journey."""
 
-    step = SelectField(_l("On step"), coerce=_int_or_none, validators=[Optional()])
+    step = SelectField(
+        _l("On step"), coerce=_int_or_none, validate_choice=False, validators=[Optional()]
+    )
     text = TextAreaField(
         _l("Comment"), validators=[DataRequired(REQUIRED), too_long(ENTRY_TEXT_MAX)]
     )

@@ -145,7 +145,7 @@ def start_session(
 def _touch(live: LiveSession, controls: bool = False, room: bool = True) -> None:
     """Count a change in the room's content and/or its controls; waits for a concurrent
     change to the same session to commit."""
-    values = {}
+    values = {"id": LiveSession.id}
     if room:
         values["version"] = LiveSession.version + 1
     if controls:
@@ -172,9 +172,11 @@ def join(
 ) -> Guest:
     """A new guest in an open session, with the organisation found or added by name.
 
-    The same join form sent twice (same key) gives back the first guest.
+    The same join form sent twice (same key) gives back the first guest. Phones show no one
+    else's presence, so a join moves neither counter (the console counts guests itself); the
+    UPDATE still queues it behind other changes to the session.
     """
-    _touch(live)
+    _touch(live, room=False)
     _ensure_open(live)
     if submission_key:
         earlier = db.session.scalar(select(Guest).where(Guest.submission_key == submission_key))
@@ -464,8 +466,8 @@ def accept_step(live: LiveSession, entry: Entry, user: User) -> Step:
     return step
 
 
-def entries_of(live: LiveSession, guest: Guest | None = None, public_only: bool = False):
-    """The session's entries not removed, newest first: public ones and the guest's own."""
+def entries_of(live: LiveSession, public_only: bool = False) -> list[Entry]:
+    """The session's entries not removed, newest first; only those everyone sees if asked."""
     query = (
         select(Entry)
         .where(Entry.session_id == live.id, Entry.removed_at.is_(None))
@@ -476,11 +478,25 @@ def entries_of(live: LiveSession, guest: Guest | None = None, public_only: bool 
         )
         .order_by(Entry.id.desc())
     )
-    if guest is not None:
-        query = query.where((Entry.private.is_(False)) | (Entry.guest_id == guest.id))
-    elif public_only:
+    if public_only:
         query = query.where(Entry.private.is_(False))
     return list(db.session.scalars(query))
+
+
+def private_entries_of(live: LiveSession, guest: Guest) -> list[Entry]:
+    """What the guest entered that waits for the reveal, newest first."""
+    return list(
+        db.session.scalars(
+            select(Entry)
+            .where(
+                Entry.session_id == live.id,
+                Entry.guest_id == guest.id,
+                Entry.private.is_(True),
+                Entry.removed_at.is_(None),
+            )
+            .order_by(Entry.id.desc())
+        )
+    )
 
 
 def removed_entries(live: LiveSession) -> list[Entry]:
@@ -560,6 +576,14 @@ def remove_dot(live: LiveSession, guest: Guest, point_id: int) -> None:
     if dot_id is not None:
         db.session.execute(delete(Dot).where(Dot.id == dot_id))
         db.session.flush()
+
+
+def points_with_dots(live: LiveSession, dots: Counter) -> list[tuple[CriticalPoint, int]]:
+    """The points a guest's dots are on, with how many, most first."""
+    if not dots:
+        return []
+    found = db.session.scalars(select(CriticalPoint).where(CriticalPoint.id.in_(list(dots))))
+    return sorted(((p, dots[p.id]) for p in found), key=lambda pair: (-pair[1], pair[0].id))
 
 
 def dots_of(live: LiveSession, guest: Guest) -> Counter:

@@ -2,6 +2,7 @@
 from a console and show the projector view. Screens poll one small query and fetch only the
 regions whose counter moved, so any number of app processes can serve one room."""
 
+import secrets
 from datetime import datetime
 
 import segno
@@ -18,10 +19,11 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 from wtforms import SelectChoice
 
@@ -34,6 +36,7 @@ from workshop.critical_points.models import ReporterRole
 from workshop.errors import render_error
 from workshop.extensions import db
 from workshop.forms_common import EmptyForm
+from workshop.fragment_cache import fragment_cache
 from workshop.htmx import redirect_page, render_page, wants_fragment
 from workshop.journeys import services as journeys
 from workshop.live import services
@@ -278,16 +281,19 @@ def _actor(live: LiveSession):
     return guest, None
 
 
+ENTRY_FORMS = {
+    EntryKind.POINT: PointEntryForm,
+    EntryKind.STEP: StepEntryForm,
+    EntryKind.COMMENT: CommentEntryForm,
+}
+
+
 def _entry_forms(live: LiveSession, formdata=None, which: EntryKind | None = None) -> dict:
     """The three forms of the phone view, with this journey's steps, stages, lanes and
     categories; the one named by `which` reads the request."""
     board = journeys.load_board(live.journey)
     forms = {}
-    for kind, cls in (
-        (EntryKind.POINT, PointEntryForm),
-        (EntryKind.STEP, StepEntryForm),
-        (EntryKind.COMMENT, CommentEntryForm),
-    ):
+    for kind, cls in ENTRY_FORMS.items():
         # Prefixed, so the three forms on one page have their own field names and ids.
         form = cls(prefix=kind.value) if kind == which else cls(formdata=None, prefix=kind.value)
         if kind != which or not form.submission_key.data:
@@ -311,25 +317,53 @@ def _entry_forms(live: LiveSession, formdata=None, which: EntryKind | None = Non
     return forms
 
 
+def _shared_region(template: str, key: tuple | None, context: dict, nonce: str = "") -> Markup:
+    """A region everyone in the session sees alike, rendered once per version and process.
+
+    `context` is called only on a miss; a facilitator entering for someone (`key` None) gets
+    addresses of their own and is not cached."""
+    cache, token = fragment_cache("live"), generate_csrf()
+    html = cache.get(key, token, nonce) if key else None
+    if html is None:
+        html = render_template(template, **context())
+        if key:
+            cache.put(key, html, token, nonce)
+    return Markup(html)
+
+
 def _phone_context(live: LiveSession, guest, forms: dict | None = None) -> dict:
     """What the phone view shows; `forms` only for answers that draw the forms (a poll's
     regions do not, and the step choices are the whole journey)."""
-    room_context = _room_context(live)
+    room = _room_context(live)
     mine = services.dots_of(live, guest)
     proxy = guest.id if guest.added_by_id else None
-    return room_context | {
+    state, locale = room["state"], str(get_locale())
+    shared = room | {"proxy": proxy}
+    nonce = secrets.token_hex(8)
+    cached = proxy is None
+    return room | {
         "guest": guest,
         "proxy": proxy,
         "poll_url": lambda s: url_for(
             "live.phone_changes", session_id=live.id, proxy=proxy, **s.as_args()
         ),
         "forms": forms,
-        "ranked": services.ranked_points(live),
-        "my_dots": mine,
         "dots_left": max(0, live.vote_budget - sum(mine.values())),
-        "entries": services.entries_of(live, guest),
-        "dot_form": DotForm(formdata=None),
-        "new_key": points.new_submission_key,
+        "my_points": services.points_with_dots(live, mine),
+        "my_private": services.private_entries_of(live, guest),
+        "points_html": _shared_region(
+            "live/_points.html",
+            ("points", live.id, state.room, state.journey, locale, room["is_open"])
+            if cached
+            else None,
+            lambda: shared | {"ranked": services.ranked_points(live), "dot_nonce": nonce},
+            nonce,
+        ),
+        "entries_html": _shared_region(
+            "live/_entries.html",
+            ("entries", live.id, state.room, state.journey, locale),
+            lambda: shared | {"entries": services.entries_of(live, public_only=True)},
+        ),
     }
 
 
@@ -358,8 +392,7 @@ SENT_PRIVATELY = _l("Sent. Only you and the facilitators see it until the reveal
 def _add_entry(session_id: int, kind: EntryKind):
     live = _live_or_404(session_id)
     guest, entered_by = _actor(live)
-    forms = _entry_forms(live, which=kind)
-    form = forms[kind]
+    form = ENTRY_FORMS[kind](prefix=kind.value)
     error, status = None, 422
     if form.validate_on_submit():
         data = services.EntryData(
@@ -385,6 +418,8 @@ def _add_entry(session_id: int, kind: EntryKind):
             forms = _entry_forms(live)
             return _phone_regions(live, guest, forms, kind, message=message)
     # Kept as typed: the form comes back with its text and the reason.
+    forms = _entry_forms(live, which=kind)
+    forms[kind].validate()
     if not wants_fragment():
         context = _phone_context(live, guest, forms) | {"form_error": (kind, error)}
         return render_page("live/phone.html", status=status, **context)
@@ -430,11 +465,14 @@ def _dot_change(session_id: int, adding: bool):
     if not form.validate_on_submit() or not form.point.data.isdigit():
         error, status = refusal_text(services.Refused("unknown_point")), 422
     else:
+        point_id = int(form.point.data)
+        # The form's key is one per drawing of the list: a double tap on one button is one dot.
+        key = f"{form.submission_key.data[:24]}-{point_id}" if form.submission_key.data else None
         try:
             if adding:
-                services.add_dot(live, guest, int(form.point.data), form.submission_key.data)
+                services.add_dot(live, guest, point_id, key)
             else:
-                services.remove_dot(live, guest, int(form.point.data))
+                services.remove_dot(live, guest, point_id)
         except services.Refused as refusal:
             db.session.rollback()
             error, status = refusal_text(refusal), refusal_status(refusal)
@@ -448,9 +486,9 @@ def _dot_change(session_id: int, adding: bool):
             context = _phone_context(live, guest, _entry_forms(live)) | {"vote_error": error}
             return render_page("live/phone.html", status=status, **context)
         flash(message, "success")
-        return redirect(_phone_url(live, guest, "live-points"), 303)
+        return redirect(_phone_url(live, guest, "live-mine"), 303)
     context = _phone_context(live, guest) | {"vote_message": message, "vote_error": error}
-    return make_response(render_template("live/_points.html", **context), status)
+    return make_response(render_template("live/_dot_answer.html", **context), status)
 
 
 @bp.post("/live/<int:session_id>/dots")
@@ -531,11 +569,13 @@ def _console_context(workspace, membership, sprint, live, **forms) -> dict:
             "removed": services.removed_entries(live),
             "guest_counts": services.guest_counts(live),
             "ranked": services.ranked_points(live),
+            # Joins move no counter phones poll; the console also compares the head count.
             "poll_url": lambda s: url_for(
                 "room.console_changes",
                 workspace_id=workspace.id,
                 sprint_id=sprint.id,
                 session_id=live.id,
+                g=len(live.guests),
                 **s.as_args(),
             ),
         }
@@ -800,14 +840,24 @@ def accept_step(workspace, membership, sprint_id, session_id, entry_id):
 def console_changes(workspace, membership, sprint_id, session_id):
     """The console's entries and counts, when the room changed."""
     known = _known_versions()
+    guests = request.args.get("g", "")
+    if not guests.isdigit() or len(guests) > 6:
+        abort(400)
     sprint = _sprint(workspace, sprint_id)
     live = _session(sprint, session_id)
+    state = services.poll_state(live.id)
+    joined = len(live.guests) != int(guests)
 
     def render(state):
         context = _console_context(workspace, membership, sprint, live) | {"state": state}
-        return render_template("live/_console_changes.html", **context | _changed(state, known))
+        changed = _changed(state, known)
+        changed["room_changed"] |= joined
+        return render_template("live/_console_changes.html", **context | changed)
 
-    return _poll_answer(services.poll_state(live.id), known, render)
+    if joined:
+        # Not "unchanged", whatever the counters say: the console's list of people moved.
+        known = services.PollState(-1, -1, -1)
+    return _poll_answer(state, known, render)
 
 
 # --- the projector -----------------------------------------------------------------------------
