@@ -67,12 +67,27 @@ def init_app(app: Flask) -> None:
     def require_login():
         if is_public(request.endpoint) or current_user.is_authenticated:
             return None
-        if session.get("live_guests") and request.method not in ("GET", "HEAD"):
-            # A workshop guest has no account: a member's action is refused, not sent to login.
-            abort(403)
-        if request.headers.get("HX-Request") == "true":
-            # A fragment swap cannot show a login page: ask htmx to load it as a whole page.
-            response = Response(status=401)
-            response.headers["HX-Redirect"] = url_for("accounts.login", next=request.full_path)
-            return response
-        return login_manager.unauthorized()
+        return ask_to_log_in()
+
+
+def ask_to_log_in() -> Response:
+    """The answer to a visitor who is not logged in: the login page, or 401 for htmx."""
+    if session.get("live_guests") and request.method not in ("GET", "HEAD"):
+        # A workshop guest has no account: a member's action is refused, not sent to login.
+        abort(403)
+    if request.headers.get("HX-Request") == "true":
+        # A fragment swap cannot show a login page: ask htmx to load it as a whole page.
+        response = Response(status=401)
+        response.headers["HX-Redirect"] = url_for("accounts.login", next=request.full_path)
+        return response
+    return login_manager.unauthorized()
+
+
+def session_user_id() -> int | None:
+    """The user id the signed session names, without loading the user.
+
+    Only for polls that answer "unchanged" from one query joining the membership; anything
+    else they answer goes through the full login and role checks.
+    """
+    user_id = session.get("_user_id")
+    return int(user_id) if isinstance(user_id, str) and user_id.isdigit() else None

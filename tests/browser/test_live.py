@@ -142,7 +142,7 @@ def test_a_workshop_from_start_to_end_with_a_laptop_and_a_phone(open_page, seed,
     expect(mine).to_contain_text("1 dot left.")
     add_dot(secret)
     expect(mine).to_contain_text("0 dots left.")
-    expect(mine).to_contain_text("2 on")
+    expect(mine.locator(".my-dot")).to_contain_text(f"{secret}: 2 dots")
     add_dot(second)
     expect(mine.get_by_role("alert")).to_contain_text("You have used all your dots")
     expect(projector.locator("#live-ranked li").first).to_contain_text("2 dots", timeout=WITHIN)
@@ -196,7 +196,7 @@ def test_a_participant_without_javascript_reports_and_votes_with_plain_forms(
         "button", name=re.compile("Add a dot")
     ).click()
     expect(phone.locator(".flashes")).to_contain_text("2 dots left.")
-    expect(phone.locator("#live-mine")).to_contain_text("1 on")
+    expect(phone.locator("#live-mine .my-dot")).to_contain_text(f"{text}: 1 dot")
     expect(projector.locator("#live-ranked li", has_text=text)).to_contain_text(
         "1 dot", timeout=WITHIN
     )

@@ -14,6 +14,9 @@ PUBLIC = {
     "main.healthz",
     "shared.page",
     "shared.download",
+    # Answers "unchanged" to members from one query; anything else goes through login
+    # (test_live_board.py: a visitor's poll is sent to log in).
+    "journeys.changes",
     # A workshop's guests join by code without an account; past the join, their own cookie
     # decides (tests/integration/test_live.py).
     "live.enter_code",

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import selectinload
 
-from workshop.accounts.models import User, Workspace
+from workshop.accounts.models import Membership, User, Workspace
 from workshop.extensions import db
 from workshop.journey_templates.loader import JourneyTemplate
 from workshop.journeys.models import (
@@ -119,6 +119,18 @@ def journey_version(workspace: Workspace, journey_id: int) -> int | None:
         select(Journey.version).where(
             Journey.id == journey_id, Journey.workspace_id == workspace.id
         )
+    )
+
+
+def member_journey_version(user_id: int, workspace_id: int, journey_id: int) -> int | None:
+    """The change counter of a journey, if the user is a member of its workspace; one query."""
+    return db.session.scalar(
+        select(Journey.version)
+        .join(
+            Membership,
+            (Membership.workspace_id == Journey.workspace_id) & (Membership.user_id == user_id),
+        )
+        .where(Journey.id == journey_id, Journey.workspace_id == workspace_id)
     )
 
 

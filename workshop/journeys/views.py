@@ -10,7 +10,7 @@ from jinja2_fragments.flask import render_block
 from markupsafe import Markup
 from wtforms import SelectChoice
 
-from workshop.access import workspace_role
+from workshop.access import ask_to_log_in, public, session_user_id, workspace_role
 from workshop.accounts.models import Role
 from workshop.critical_points import services as points
 from workshop.critical_points.forms import read_filters
@@ -250,28 +250,50 @@ def board(workspace, membership, journey_id):
 
 
 @bp.get("/<int:journey_id>/changes")
-@workspace_role(Role.OBSERVER)
-def changes(workspace, membership, journey_id):
+@public
+def changes(workspace_id, journey_id):
     """Changed since version N? 304 with nothing if not; the board as it is now if so.
 
-    The board polls this every couple of seconds. Unchanged costs one small query and no
-    rendering, and nothing is kept in the app process, so any number of processes can answer.
+    The board polls this every couple of seconds. "Unchanged" is answered for a member from
+    the signed session and one query, without loading the user, the workspace or the role;
+    nothing is kept in the app process, so any number of processes can answer. A change, or
+    anyone the query does not know as a member, takes the full path with its checks.
     """
     since = request.args.get("since", "")
     if not since.isdigit() or len(since) > 12:
         abort(400)
+    user_id = session_user_id()
+    version = (
+        services.member_journey_version(user_id, workspace_id, journey_id) if user_id else None
+    )
+    if version is not None and _unchanged(journey_id, version, int(since)):
+        return _not_modified(journey_id, version)
+    if not current_user.is_authenticated:
+        return ask_to_log_in()
+    return _changed_board(workspace_id=workspace_id, journey_id=journey_id, since=int(since))
+
+
+def _unchanged(journey_id: int, version: int, since: int) -> bool:
+    return since == version or request.if_none_match.contains(f"journey-{journey_id}-{version}")
+
+
+def _not_modified(journey_id: int, version: int):
+    response = make_response("", 304)
+    response.set_etag(f"journey-{journey_id}-{version}")
+    # Every poll asks the server; the version, not a cache, decides.
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@workspace_role(Role.OBSERVER)
+def _changed_board(workspace, membership, journey_id, since):
     version = services.journey_version(workspace, journey_id)
     if version is None:
         abort(404)
-    etag = f"journey-{journey_id}-{version}"
-    if int(since) == version or request.if_none_match.contains(etag):
-        response = make_response("", 304)
-    else:
-        response = _board_page(
-            workspace, membership, _journey_or_404(workspace, journey_id), live=True
-        )
-    response.set_etag(etag)
-    # Every poll asks the server; the version, not a cache, decides.
+    if _unchanged(journey_id, version, since):
+        return _not_modified(journey_id, version)
+    response = _board_page(workspace, membership, _journey_or_404(workspace, journey_id), live=True)
+    response.set_etag(f"journey-{journey_id}-{version}")
     response.headers["Cache-Control"] = "no-store"
     return response
 

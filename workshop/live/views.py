@@ -25,6 +25,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
+from sqlalchemy.orm import joinedload
 from wtforms import SelectChoice
 
 from workshop.access import public, workspace_role
@@ -128,7 +129,7 @@ def _epoch_ms(moment: datetime | None) -> int | None:
     return int(moment.timestamp() * 1000) if moment else None
 
 
-def _room_context(live: LiveSession) -> dict:
+def _room_context(live: LiveSession, for_phone: bool = False) -> dict:
     """What every view of the room shows: its state, the timer on the server's clock."""
     now = utcnow()
     # Read before anything the page shows: a screen may be behind its counters, never ahead.
@@ -141,7 +142,8 @@ def _room_context(live: LiveSession) -> dict:
         "is_open": live.is_open(now),
         "seconds_left": services.seconds_left(live, now),
         "timer_ends_ms": _epoch_ms(live.timer_ends_at),
-        "private_waiting": services.private_count(live),
+        # Phones do not show how many private entries wait; the console and projector do.
+        "private_waiting": 0 if for_phone else services.private_count(live),
     }
 
 
@@ -257,7 +259,17 @@ def join(code):
 
 
 def _live_or_404(session_id: int) -> LiveSession:
-    return db.session.get(LiveSession, session_id) or abort(404)
+    # With what every view of the room reads: its sprint (open?), journey (version) and phase.
+    live = db.session.get(
+        LiveSession,
+        session_id,
+        options=[
+            joinedload(LiveSession.sprint),
+            joinedload(LiveSession.journey),
+            joinedload(LiveSession.phase),
+        ],
+    )
+    return live or abort(404)
 
 
 def _actor(live: LiveSession):
@@ -334,7 +346,7 @@ def _shared_region(template: str, key: tuple | None, context: dict, nonce: str =
 def _phone_context(live: LiveSession, guest, forms: dict | None = None) -> dict:
     """What the phone view shows; `forms` only for answers that draw the forms (a poll's
     regions do not, and the step choices are the whole journey)."""
-    room = _room_context(live)
+    room = _room_context(live, for_phone=True)
     mine = services.dots_of(live, guest)
     proxy = guest.id if guest.added_by_id else None
     state, locale = room["state"], str(get_locale())
