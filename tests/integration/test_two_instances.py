@@ -8,6 +8,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from contextlib import contextmanager
 from http.cookiejar import CookieJar
 from urllib.parse import urlencode
 
@@ -68,59 +69,18 @@ def form_of(html: bytes, selector: str) -> dict:
     return {i["name"]: i.get("value", "") for i in form.select("input[name]:not([type=radio])")}
 
 
-def test_an_edit_through_one_instance_shows_in_the_others_poll(tmp_path):
-    app = fresh_app(tmp_path)
+@contextmanager
+def two_instances(tmp_path):
+    """The database `tmp_path`'s app was given, served by two gunicorn processes; their URLs."""
     database_url = config_for_tests(tmp_path)["SQLALCHEMY_DATABASE_URI"]
-    with app.app_context():
-        user = accounts.create_user("f@example.fi", "Fiia", PASSWORD, None, False)
-        workspace = accounts.create_workspace(user, "Opisto")
-        journey = journeys.create_journey(
-            workspace,
-            user,
-            "Yhteinen polku",
-            JourneyKind.APPRENTICESHIP,
-            "fi",
-            template=load_template(ROOT / "journeys" / "apprenticeship.toml"),
-        )
-        board = journeys.load_board(journey)
-        board_path = f"/w/{workspace.id}/journeys/{journey.id}/"
-        add_path = f"{board_path}steps/new?stage={board.stages[0].id}&lane={board.lanes[0].id}"
-        db.session.commit()
-    close_app(app)
-
     with open(tmp_path / "instances.log", "wb") as log:
         ports = free_port(), free_port()
         processes = [start_instance(database_url, port, log) for port in ports]
-        first, second = (f"http://127.0.0.1:{port}" for port in ports)
+        bases = [f"http://127.0.0.1:{port}" for port in ports]
         try:
-            for base, process in zip((first, second), processes, strict=True):
+            for base, process in zip(bases, processes, strict=True):
                 wait_until_up(base, process)
-            # One browser: its cookies (127.0.0.1, whatever the port) go to both instances.
-            browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(CookieJar()))
-            login = form_of(browser.open(first + "/login").read(), "#login-form")
-            login |= {"email": "f@example.fi", "password": PASSWORD}
-            browser.open(first + "/login", data=urlencode(login).encode())
-
-            # The second instance knows the session the first one made, and says where to poll.
-            watched = BeautifulSoup(browser.open(second + board_path).read(), "html.parser")
-            poll = watched.select_one("[data-live-board]")["hx-get"]
-            unchanged = urllib.request.Request(second + poll, headers={"HX-Request": "true"})
-            try:
-                browser.open(unchanged)
-                raise AssertionError("an unchanged journey should answer 304")
-            except urllib.error.HTTPError as answer:
-                assert answer.code == 304
-
-            step_form = form_of(browser.open(first + add_path).read(), "form.step-form")
-            step_form |= {"title": "Tallennettu ensimmäisessä", "description": ""}
-            saved = browser.open(first + add_path, data=urlencode(step_form).encode())
-            assert saved.status == 200  # followed the 303 back to the board
-
-            changed = browser.open(
-                urllib.request.Request(second + poll, headers={"HX-Request": "true"})
-            )
-            assert changed.status == 200
-            assert "Tallennettu ensimmäisessä" in changed.read().decode()
+            yield bases
         finally:
             for process in processes:
                 process.terminate()
@@ -128,20 +88,69 @@ def test_an_edit_through_one_instance_shows_in_the_others_poll(tmp_path):
                 process.wait(10)
 
 
+def workspace_with_journey(app):
+    """A facilitator, a workspace and an apprenticeship journey, committed."""
+    user = accounts.create_user("f@example.fi", "Fiia", PASSWORD, None, False)
+    workspace = accounts.create_workspace(user, "Opisto")
+    journey = journeys.create_journey(
+        workspace,
+        user,
+        "Yhteinen polku",
+        JourneyKind.APPRENTICESHIP,
+        "fi",
+        template=load_template(ROOT / "journeys" / "apprenticeship.toml"),
+    )
+    db.session.commit()
+    return user, workspace, journey
+
+
+def browser():
+    """One browser: its cookies (127.0.0.1, whatever the port) go to both instances."""
+    return urllib.request.build_opener(urllib.request.HTTPCookieProcessor(CookieJar()))
+
+
+def poll(opener, url):
+    return opener.open(urllib.request.Request(url, headers={"HX-Request": "true"}))
+
+
+def test_an_edit_through_one_instance_shows_in_the_others_poll(tmp_path):
+    app = fresh_app(tmp_path)
+    with app.app_context():
+        _user, workspace, journey = workspace_with_journey(app)
+        board = journeys.load_board(journey)
+        board_path = f"/w/{workspace.id}/journeys/{journey.id}/"
+        add_path = f"{board_path}steps/new?stage={board.stages[0].id}&lane={board.lanes[0].id}"
+    close_app(app)
+
+    with two_instances(tmp_path) as (first, second):
+        member = browser()
+        login = form_of(member.open(first + "/login").read(), "#login-form")
+        login |= {"email": "f@example.fi", "password": PASSWORD}
+        member.open(first + "/login", data=urlencode(login).encode())
+
+        # The second instance knows the session the first one made, and says where to poll.
+        watched = BeautifulSoup(member.open(second + board_path).read(), "html.parser")
+        poll_path = watched.select_one("[data-live-board]")["hx-get"]
+        try:
+            poll(member, second + poll_path)
+            raise AssertionError("an unchanged journey should answer 304")
+        except urllib.error.HTTPError as answer:
+            assert answer.code == 304
+
+        step_form = form_of(member.open(first + add_path).read(), "form.step-form")
+        step_form |= {"title": "Tallennettu ensimmäisessä", "description": ""}
+        saved = member.open(first + add_path, data=urlencode(step_form).encode())
+        assert saved.status == 200  # followed the 303 back to the board
+
+        changed = poll(member, second + poll_path)
+        assert changed.status == 200
+        assert "Tallennettu ensimmäisessä" in changed.read().decode()
+
+
 def test_a_live_session_served_by_two_instances(tmp_path):
     app = fresh_app(tmp_path)
-    database_url = config_for_tests(tmp_path)["SQLALCHEMY_DATABASE_URI"]
     with app.app_context():
-        user = accounts.create_user("f@example.fi", "Fiia", PASSWORD, None, False)
-        workspace = accounts.create_workspace(user, "Opisto")
-        journey = journeys.create_journey(
-            workspace,
-            user,
-            "Yhteinen polku",
-            JourneyKind.APPRENTICESHIP,
-            "fi",
-            template=load_template(ROOT / "journeys" / "apprenticeship.toml"),
-        )
+        user, workspace, journey = workspace_with_journey(app)
         sprint = sprints.create_sprint(
             workspace, user, sprints.SprintData("Työpaja", "", None, None, [], [journey.id])
         )
@@ -152,38 +161,20 @@ def test_a_live_session_served_by_two_instances(tmp_path):
         db.session.commit()
     close_app(app)
 
-    with open(tmp_path / "instances.log", "wb") as log:
-        ports = free_port(), free_port()
-        processes = [start_instance(database_url, port, log) for port in ports]
-        first, second = (f"http://127.0.0.1:{port}" for port in ports)
-        try:
-            for base, process in zip((first, second), processes, strict=True):
-                wait_until_up(base, process)
-            phone = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(CookieJar()))
-            joining = form_of(phone.open(first + f"/j/{code}").read(), "form")
-            joining |= {"display_name": "Eija", "role": "employer"}
-            page = BeautifulSoup(
-                phone.open(first + f"/j/{code}", data=urlencode(joining).encode()).read(),
-                "html.parser",
-            )
-            poll = page.select_one("[data-live-poll]")["hx-get"]
+    with two_instances(tmp_path) as (first, second):
+        phone = browser()
+        joining = form_of(phone.open(first + f"/j/{code}").read(), "form")
+        joining |= {"display_name": "Eija", "role": "employer"}
+        joined = phone.open(first + f"/j/{code}", data=urlencode(joining).encode()).read()
+        page = BeautifulSoup(joined, "html.parser")
+        poll_path = page.select_one("[data-live-poll]")["hx-get"]
 
-            report = form_of(str(page).encode(), "#point-form")
-            report |= {
-                "point-step": step_id,
-                "point-text": "Toisen koneen kautta",
-                "point-severity": 2,
-            }
-            sent = phone.open(second + f"/live/{live_id}/points", data=urlencode(report).encode())
-            assert sent.status == 200  # followed the 303 back to the phone view
+        # Sent through the second instance, seen in the first one's poll.
+        report = form_of(joined, "#point-form")
+        report |= {"point-step": step_id, "point-text": "Toisen koneen kautta", "point-severity": 2}
+        sent = phone.open(second + f"/live/{live_id}/points", data=urlencode(report).encode())
+        assert sent.status == 200  # followed the 303 back to the phone view
 
-            changed = phone.open(
-                urllib.request.Request(first + poll, headers={"HX-Request": "true"})
-            )
-            assert changed.status == 200
-            assert "Toisen koneen kautta" in changed.read().decode()
-        finally:
-            for process in processes:
-                process.terminate()
-            for process in processes:
-                process.wait(10)
+        changed = poll(phone, first + poll_path)
+        assert changed.status == 200
+        assert "Toisen koneen kautta" in changed.read().decode()
