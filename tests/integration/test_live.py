@@ -360,7 +360,7 @@ def test_a_poll_answers_304_when_nothing_moved_and_only_the_changed_regions_othe
     etag = unchanged.headers["ETag"]
     assert (
         guest_client.get(
-            poll_url, query_string={"c": 0, "v": 0, "j": 0}, headers={"If-None-Match": etag}
+            poll_url, query_string={"c": 0, "v": 0, "e": 0, "j": 0}, headers={"If-None-Match": etag}
         ).status_code
         == 304
     )
@@ -373,31 +373,26 @@ def test_a_poll_answers_304_when_nothing_moved_and_only_the_changed_regions_othe
 
     known = counters(room)
     send_point(guest_client, room, steps(room)[0], text="Uusi kohta")
-    points_only = page(guest_client.get(poll_url, query_string=known))
-    assert points_only.select_one("#live-controls") is None
-    assert "Uusi kohta" in points_only.select_one("#live-points").get_text()
-    poller = points_only.select_one('#live-poll[hx-swap-oob="true"]')
-    assert f"v={counters(room)['v']}" in poller["hx-get"]
+    new_point = page(guest_client.get(poll_url, query_string=known))
+    assert new_point.select_one("#live-controls") is None
+    assert "Uusi kohta" in new_point.select_one("#live-points").get_text()
+    assert "Uusi kohta" in new_point.select_one("#live-entries").get_text()
+    poller = new_point.select_one('#live-poll[hx-swap-oob="true"]')
+    assert f"v={counters(room)['v']}&e={counters(room)['e']}" in poller["hx-get"]
 
-
-def test_the_projector_poll_brings_the_new_point_and_its_badge(
-    client, team, sprint, room, guest_client
-):
-    join(guest_client, room)
+    # A dot moves only the counts: no list, no entries, just the numbers and the guest's own.
+    control(client, team, sprint, room, "voting", action="open", budget=3, stacking="y")
     known = counters(room)
-    step = steps(room)[2]
-    send_point(guest_client, room, step, text="Ohjaaja ei tiedä tavoitteita")
-    changed = client.get(
-        f"{console_url(team, sprint)}{room.id}/projector/changes", query_string=known
-    )
-    assert changed.status_code == 200
-    html = page(changed)
-    assert "Ohjaaja ei tiedä tavoitteita" in html.select_one("#live-ranked").get_text()
-    assert "1 critical point" in html.select_one("#live-map").get_text()
+    point = db.session.scalar(select(CriticalPoint))
+    dot(guest_client, room, point)
+    counts = page(guest_client.get(poll_url, query_string=known))
+    assert counts.select_one("#live-points") is None and counts.select_one("#live-entries") is None
+    assert counts.select_one(f"#dots-{point.id}").get_text() == "1 dot"
+    assert "You have 2 dots left" in counts.select_one("#live-mine").get_text()
 
 
 @pytest.mark.parametrize(
-    "query", ["c=1&v=x&j=1", "c=1&v=1", "c=-1&v=1&j=1", "c=1&v=1&j=" + "9" * 13]
+    "query", ["c=1&v=x&e=1&j=1", "c=1&v=1&e=1", "c=-1&v=1&e=1&j=1", "c=1&v=1&e=1&j=" + "9" * 13]
 )
 def test_a_malformed_poll_is_refused_with_400(room, guest_client, query):
     join(guest_client, room)
@@ -419,7 +414,7 @@ def test_a_guest_cannot_reach_facilitator_actions_or_another_sessions_pages(
 
     stranger = app.test_client()
     assert stranger.get(f"/live/{room.id}/").status_code == 404
-    assert stranger.get(f"/live/{room.id}/changes?c=1&v=1&j=1").status_code == 404
+    assert stranger.get(f"/live/{room.id}/changes?c=1&v=1&e=1&j=1").status_code == 404
     assert send_point(stranger, room, steps(room)[0]).status_code == 404
     assert count(Entry) == 0
 

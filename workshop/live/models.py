@@ -46,10 +46,11 @@ class LiveSession(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    # Screens poll these: `version` moves on every change in the room, `controls_version`
-    # only when the facilitator's controls change, so a poll fetches only what changed.
-    version: Mapped[int] = mapped_column(Integer, default=1)
+    # Screens poll these, with the journey's own version, and fetch only the regions whose
+    # counter moved: the facilitator's controls, the dots (`version`), the entries.
     controls_version: Mapped[int] = mapped_column(Integer, default=1)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    entries_version: Mapped[int] = mapped_column(Integer, default=1)
     phase_id: Mapped[int | None] = mapped_column(ForeignKey("sprint_phase.id", ondelete="SET NULL"))
     activity: Mapped[str] = mapped_column(String(ACTIVITY_MAX), default="")
     # The server's clock decides: a running timer has an end, a paused one the seconds left.

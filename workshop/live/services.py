@@ -18,7 +18,7 @@ from workshop.critical_points import services as points
 from workshop.critical_points.models import CriticalPoint, PointStatus, ReporterRole
 from workshop.extensions import db
 from workshop.journeys import services as journeys
-from workshop.journeys.models import Journey, Step
+from workshop.journeys.models import Journey, Lane, Stage, Step
 from workshop.live.models import (
     JOIN_CODE_ALPHABET,
     JOIN_CODE_LENGTH,
@@ -83,29 +83,42 @@ def get_session(sprint: Sprint, session_id: int) -> LiveSession | None:
 
 @dataclass(frozen=True)
 class PollState:
-    """What a poll compares: the room's counters and its journey's."""
+    """What a poll compares: the session's counters and its journey's."""
 
     controls: int
-    room: int
+    tally: int
+    entries: int
     journey: int
 
     @property
     def etag(self) -> str:
-        return f"live-{self.controls}-{self.room}-{self.journey}"
+        return f"live-{self.controls}-{self.tally}-{self.entries}-{self.journey}"
 
     def as_args(self) -> dict:
         """The counters as a poll's query string names them."""
-        return {"c": self.controls, "v": self.room, "j": self.journey}
+        return {"c": self.controls, "v": self.tally, "e": self.entries, "j": self.journey}
 
 
 def poll_state(session_id: int) -> PollState | None:
     """The counters of a session and its journey, in one query."""
     row = db.session.execute(
-        select(LiveSession.controls_version, LiveSession.version, Journey.version)
+        select(
+            LiveSession.controls_version,
+            LiveSession.version,
+            LiveSession.entries_version,
+            Journey.version,
+        )
         .join(Journey, Journey.id == LiveSession.journey_id)
         .where(LiveSession.id == session_id)
     ).first()
     return PollState(*row) if row else None
+
+
+def state_of(live: LiveSession) -> PollState:
+    """The counters of a loaded session, as a page drawn from it has seen them."""
+    return PollState(
+        live.controls_version, live.version, live.entries_version, live.journey.version
+    )
 
 
 # --- starting, joining, ending -----------------------------------------------------------------
@@ -142,14 +155,18 @@ def start_session(
     return live
 
 
-def _touch(live: LiveSession, controls: bool = False, room: bool = True) -> None:
-    """Count a change in the room's content and/or its controls; waits for a concurrent
-    change to the same session to commit."""
+def _touch(
+    live: LiveSession, controls: bool = False, tally: bool = False, entries: bool = False
+) -> None:
+    """Count a change to the room's controls, dots and/or entries; the UPDATE also makes a
+    concurrent change to the same session wait until this one has committed."""
     values = {"id": LiveSession.id}
-    if room:
-        values["version"] = LiveSession.version + 1
     if controls:
         values["controls_version"] = LiveSession.controls_version + 1
+    if tally:
+        values["version"] = LiveSession.version + 1
+    if entries:
+        values["entries_version"] = LiveSession.entries_version + 1
     db.session.execute(
         update(LiveSession).where(LiveSession.id == live.id).values(**values),
         execution_options={"synchronize_session": False},
@@ -173,10 +190,10 @@ def join(
     """A new guest in an open session, with the organisation found or added by name.
 
     The same join form sent twice (same key) gives back the first guest. Phones show no one
-    else's presence, so a join moves neither counter (the console counts guests itself); the
+    else's presence, so a join moves no counter (the console counts guests itself); the
     UPDATE still queues it behind other changes to the session.
     """
-    _touch(live, room=False)
+    _touch(live)
     _ensure_open(live)
     if submission_key:
         earlier = db.session.scalar(select(Guest).where(Guest.submission_key == submission_key))
@@ -213,7 +230,7 @@ def get_guest(live: LiveSession, guest_id: int | None) -> Guest | None:
 
 def end_session(live: LiveSession) -> None:
     """The code stops working and guests can only look."""
-    _touch(live, controls=True)
+    _touch(live, controls=True, tally=True, entries=True)
     if live.ended_at is None:
         live.ended_at = utcnow()
         live.voting_open = False
@@ -226,7 +243,7 @@ def end_session(live: LiveSession) -> None:
 
 def set_activity(live: LiveSession, phase_id: int | None, activity: str) -> None:
     """What the room is doing now: a phase of the sprint and a line of text."""
-    _touch(live, controls=True, room=False)
+    _touch(live, controls=True)
     _ensure_open(live)
     phase = db.session.get(SprintPhase, phase_id) if phase_id else None
     if phase is not None and phase.sprint_id != live.sprint_id:
@@ -250,7 +267,7 @@ def timer(live: LiveSession, action: str, minutes: int = 0) -> None:
     """Start, pause, resume, extend or stop the room's timer, on the server's clock."""
     if action not in TIMER_ACTIONS or not 0 <= minutes <= MAX_TIMER_MINUTES:
         raise Refused("timer")
-    _touch(live, controls=True, room=False)
+    _touch(live, controls=True)
     _ensure_open(live)
     now = utcnow()
     running = live.timer_ends_at is not None
@@ -278,7 +295,7 @@ def set_voting(live: LiveSession, voting_open: bool, budget: int, stacking: bool
     """Open or close dot voting, with each guest's budget and whether dots may stack."""
     if not 1 <= budget <= MAX_BUDGET:
         raise Refused("budget")
-    _touch(live, controls=True)
+    _touch(live, controls=True, tally=True)
     _ensure_open(live)
     live.voting_open, live.vote_budget, live.stacking = voting_open, budget, stacking
     db.session.flush()
@@ -286,7 +303,7 @@ def set_voting(live: LiveSession, voting_open: bool, budget: int, stacking: bool
 
 def set_private(live: LiveSession, private: bool) -> None:
     """While on, what guests enter is seen only by them and the facilitators."""
-    _touch(live, controls=True, room=False)
+    _touch(live, controls=True)
     _ensure_open(live)
     live.private_input = private
     db.session.flush()
@@ -294,7 +311,7 @@ def set_private(live: LiveSession, private: bool) -> None:
 
 def set_locked(live: LiveSession, locked: bool) -> None:
     """While locked, guests can look but not add anything."""
-    _touch(live, controls=True, room=False)
+    _touch(live, controls=True)
     _ensure_open(live)
     live.locked = locked
     db.session.flush()
@@ -302,7 +319,7 @@ def set_locked(live: LiveSession, locked: bool) -> None:
 
 def reveal(live: LiveSession) -> int:
     """Show every private entry to the room and end private input; how many were shown."""
-    _touch(live, controls=True)
+    _touch(live, controls=True, entries=True)
     _ensure_open(live)
     waiting = db.session.scalars(
         select(Entry)
@@ -361,7 +378,7 @@ def add_entry(
     earlier = _entry_by_key(submission_key)
     if earlier is not None and earlier.guest_id == guest.id:
         return earlier
-    _touch(live)
+    _touch(live, entries=True)
     _ensure_open(live)
     if live.locked:
         raise Refused("locked")
@@ -436,7 +453,7 @@ def remove_entry(live: LiveSession, entry: Entry, user: User, reason: str) -> No
     """Take an inappropriate entry away, with what it made; the removal is logged on it."""
     if entry.session_id != live.id:
         raise Refused("unknown_entry")
-    _touch(live)
+    _touch(live, entries=True)
     if entry.removed_at is not None:
         return
     if entry.point is not None:
@@ -457,7 +474,7 @@ def accept_step(live: LiveSession, entry: Entry, user: User) -> Step:
         raise Refused("unknown_entry")
     if entry.private:
         raise Refused("not_revealed")
-    _touch(live)
+    _touch(live, entries=True)
     if entry.added_step_id is not None:
         return db.session.get(Step, entry.added_step_id)
     step = journeys.add_step(live.journey, user, entry.stage_id, entry.lane_id, entry.text[:160])
@@ -534,7 +551,7 @@ def _votable(live: LiveSession, point_id: int) -> CriticalPoint:
 
 def add_dot(live: LiveSession, guest: Guest, point_id: int, submission_key: str | None) -> Dot:
     """One more of the guest's dots on a point, within the budget and while voting is open."""
-    _touch(live)
+    _touch(live, tally=True)
     _ensure_open(live)
     if submission_key:
         earlier = db.session.scalar(select(Dot).where(Dot.submission_key == submission_key))
@@ -563,7 +580,7 @@ def add_dot(live: LiveSession, guest: Guest, point_id: int, submission_key: str 
 
 def remove_dot(live: LiveSession, guest: Guest, point_id: int) -> None:
     """Take one of the guest's dots back from a point, while voting is open."""
-    _touch(live)
+    _touch(live, tally=True)
     _ensure_open(live)
     if not live.voting_open:
         raise Refused("voting_closed")
@@ -624,6 +641,21 @@ def ranked_points(live: LiveSession) -> list[RankedPoint]:
     ranked = [RankedPoint(p, dots.get(p.id, 0)) for p in rows]
     ranked.sort(key=lambda r: (-r.dots, -r.point.severity, r.point.id))
     return ranked
+
+
+def points_in_order(live: LiveSession) -> list[RankedPoint]:
+    """The journey's open critical points with their dots, in the journey's reading order:
+    a phone's list stays put while the room votes."""
+    ranked = {r.point.id: r for r in ranked_points(live)}
+    order = db.session.scalars(
+        select(CriticalPoint.id)
+        .join(Step, Step.id == CriticalPoint.step_id)
+        .join(Stage, Stage.id == Step.stage_id)
+        .join(Lane, Lane.id == Step.lane_id)
+        .where(CriticalPoint.id.in_(list(ranked)))
+        .order_by(Stage.position, Lane.position, Step.position, CriticalPoint.id)
+    )
+    return [ranked[point_id] for point_id in order]
 
 
 def point_counts(live: LiveSession) -> dict[int, tuple[int, int]]:

@@ -133,7 +133,7 @@ def _room_context(live: LiveSession, for_phone: bool = False) -> dict:
     """What every view of the room shows: its state, the timer on the server's clock."""
     now = utcnow()
     # Read before anything the page shows: a screen may be behind its counters, never ahead.
-    state = services.PollState(live.controls_version, live.version, live.journey.version)
+    state = services.state_of(live)
     return {
         "state": state,
         "live": live,
@@ -160,9 +160,9 @@ def qr_svg(live: LiveSession) -> Markup:
 
 
 def _known_versions() -> services.PollState:
-    """The counters a poll says it has seen; 400 unless all three are small whole numbers."""
+    """The counters a poll says it has seen; 400 unless all four are small whole numbers."""
     values = []
-    for name in ("c", "v", "j"):
+    for name in ("c", "v", "e", "j"):
         text = request.args.get(name, "")
         if not text.isdigit() or len(text) > 12:
             abort(400)
@@ -186,7 +186,8 @@ def _poll_answer(state: services.PollState | None, known: services.PollState, re
 def _changed(state: services.PollState, known: services.PollState) -> dict:
     return {
         "controls_changed": state.controls != known.controls,
-        "room_changed": state.room != known.room or state.journey != known.journey,
+        "tally_changed": state.tally != known.tally,
+        "entries_changed": state.entries != known.entries,
         "journey_changed": state.journey != known.journey,
     }
 
@@ -360,20 +361,26 @@ def _phone_context(live: LiveSession, guest, forms: dict | None = None) -> dict:
             "live.phone_changes", session_id=live.id, proxy=proxy, **s.as_args()
         ),
         "forms": forms,
+        "dot_nonce": nonce,
         "dots_left": max(0, live.vote_budget - sum(mine.values())),
         "my_points": services.points_with_dots(live, mine),
         "my_private": services.private_entries_of(live, guest),
-        "points_html": _shared_region(
+        # Drawn only when a page or answer shows them (a poll sends the dots' counts alone
+        # when only dots moved).
+        "points_html": lambda: _shared_region(
             "live/_points.html",
-            ("points", live.id, state.room, state.journey, locale, room["is_open"])
-            if cached
-            else None,
-            lambda: shared | {"ranked": services.ranked_points(live), "dot_nonce": nonce},
+            ("points", live.id, state.tally, state.journey, locale) if cached else None,
+            lambda: shared | {"ranked": services.points_in_order(live), "dot_nonce": nonce},
             nonce,
         ),
-        "entries_html": _shared_region(
+        "tally_html": lambda: _shared_region(
+            "live/_tally.html",
+            ("tally", live.id, state.tally, state.journey, locale),
+            lambda: shared | {"ranked": services.ranked_points(live)},
+        ),
+        "entries_html": lambda: _shared_region(
             "live/_entries.html",
-            ("entries", live.id, state.room, state.journey, locale),
+            ("entries", live.id, state.entries, state.journey, locale),
             lambda: shared | {"entries": services.entries_of(live, public_only=True)},
         ),
     }
@@ -863,12 +870,12 @@ def console_changes(workspace, membership, sprint_id, session_id):
     def render(state):
         context = _console_context(workspace, membership, sprint, live) | {"state": state}
         changed = _changed(state, known)
-        changed["room_changed"] |= joined
+        changed["entries_changed"] |= joined
         return render_template("live/_console_changes.html", **context | changed)
 
     if joined:
         # Not "unchanged", whatever the counters say: the console's list of people moved.
-        known = services.PollState(-1, -1, -1)
+        known = services.PollState(-1, -1, -1, -1)
     return _poll_answer(state, known, render)
 
 
