@@ -538,12 +538,14 @@ def simulate_live(port, paths, people: int, seconds: float, access_log: Path) ->
         stop.set()
         add("errors", f"not everybody joined within {JOIN_LIMIT} s")
     server_polls: list[float] = []
+    generator_share = float("nan")
     if not stop.is_set():
         # The room settles (everybody's first poll after the last join), then the measured
         # window: quiet, the burst of writes at a third, quiet again.
         time.sleep(POLL_INTERVAL)
         measure_from[0] = time.monotonic()
         logged_from = access_log.stat().st_size
+        cpu_from = time.process_time()
         time.sleep(seconds / 3)
         # One write each from 60 of the room, at random moments within a few seconds.
         writes = [
@@ -557,6 +559,8 @@ def simulate_live(port, paths, people: int, seconds: float, access_log: Path) ->
         threads += senders
         time.sleep(seconds * 2 / 3)
         server_polls = server_times(access_log, logged_from, access_log.stat().st_size, "/changes")
+        # How much of the two cores the load generator itself took from the server.
+        generator_share = (time.process_time() - cpu_from) / (time.monotonic() - measure_from[0])
     stop.set()
     deadline = time.monotonic() + 35  # longer than a request's time-out
     for thread in threads:
@@ -572,6 +576,7 @@ def simulate_live(port, paths, people: int, seconds: float, access_log: Path) ->
         "changed_p95": p95(figures["changed"]),
         "changed_kb": statistics.median(figures["sizes"]) / 1024 if figures["sizes"] else 0.0,
         "server_poll_p95": p95(server_polls) if server_polls else float("nan"),
+        "generator_cpu": generator_share,
         "writes": len(figures["writes"]),
         "write_p95": p95(figures["writes"]),
         "errors": figures["errors"],
@@ -672,6 +677,7 @@ def report(rounds: list[dict], rooms: list[dict], boards: list[dict], failures: 
             f"{s['writes']:>8}{s['write_p95']:>9.1f}ms{len(s['errors']):>8}"
             f"   {'met' if met else 'MISSED'}"
         )
+        print(f"{'':8}(the load generator used {s['generator_cpu']:.0%} of one core meanwhile)")
         if s["errors"]:
             print(f"{'':8}first errors: {s['errors'][:3]}")
     if boards:

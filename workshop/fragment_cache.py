@@ -24,6 +24,24 @@ class FragmentCache:
         self.size = size
         self._lock = threading.Lock()
         self._items: OrderedDict[tuple, str] = OrderedDict()
+        self._rendering: dict[tuple, threading.Lock] = {}
+
+    def get_or_render(self, key: tuple, token: str, nonce: str, render) -> str:
+        """The fragment for `key`, rendered by `render()` on a miss. When a change makes a
+        room of pollers miss at once, one thread renders and the others wait for it."""
+        html = self.get(key, token, nonce)
+        if html is not None:
+            return html
+        with self._lock:
+            rendering = self._rendering.setdefault(key, threading.Lock())
+        with rendering:
+            html = self.get(key, token, nonce)
+            if html is None:
+                html = render()
+                self.put(key, html, token, nonce)
+        with self._lock:
+            self._rendering.pop(key, None)
+        return html
 
     def get(self, key: tuple, token: str, nonce: str = "") -> str | None:
         with self._lock:

@@ -151,11 +151,10 @@ def _board_page(
             tuple(sorted((k, v) for k, v in request.args.items(multi=True) if k != "since")),
             tuple(str(choice.label) for choice in filters_form.category.choices),
         )
-    cache, token = fragment_cache("boards"), generate_csrf()
-    board_html = cache.get(key, token) if key else None
-    if board_html is None:
+
+    def render() -> str:
         board = services.load_board(journey)
-        board_html = render_block(
+        return render_block(
             "journeys/board.html",
             "board",
             **page,
@@ -179,8 +178,12 @@ def _board_page(
                 since=journey.version,
             ),
         )
-        if key:
-            cache.put(key, board_html, token)
+
+    if key is None:
+        board_html = render()
+    else:
+        # One render per change and process, however many pollers ask at that moment.
+        board_html = fragment_cache("boards").get_or_render(key, generate_csrf(), "", render)
     return render_page(
         "journeys/board.html", block="board", status=status, board_html=Markup(board_html), **page
     )

@@ -335,12 +335,11 @@ def _shared_region(template: str, key: tuple | None, context: dict, nonce: str =
 
     `context` is called only on a miss; a facilitator entering for someone (`key` None) gets
     addresses of their own and is not cached."""
-    cache, token = fragment_cache("live"), generate_csrf()
-    html = cache.get(key, token, nonce) if key else None
-    if html is None:
-        html = render_template(template, **context())
-        if key:
-            cache.put(key, html, token, nonce)
+    if key is None:
+        return Markup(render_template(template, **context()))
+    html = fragment_cache("live").get_or_render(
+        key, generate_csrf(), nonce, lambda: render_template(template, **context())
+    )
     return Markup(html)
 
 
