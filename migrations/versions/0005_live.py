@@ -109,13 +109,13 @@ def upgrade():
     sa.ForeignKeyConstraint(['category_id'], ['category.id'], name=op.f('fk_live_entry_category_id_category'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['entered_by_id'], ['user.id'], name=op.f('fk_live_entry_entered_by_id_user'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['guest_id'], ['live_guest.id'], name=op.f('fk_live_entry_guest_id_live_guest'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['lane_id'], ['lane.id'], name=op.f('fk_live_entry_lane_id_lane'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['lane_id'], ['lane.id'], name=op.f('fk_live_entry_lane_id_lane'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['point_id'], ['critical_point.id'], name=op.f('fk_live_entry_point_id_critical_point'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['removed_by_id'], ['user.id'], name=op.f('fk_live_entry_removed_by_id_user'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['report_id'], ['report.id'], name=op.f('fk_live_entry_report_id_report'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['session_id'], ['live_session.id'], name=op.f('fk_live_entry_session_id_live_session'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['stage_id'], ['stage.id'], name=op.f('fk_live_entry_stage_id_stage'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['step_id'], ['step.id'], name=op.f('fk_live_entry_step_id_step'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['stage_id'], ['stage.id'], name=op.f('fk_live_entry_stage_id_stage'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['step_id'], ['step.id'], name=op.f('fk_live_entry_step_id_step'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_live_entry')),
     sa.UniqueConstraint('submission_key', name=op.f('uq_live_entry_submission_key'))
     )

@@ -591,3 +591,31 @@ def test_a_form_loaded_nine_hours_ago_can_still_be_sent(app, room, monkeypatch):
     monkeypatch.setattr(time, "time", now)
     expired = late.post(f"/j/{room.join_code}", data=fields | {"csrf_token": token})
     assert expired.status_code == 400
+
+
+def test_a_private_point_whose_step_was_trashed_is_still_revealed_as_said(
+    client, team, sprint, room, guest_client
+):
+    join(guest_client, room)
+    control(client, team, sprint, room, "private", on="1")
+    step = steps(room)[0]
+    send_point(guest_client, room, step, text="Askel katosi")
+    journeys.trash_step(room.journey, team["facilitator"], step)
+    db.session.commit()
+    assert control(client, team, sprint, room, "reveal").status_code == 303
+    assert count(CriticalPoint) == 0
+    assert "Askel katosi" in text_of(guest_client.get(f"/live/{room.id}/"))
+
+
+def test_what_a_guest_said_outlives_the_step_it_was_about(room, guest_client, team):
+    join(guest_client, room)
+    step = steps(room)[0]
+    guest_client.post(
+        f"/live/{room.id}/comments", data={"comment-text": "Tämä jää", "comment-step": step.id}
+    )
+    journeys.trash_step(room.journey, team["facilitator"], step)
+    journeys.empty_trash(room.journey, team["facilitator"])
+    db.session.commit()
+    entry = db.session.scalar(select(Entry))
+    assert entry.text == "Tämä jää" and entry.step_id is None
+    assert "Tämä jää" in text_of(guest_client.get(f"/live/{room.id}/"))

@@ -116,9 +116,10 @@ class Entry(db.Model):
     entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     kind: Mapped[EntryKind] = mapped_column(db_enum(EntryKind, "live_entry_kind"))
     text: Mapped[str] = mapped_column(String(ENTRY_TEXT_MAX))
-    step_id: Mapped[int | None] = mapped_column(ForeignKey("step.id", ondelete="CASCADE"))
-    stage_id: Mapped[int | None] = mapped_column(ForeignKey("stage.id", ondelete="CASCADE"))
-    lane_id: Mapped[int | None] = mapped_column(ForeignKey("lane.id", ondelete="CASCADE"))
+    # What a guest said outlives the step, stage or lane it was about.
+    step_id: Mapped[int | None] = mapped_column(ForeignKey("step.id", ondelete="SET NULL"))
+    stage_id: Mapped[int | None] = mapped_column(ForeignKey("stage.id", ondelete="SET NULL"))
+    lane_id: Mapped[int | None] = mapped_column(ForeignKey("lane.id", ondelete="SET NULL"))
     severity: Mapped[int | None] = mapped_column(Integer)
     category_id: Mapped[int | None] = mapped_column(ForeignKey("category.id", ondelete="SET NULL"))
     private: Mapped[bool] = mapped_column(Boolean, default=False)

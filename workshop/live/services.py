@@ -426,12 +426,17 @@ def add_entry(
 def _publish(live: LiveSession, entry: Entry) -> None:
     """Make a private or new entry public: a point entry becomes a critical point."""
     entry.private = False
-    if entry.kind == EntryKind.POINT and entry.point_id is None and entry.step is not None:
+    step = entry.step
+    if step is not None and step.deleted_at is not None:
+        # The step went to the trash while the entry waited for the reveal: the entry is
+        # shown as said, and the facilitator can report it on another step.
+        step = None
+    if entry.kind == EntryKind.POINT and entry.point_id is None and step is not None:
         category = entry.category
         point = points.report_point(
             live.sprint.workspace,
             live.journey,
-            entry.step,
+            step,
             None,
             entry.text[: points.TITLE_MAX],
             "",
@@ -477,7 +482,14 @@ def accept_step(live: LiveSession, entry: Entry, user: User) -> Step:
     _touch(live, entries=True)
     if entry.added_step_id is not None:
         return db.session.get(Step, entry.added_step_id)
-    step = journeys.add_step(live.journey, user, entry.stage_id, entry.lane_id, entry.text[:160])
+    if entry.stage_id is None or entry.lane_id is None:
+        raise Refused("unknown_place")  # its stage or lane was deleted since
+    try:
+        step = journeys.add_step(
+            live.journey, user, entry.stage_id, entry.lane_id, entry.text[:160]
+        )
+    except journeys.NotInJourney:
+        raise Refused("unknown_place") from None
     entry.added_step_id = step.id
     db.session.flush()
     return step

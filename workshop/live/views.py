@@ -3,6 +3,7 @@ from a console and show the projector view. Screens poll one small query and fet
 regions whose counter moved, so any number of app processes can serve one room."""
 
 import secrets
+from collections.abc import Callable
 from datetime import datetime
 
 import segno
@@ -55,7 +56,7 @@ from workshop.live.forms import (
     TimerForm,
     VotingForm,
 )
-from workshop.live.models import EntryKind, LiveSession
+from workshop.live.models import Entry, EntryKind, LiveSession
 from workshop.models_base import utcnow
 from workshop.sprints import services as sprints
 
@@ -301,7 +302,7 @@ ENTRY_FORMS = {
 }
 
 
-def _entry_forms(live: LiveSession, formdata=None, which: EntryKind | None = None) -> dict:
+def _entry_forms(live: LiveSession, which: EntryKind | None = None) -> dict:
     """The three forms of the phone view, with this journey's steps, stages, lanes and
     categories; the one named by `which` reads the request."""
     board = journeys.load_board(live.journey)
@@ -330,10 +331,12 @@ def _entry_forms(live: LiveSession, formdata=None, which: EntryKind | None = Non
     return forms
 
 
-def _shared_region(template: str, key: tuple | None, context: dict, nonce: str = "") -> Markup:
+def _shared_region(
+    template: str, key: tuple | None, context: Callable[[], dict], nonce: str = ""
+) -> Markup:
     """A region everyone in the session sees alike, rendered once per version and process.
 
-    `context` is called only on a miss; a facilitator entering for someone (`key` None) gets
+    `context()` is called only on a miss; a facilitator entering for someone (`key` None) gets
     addresses of their own and is not cached."""
     if key is None:
         return Markup(render_template(template, **context()))
@@ -528,12 +531,10 @@ def remove_dot(session_id):
 def phone_changes(session_id):
     """Changed since the counters the phone has? 304 if not; the changed regions if so."""
     known = _known_versions()
-    if request.values.get("proxy"):
-        guest_id = None  # checked with the membership below, only when something changed
-    else:
-        guest_id = _joined_guest_id(session_id)
-        if guest_id is None:
-            abort(404)
+    # Unchanged costs one query: the cookie says whether this phone joined the session; a
+    # facilitator entering for someone (`proxy`) is checked with the answer to a change.
+    if not request.values.get("proxy") and _joined_guest_id(session_id) is None:
+        abort(404)
 
     def render(state):
         live = _live_or_404(session_id)
@@ -560,7 +561,6 @@ def _console_context(workspace, membership, sprint, live, **forms) -> dict:
         "workspace": workspace,
         "membership": membership,
         "sprint": sprint,
-        "action_form": EmptyForm(),
     }
     if live is None:
         start_form = forms.get("start_form") or StartForm(formdata=None)
@@ -586,7 +586,6 @@ def _console_context(workspace, membership, sprint, live, **forms) -> dict:
             "entries": services.entries_of(live),
             "removed": services.removed_entries(live),
             "guest_counts": services.guest_counts(live),
-            "ranked": services.ranked_points(live),
             # Joins move no counter phones poll; the console also compares the head count.
             "poll_url": lambda s: url_for(
                 "room.console_changes",
@@ -801,9 +800,7 @@ def add_guest(workspace, membership, sprint_id, session_id):
     return redirect_page(url_for("live.phone", session_id=live.id, proxy=guest.id))
 
 
-def _entry(live, entry_id):
-    from workshop.live.models import Entry
-
+def _entry(live, entry_id) -> Entry:
     entry = db.session.get(Entry, entry_id)
     if entry is None or entry.session_id != live.id:
         abort(404)
