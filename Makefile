@@ -60,8 +60,10 @@ lint: install
 
 ## bench: the PDF against WeasyPrint alone; a real server's latencies and a workshop under load
 bench: install static/vendor/htmx.min.js
-	$(BIN)/python bench/pdf_bench.py
-	$(BIN)/python bench/server_bench.py
+	rm -f bench-goals.jsonl
+	POLKU_BENCH_GOALS=bench-goals.jsonl $(BIN)/python bench/pdf_bench.py
+	POLKU_BENCH_GOALS=bench-goals.jsonl $(BIN)/python bench/server_bench.py
+	$(BIN)/python bench/goals.py bench-goals.jsonl
 
 clean:
 	rm -rf $(VENV) static/vendor .pytest_cache

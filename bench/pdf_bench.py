@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+import goals  # bench/goals.py: this script's directory is on the path
 import weasyprint
 
 from workshop import config, create_app
@@ -409,6 +410,25 @@ def report(app, run: Run, timeout_default: float) -> None:
             "",
             "",
         )
+    )
+    for size in sizes:
+        goals.record(
+            f"PDF, {size} steps: seconds per 100 steps",
+            cell(per_100[size], ".2f"),
+            f"≤ {GOAL_PER_100_STEPS}",
+            None if per_100[size] is None else per_100[size] <= GOAL_PER_100_STEPS,
+        )
+        goals.record(
+            f"PDF, {size} steps: ÷ WeasyPrint alone",
+            cell(ratio[size], ".2f"),
+            f"≤ {GOAL_RATIO}×",
+            None if ratio[size] is None else ratio[size] <= GOAL_RATIO,
+        )
+    goals.record(
+        f"PDF, {sizes[-1]} steps: peak memory of the render process",
+        "n/a" if peak is None else f"{peak / 1024:.0f} MiB",
+        "",
+        None,
     )
     if run.idle_peak_kib is not None:
         idle = f"{run.idle_peak_kib / 1024:.0f} MiB"
