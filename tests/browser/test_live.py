@@ -171,6 +171,7 @@ def test_a_workshop_from_start_to_end_with_a_laptop_and_a_phone(open_page, seed,
     ended = open_page(js=True, viewport=PHONE)
     ended.goto(join_url)
     expect(ended.get_by_role("heading", level=1)).to_have_text("The workshop has ended")
+    check_page(ended, "8-code-ended")
 
 
 def test_a_participant_without_javascript_reports_and_votes_with_plain_forms(
@@ -185,6 +186,13 @@ def test_a_participant_without_javascript_reports_and_votes_with_plain_forms(
     projector = open_projector(laptop)
 
     phone = open_page(js=False, viewport=PHONE)
+    # The code typed by hand, as someone without the QR would.
+    phone.goto("/j/")
+    check_page(phone, "0-code")
+    phone.get_by_label("Join code").fill(join_url.rsplit("/", 1)[1].lower())
+    phone.get_by_role("button", name="Continue").click()
+    expect(phone.get_by_label("Your name as others see it")).to_be_visible()
+    check_page(phone, "0-join")
     join(phone, join_url, f"Pekka {tag}", role="Workplace instructor")
     check_page(phone, "1-phone-nojs")
     text = f"No time set aside for instructing {tag}"
