@@ -15,6 +15,9 @@ from workshop import create_app
 from workshop.accounts import services as accounts
 from workshop.accounts.models import Membership, Role
 from workshop.extensions import db
+from workshop.journey_templates.loader import load_template
+from workshop.journeys import services as journeys
+from workshop.journeys.models import JourneyKind
 
 ROOT = Path(__file__).resolve().parent.parent
 VENDOR = ROOT / "static" / "vendor"
@@ -166,6 +169,18 @@ def login(client):
         return response
 
     return log_in
+
+
+def template_journey(workspace, user, name: str, language: str = "fi"):
+    """A journey made from the apprenticeship template (journeys/apprenticeship.toml)."""
+    return journeys.create_journey(
+        workspace,
+        user,
+        name,
+        JourneyKind.APPRENTICESHIP,
+        language,
+        template=load_template(ROOT / "journeys" / "apprenticeship.toml"),
+    )
 
 
 def page(response) -> BeautifulSoup:

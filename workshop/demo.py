@@ -170,22 +170,23 @@ DEMO_GUESTS = [
     ("Tuomas Niemi", ReporterRole.TEACHER, "Esimerkkiopisto"),
 ]
 
-# Who is in the demo's live session, and what each of them reported from a phone.
+# Who is in the demo's live session, and what each of them reported from a phone (Sanna is
+# also on the sprint's list of participants: the summary counts her once).
 DEMO_ROOM = [
     (
-        "Sanna",
+        "Sanna Lehtonen",
         ReporterRole.WORKPLACE_INSTRUCTOR,
         "Hoivakoti Kuusirinne",
         "En tiennyt, mitä HOKSissa luki, ennen kuin opiskelija oli jo aloittanut.",
     ),
     (
-        "Pekka",
+        "Jari Koskinen",
         ReporterRole.EMPLOYER,
         "Rakennusliike Kivijalka Oy",
         "Ohjaajan työaikaa ei ole varattu ohjaamiseen, kaikki tehdään muun työn ohessa.",
     ),
     (
-        "Leevi",
+        "Leevi Mäkinen",
         ReporterRole.STUDENT,
         "",
         "Ensimmäisellä viikolla kukaan ei kertonut, kehen otan yhteyttä, jos on ongelmia.",

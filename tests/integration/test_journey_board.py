@@ -3,10 +3,9 @@
 import pytest
 from sqlalchemy import event, func, select
 
-from tests.conftest import ROOT, page, text_of
+from tests.conftest import page, template_journey, text_of
 from workshop.accounts.models import Role
 from workshop.extensions import db
-from workshop.journey_templates.loader import load_template
 from workshop.journeys import services
 from workshop.journeys.models import Journey, JourneyKind, Step
 
@@ -30,14 +29,7 @@ def team(make_user, make_workspace, add_member):
 
 @pytest.fixture
 def journey(team):
-    journey = services.create_journey(
-        team["workspace"],
-        team["facilitator"],
-        "Oppisopimus",
-        JourneyKind.APPRENTICESHIP,
-        "en",
-        template=load_template(ROOT / "journeys" / "apprenticeship.toml"),
-    )
+    journey = template_journey(team["workspace"], team["facilitator"], "Oppisopimus", "en")
     db.session.commit()
     return journey
 

@@ -9,13 +9,12 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from tests.conftest import ROOT, page, text_of
+from tests.conftest import page, template_journey, text_of
 from workshop.accounts.models import Role
 from workshop.critical_points.models import CriticalPoint, Report, ReporterRole
 from workshop.extensions import db
-from workshop.journey_templates.loader import load_template
 from workshop.journeys import services as journeys
-from workshop.journeys.models import JourneyKind, Step
+from workshop.journeys.models import Step
 from workshop.live import services as live_services
 from workshop.live.models import JOIN_CODE_ALPHABET, Dot, Entry, Guest
 from workshop.models_base import utcnow
@@ -33,14 +32,7 @@ def team(make_user, make_workspace, add_member):
 
 @pytest.fixture
 def sprint(team):
-    journey = journeys.create_journey(
-        team["workspace"],
-        team["facilitator"],
-        "Oppisopimuspolku",
-        JourneyKind.APPRENTICESHIP,
-        "fi",
-        template=load_template(ROOT / "journeys" / "apprenticeship.toml"),
-    )
+    journey = template_journey(team["workspace"], team["facilitator"], "Oppisopimuspolku", "fi")
     sprint = sprints.create_sprint(
         team["workspace"],
         team["facilitator"],
@@ -619,3 +611,17 @@ def test_what_a_guest_said_outlives_the_step_it_was_about(room, guest_client, te
     entry = db.session.scalar(select(Entry))
     assert entry.text == "Tämä jää" and entry.step_id is None
     assert "Tämä jää" in text_of(guest_client.get(f"/live/{room.id}/"))
+
+
+def test_the_people_in_the_room_are_the_sprints_participants_in_its_summary(
+    room, sprint, guest_client
+):
+    join(guest_client, room)
+    document = sprints.document_of(sprint)
+    assert {
+        "name": "Eija",
+        "role": "employer",
+        "organisation": "Konepaja Oy",
+        "facilitator": False,
+        "member": False,
+    } in document["participants"]

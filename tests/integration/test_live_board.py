@@ -4,13 +4,12 @@ while nobody has changed the journey, or the board as it is now when someone has
 import pytest
 from sqlalchemy import event
 
-from tests.conftest import ROOT, page
+from tests.conftest import page, template_journey
 from workshop.accounts.models import Role
 from workshop.critical_points.models import ReporterRole
 from workshop.extensions import db
-from workshop.journey_templates.loader import load_template
 from workshop.journeys import services
-from workshop.journeys.models import Journey, JourneyKind
+from workshop.journeys.models import Journey
 
 HX = {"HX-Request": "true"}
 
@@ -26,14 +25,7 @@ def team(make_user, make_workspace, add_member):
 
 @pytest.fixture
 def journey(team):
-    journey = services.create_journey(
-        team["workspace"],
-        team["facilitator"],
-        "Oppisopimus",
-        JourneyKind.APPRENTICESHIP,
-        "en",
-        template=load_template(ROOT / "journeys" / "apprenticeship.toml"),
-    )
+    journey = template_journey(team["workspace"], team["facilitator"], "Oppisopimus", "en")
     db.session.commit()
     return journey
 

@@ -5,12 +5,11 @@ import threading
 
 from sqlalchemy import func, select
 
-from tests.conftest import ROOT
+from tests.conftest import template_journey
 from workshop.critical_points.models import CriticalPoint, ReporterRole
 from workshop.extensions import db
-from workshop.journey_templates.loader import load_template
 from workshop.journeys import services as journeys
-from workshop.journeys.models import Journey, JourneyKind
+from workshop.journeys.models import Journey
 from workshop.live import services
 from workshop.live.models import Dot, EntryKind, Guest, LiveSession
 from workshop.sprints import services as sprints
@@ -22,14 +21,7 @@ BUDGET = 5
 def open_room(make_user, make_workspace):
     owner = make_user()
     workspace = make_workspace(owner=owner)
-    journey = journeys.create_journey(
-        workspace,
-        owner,
-        "Polku",
-        JourneyKind.APPRENTICESHIP,
-        "fi",
-        template=load_template(ROOT / "journeys" / "apprenticeship.toml"),
-    )
+    journey = template_journey(workspace, owner, "Polku", "fi")
     sprint = sprints.create_sprint(
         workspace, owner, sprints.SprintData("Työpaja", "", None, None, [], [journey.id])
     )

@@ -7,12 +7,10 @@ from http.cookiejar import CookieJar
 
 from werkzeug.serving import make_server
 
-from tests.conftest import PASSWORD, ROOT, close_app, fresh_app
+from tests.conftest import PASSWORD, close_app, fresh_app, template_journey
 from workshop.accounts import services as accounts
 from workshop.extensions import db
-from workshop.journey_templates.loader import load_template
 from workshop.journeys import services as journeys
-from workshop.journeys.models import JourneyKind
 from workshop.sprints import services as sprints
 
 
@@ -21,14 +19,7 @@ def test_other_requests_are_answered_while_a_pdf_is_made(tmp_path):
     with app.app_context():
         user = accounts.create_user("f@example.fi", "Fiia", PASSWORD, None, False)
         workspace = accounts.create_workspace(user, "Opisto")
-        journey = journeys.create_journey(
-            workspace,
-            user,
-            "Pitkä polku",
-            JourneyKind.APPRENTICESHIP,
-            "fi",
-            template=load_template(ROOT / "journeys" / "apprenticeship.toml"),
-        )
+        journey = template_journey(workspace, user, "Pitkä polku", "fi")
         board = journeys.load_board(journey)
         # A few hundred steps make a render that takes a while on any machine.
         for n in range(300):

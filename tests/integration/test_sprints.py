@@ -10,7 +10,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from tests.conftest import PASSWORD, ROOT, page, text_of
+from tests.conftest import PASSWORD, ROOT, page, template_journey, text_of
 from workshop.accounts import services as accounts
 from workshop.accounts.models import OrganisationKind, Role
 from workshop.critical_points import services as points
@@ -40,14 +40,7 @@ def team(make_user, make_workspace, add_member):
 
 @pytest.fixture
 def journey(team):
-    journey = journeys.create_journey(
-        team["workspace"],
-        team["facilitator"],
-        "Oppisopimuspolku",
-        JourneyKind.APPRENTICESHIP,
-        "fi",
-        template=load_template(ROOT / "journeys" / "apprenticeship.toml"),
-    )
+    journey = template_journey(team["workspace"], team["facilitator"], "Oppisopimuspolku", "fi")
     db.session.commit()
     return journey
 

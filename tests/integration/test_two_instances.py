@@ -14,12 +14,10 @@ from urllib.parse import urlencode
 
 from bs4 import BeautifulSoup
 
-from tests.conftest import PASSWORD, ROOT, close_app, config_for_tests, fresh_app
+from tests.conftest import PASSWORD, ROOT, close_app, config_for_tests, fresh_app, template_journey
 from workshop.accounts import services as accounts
 from workshop.extensions import db
-from workshop.journey_templates.loader import load_template
 from workshop.journeys import services as journeys
-from workshop.journeys.models import JourneyKind
 from workshop.live import services as live_sessions
 from workshop.sprints import services as sprints
 
@@ -92,14 +90,7 @@ def workspace_with_journey(app):
     """A facilitator, a workspace and an apprenticeship journey, committed."""
     user = accounts.create_user("f@example.fi", "Fiia", PASSWORD, None, False)
     workspace = accounts.create_workspace(user, "Opisto")
-    journey = journeys.create_journey(
-        workspace,
-        user,
-        "Yhteinen polku",
-        JourneyKind.APPRENTICESHIP,
-        "fi",
-        template=load_template(ROOT / "journeys" / "apprenticeship.toml"),
-    )
+    journey = template_journey(workspace, user, "Yhteinen polku", "fi")
     db.session.commit()
     return user, workspace, journey
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, func, select, update
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from workshop.accounts import services as accounts
 from workshop.accounts.models import User
@@ -73,6 +73,26 @@ def current_session(sprint: Sprint) -> LiveSession | None:
         .where(LiveSession.sprint_id == sprint.id, LiveSession.ended_at.is_(None))
         .order_by(LiveSession.id.desc())
     )
+
+
+def get_live(session_id: int) -> LiveSession | None:
+    """A session by id, with what every view of the room reads: its sprint (open?), its
+    journey (version) and its phase, in one query."""
+    return db.session.get(
+        LiveSession,
+        session_id,
+        options=[
+            joinedload(LiveSession.sprint),
+            joinedload(LiveSession.journey),
+            joinedload(LiveSession.phase),
+        ],
+    )
+
+
+def get_entry(live: LiveSession, entry_id: int) -> Entry | None:
+    """An entry of this session; None for another session's."""
+    entry = db.session.get(Entry, entry_id)
+    return entry if entry is not None and entry.session_id == live.id else None
 
 
 def get_session(sprint: Sprint, session_id: int) -> LiveSession | None:

@@ -26,7 +26,6 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
-from sqlalchemy.orm import joinedload
 from wtforms import SelectChoice
 
 from workshop.access import public, workspace_role
@@ -261,17 +260,7 @@ def join(code):
 
 
 def _live_or_404(session_id: int) -> LiveSession:
-    # With what every view of the room reads: its sprint (open?), journey (version) and phase.
-    live = db.session.get(
-        LiveSession,
-        session_id,
-        options=[
-            joinedload(LiveSession.sprint),
-            joinedload(LiveSession.journey),
-            joinedload(LiveSession.phase),
-        ],
-    )
-    return live or abort(404)
+    return services.get_live(session_id) or abort(404)
 
 
 def _actor(live: LiveSession):
@@ -801,10 +790,7 @@ def add_guest(workspace, membership, sprint_id, session_id):
 
 
 def _entry(live, entry_id) -> Entry:
-    entry = db.session.get(Entry, entry_id)
-    if entry is None or entry.session_id != live.id:
-        abort(404)
-    return entry
+    return services.get_entry(live, entry_id) or abort(404)
 
 
 @room.route("/<int:session_id>/entries/<int:entry_id>/remove", methods=["GET", "POST"])

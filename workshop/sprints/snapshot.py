@@ -12,13 +12,40 @@ from sqlalchemy.orm import selectinload
 from workshop.critical_points.models import CriticalPoint, PointStatus, Report, Vote
 from workshop.extensions import db
 from workshop.journeys import services as journeys
-from workshop.live.models import Dot, LiveSession
+from workshop.live.models import Dot, Guest, LiveSession
 from workshop.models_base import utcnow
 
 FORMAT = "polku.sprint-snapshot"
 VERSION = 1
 STEP_FIELDS = ("title", "description", "channel", "emotion_student", "emotion_employer")
 CLOSED_STATUSES = {PointStatus.RESOLVED.value, PointStatus.WONT_FIX.value}
+
+
+def _room_guests(sprint, listed: set[str]) -> list[dict]:
+    """Who joined the sprint's live sessions by code and is not listed as a participant
+    already (by name); people entered by a facilitator count too."""
+    guests = db.session.scalars(
+        select(Guest)
+        .join(LiveSession, LiveSession.id == Guest.session_id)
+        .where(LiveSession.sprint_id == sprint.id)
+        .options(selectinload(Guest.organisation))
+        .order_by(Guest.id)
+    )
+    found = []
+    for guest in guests:
+        if guest.display_name.casefold() in listed:
+            continue
+        listed.add(guest.display_name.casefold())
+        found.append(
+            {
+                "name": guest.display_name,
+                "role": guest.role.value,
+                "organisation": guest.organisation.name if guest.organisation else None,
+                "facilitator": False,
+                "member": False,
+            }
+        )
+    return found
 
 
 def _iso(value) -> str | None:
@@ -139,7 +166,8 @@ def build(sprint) -> dict:
                 "member": p.user_id is not None,
             }
             for p in sprint.participants
-        ],
+        ]
+        + _room_guests(sprint, {p.name.casefold() for p in sprint.participants}),
         "journeys": [_journey(j, votes, found) for j in sprint.journeys],
         "experiments": [
             {
