@@ -8,6 +8,7 @@ too long is killed with its worker, and the app's threads keep serving other req
 one works.
 """
 
+import gc
 import mimetypes
 import multiprocessing
 import resource
@@ -115,6 +116,12 @@ def _serve(connection, static_dir: str, tagged: bool, memory_mib: int, idle: flo
     try:
         while connection.poll(idle):
             html = connection.recv()
+            # No cycle collection during a render: WeasyPrint makes objects by the hundred
+            # thousand and the collector's passes over them cost about a tenth of the render
+            # (bench/pdf_bench.py), while the render's garbage is only garbage once it ends.
+            # The address-space cap above still bounds the render; its garbage is collected
+            # right after the answer is sent, while nobody waits.
+            gc.disable()
             try:
                 connection.send(write_pdf(html, Path(static_dir), tagged))
             except MemoryError:
@@ -122,6 +129,9 @@ def _serve(connection, static_dir: str, tagged: bool, memory_mib: int, idle: flo
                 return  # what is left of this worker's memory is not worth keeping
             except Exception as error:  # noqa: BLE001 - the parent reports it
                 connection.send(PdfError(f"{type(error).__name__}: {error}"))
+            finally:
+                gc.enable()
+            gc.collect()
     except EOFError:
         pass  # the app process went away
     finally:
