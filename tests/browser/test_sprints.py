@@ -426,9 +426,8 @@ def test_facilitator_plans_runs_and_closes_a_sprint(page, seed, check_page, chec
     expect(page.get_by_text("From the snapshot frozen when the sprint closed.")).to_be_visible()
     top = page.locator("ol.top-list")
     expect(top).to_contain_text(point)
-    expect(page.locator("table.points tbody tr").filter(has_text=point)).to_contain_text(
-        "Being tested"
-    )
+    ranked = page.get_by_role("region", name="Critical points, ranked")
+    expect(ranked.get_by_role("listitem").filter(has_text=point)).to_contain_text("Being tested")
     summary_decisions = page.get_by_role("region", name="Decisions and actions")
     expect(
         summary_decisions.get_by_role("row", name=re.compile(re.escape(decision)))

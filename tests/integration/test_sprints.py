@@ -444,6 +444,20 @@ def test_the_top_critical_point_leads_the_summary_page(client, login, team, clos
     )
 
 
+def test_the_ranked_points_print_in_order_with_their_facts(client, login, team, closed_sprint):
+    login(team["facilitator"])
+    data = client.get(f"{base(team)}/{closed_sprint.id}/summary.pdf?lang=en").data
+    text = pdf_text(data)
+    ranked = text[text.index("Critical points, ranked", text.index("Emotion curve")) :]
+    # In rank order, each point with its severity, votes and status, then where it is and who
+    # reported it.
+    top = ranked.index("Työnantaja ei tiedä yhteyshenkilöä ▲ critical · 1 vote · Being tested")
+    second = ranked.index("Palkkatuen hakemus viivästyy ● minor · 0 votes · Open")
+    assert top < second < ranked.index("Experiments")
+    step = first_steps(closed_sprint.journeys[0], 1)[0].title
+    assert f"{step} · Paperwork · Reports by role: Employer 1" in ranked[top:second]
+
+
 def test_the_journey_map_prints_on_landscape_pages_with_lanes_repeated(
     client, login, team, closed_sprint
 ):
@@ -455,23 +469,29 @@ def test_the_journey_map_prints_on_landscape_pages_with_lanes_repeated(
         if line.startswith("Page") and "size:" in line
     ]
     landscape = [n for n, (w, h) in enumerate(sizes, 1) if float(w) > float(h)]
-    # The template journey's six stages print as two landscape parts of three.
-    assert len(landscape) == 2, sizes
+    # The template journey's six stages print as two landscape parts of three...
+    maps = [n for n in landscape if "part " in pdf_text(data, n)]
+    assert len(maps) == 2, sizes
     lanes = [lane.title for lane in journeys.load_board(closed_sprint.journeys[0]).lanes]
-    for number in landscape:
+    for number in maps:
         text = "".join(pdf_text(data, number).split())
         assert all("".join(lane.split()) in text for lane in lanes), (lanes, text)
-    assert "part 1 of 2" in pdf_text(data, landscape[0])
-    assert "part 2 of 2" in pdf_text(data, landscape[1])
-    # Every page after the cover says where it is in the document.
-    assert f"2 / {len(sizes)}" in pdf_text(data, 2)
-    # The running header carries the sprint's title past the cover.
-    assert "Kevään sprintti" in pdf_text(data, 3)
-    # The emotion curve follows the map, with a key to the stages it numbers.
-    after_map = pdf_text(data, landscape[-1], len(sizes))
-    assert "Emotion curve: Oppisopimuspolku" in after_map
+    assert "part 1 of 2" in pdf_text(data, maps[0])
+    assert "part 2 of 2" in pdf_text(data, maps[1])
+    # ...and the emotion curve follows on a landscape page of its own, in the same two parts,
+    # with a key to the stages it numbers.
+    curve_page = maps[-1] + 1
+    assert curve_page in landscape
+    after_map = pdf_text(data, curve_page)
+    assert after_map.index("Emotion curve: Oppisopimuspolku") < after_map.index("Stages 1–3")
+    assert after_map.index("Stages 1–3") < after_map.index("Stages 4–6")
     assert "No emotions were scored" not in after_map
     assert all(stage in after_map for stage in lanes_and_stages(closed_sprint)[1])
+    # Every page after the cover says where it is in the document, and the running header
+    # carries the sprint's title and the chapter.
+    assert f"2 / {len(sizes)}" in pdf_text(data, 2)
+    assert "Kevään sprintti" in pdf_text(data, maps[0])
+    assert "Kevään sprintti Emotion curve: Oppisopimuspolku" in after_map  # the header
 
 
 def test_an_open_sprint_exports_its_live_state(client, login, team, journey):

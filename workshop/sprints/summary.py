@@ -12,11 +12,14 @@ from flask_babel import force_locale
 from workshop.critical_points.forms import CATEGORY_LABELS
 from workshop.critical_points.models import ReporterRole
 from workshop.export import pdf
-from workshop.journeys.emotion import Curve, emotion_curve
+from workshop.journeys.emotion import MARGIN_LEFT, MARGIN_RIGHT, STEP_WIDTH, Curve, emotion_curve
 from workshop.sprints import services, snapshot
 
 STAGES_PER_PAGE = 4  # columns of a landscape A4 page that still read from a metre away
 TOP_POINTS = 5
+# The printed emotion curve: one row per map page, all rows at one scale across the page.
+CURVE_WIDTH = 1000  # SVG units across the page; its 12-unit labels print at about 9 pt
+CURVE_ROW = 22  # SVG units per emotion point
 
 
 def _date(value: str | None) -> date | None:
@@ -51,17 +54,30 @@ class MapPage:
     first_stage_number: int
     part: int
     parts: int
+    curve: Curve | None = None  # the emotion curve of these stages' steps
+
+    @property
+    def last_stage_number(self) -> int:
+        return self.first_stage_number + len(self.stages) - 1
+
+    @property
+    def curve_width(self) -> int:
+        return CURVE_WIDTH
 
 
 @dataclass
 class JourneyView:
-    """A journey of the sprint: its map in pages, its emotion curve and its ranked points."""
+    """A journey of the sprint: its map in pages, each with its part of the emotion curve,
+    and its ranked points."""
 
     journey: dict
     pages: list[MapPage]
-    curve: Curve
     points: list[PointView]
     badges: dict[str, tuple[int, int]]  # step key → (points, worst severity)
+
+    @property
+    def has_scores(self) -> bool:
+        return any(page.curve.has_scores for page in self.pages if page.curve)
 
 
 @dataclass
@@ -105,29 +121,33 @@ def category_name(category: dict | None) -> str:
 
 
 def _map_pages(journey: dict) -> list[MapPage]:
+    """The map in landscape pages of a few stages each, and the emotion curve in the same parts,
+    so a wide journey's curve stays readable instead of shrinking to a line."""
     stages = journey["stages"]
     cells: dict[tuple[int, int], list[dict]] = defaultdict(list)
     for step in journey["steps"]:
         cells[(step["stage"], step["lane"])].append(step)
     parts = max(1, math.ceil(len(stages) / STAGES_PER_PAGE))
     size = max(1, math.ceil(len(stages) / parts))  # even pages: 6 stages print as 3 + 3
-    return [
+    pages = [
         MapPage(stages[i : i + size], journey["lanes"], cells, i + 1, n, parts)
         for n, i in enumerate(range(0, max(len(stages), 1), size), 1)
     ]
-
-
-def _curve(journey: dict) -> Curve:
-    """The emotion curve, drawn by the same code as the board's, from the document's steps."""
-    cells = defaultdict(list)
-    for step in journey["steps"]:
-        cells[(step["stage"], step["lane"])].append(SimpleNamespace(**step))
-    board = SimpleNamespace(
-        stages=[SimpleNamespace(**s) for s in journey["stages"]],
-        lanes=[SimpleNamespace(**lane) for lane in journey["lanes"]],
-        steps_in=lambda stage, lane: cells.get((stage.id, lane.id), []),
+    lanes = [SimpleNamespace(**lane) for lane in journey["lanes"]]
+    steps = {key: [SimpleNamespace(**step) for step in found] for key, found in cells.items()}
+    widest = max(
+        sum(len(cells.get((s["id"], lane.id), ())) for s in page.stages for lane in lanes)
+        for page in pages
     )
-    return emotion_curve(board)
+    step_width = min(STEP_WIDTH, (CURVE_WIDTH - MARGIN_LEFT - MARGIN_RIGHT) / max(widest, 1))
+    for page in pages:
+        board = SimpleNamespace(
+            stages=[SimpleNamespace(**s) for s in page.stages],
+            lanes=lanes,
+            steps_in=lambda stage, lane: steps.get((stage.id, lane.id), []),
+        )
+        page.curve = emotion_curve(board, step_width, CURVE_ROW, page.first_stage_number)
+    return pages
 
 
 def _point_views(journey: dict) -> list[PointView]:
@@ -184,7 +204,7 @@ def build_summary(document: dict, previous: dict | None, show_names: bool) -> Su
         for point in journey["points"]:
             count, worst = badges.get(point["step"], (0, 0))
             badges[point["step"]] = (count + 1, max(worst, point["severity"]))
-        journeys.append(JourneyView(journey, _map_pages(journey), _curve(journey), views, badges))
+        journeys.append(JourneyView(journey, _map_pages(journey), views, badges))
     everything = [p for j in journeys for p in j.points]
     ranked = sorted(everything, key=lambda v: snapshot.rank_key(v.point))
     open_points = [v for v in ranked if v.point["status"] not in snapshot.CLOSED_STATUSES]
