@@ -59,3 +59,11 @@ def test_the_marks_of_a_perspective_are_one_path_with_a_shape_per_scored_step():
     assert student.marks(5).count("a5,5") == 2 * 8  # a circle is two arcs
     assert employer.marks(5).count("M") == len(employer.points) == 4
     assert employer.marks(5).count("z") == 4  # a square is a closed path
+
+
+def test_marks_shrink_when_steps_stand_close_so_they_do_not_merge():
+    roomy = _map_pages(journey(stages=2, steps_per_stage=4))[0].curve
+    crowded = _map_pages(journey(stages=20, steps_per_stage=50))[0].curve  # 200 steps a row
+    assert roomy.mark_radius == 5
+    step = crowded.series[0].points[1][0] - crowded.series[0].points[0][0]
+    assert 1.5 <= crowded.mark_radius < step / 2  # neighbours' circles do not touch
