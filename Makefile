@@ -33,9 +33,10 @@ messages: $(STAMP)
 	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching >/dev/null
 
 ## run: migrate the SQLite database in instance/, load the demo once, serve on 127.0.0.1:5000
+##      (HOST=0.0.0.0 serves the local network, so phones can join; PORT=… another port)
 run: install
 	$(FLASK) db upgrade
-	$(FLASK) demo
+	$(FLASK) demo --host $(HOST) --port $(PORT)
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 ## vendor: the pinned htmx and axe-core into static/vendor/ for the browser tests
