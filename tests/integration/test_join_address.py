@@ -10,7 +10,7 @@ from tests.integration.test_live import console_url
 from tests.integration.test_live import room as room  # noqa: F401 (fixtures)
 from tests.integration.test_live import sprint as sprint  # noqa: F401
 from tests.integration.test_live import team as team  # noqa: F401
-from workshop import addresses
+from workshop import addresses, create_app
 from workshop.config import ConfigError
 
 # `flask run --host 0.0.0.0`: werkzeug's server puts the address it listens on in SERVER_NAME;
@@ -99,11 +99,10 @@ def test_a_configured_public_url_is_the_join_address(app, client, team, sprint, 
         assert join_at == "Join at https://polku.koulu.fi/j/ with the code"
 
 
-def test_the_public_url_comes_from_the_environment(make_app, monkeypatch, tmp_path):
+def test_the_public_url_comes_from_the_environment(monkeypatch, tmp_path):
     monkeypatch.setenv("POLKU_PUBLIC_URL", "https://polku.koulu.fi")
     monkeypatch.setenv("SECRET_KEY", "x" * 32)
-    from workshop import create_app
-
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/env.sqlite")
     assert create_app().config["PUBLIC_URL"] == "https://polku.koulu.fi"
     monkeypatch.setenv("POLKU_PUBLIC_URL", "polku.koulu.fi")
     with pytest.raises(ConfigError, match="PUBLIC_URL"):
