@@ -82,9 +82,21 @@ def test_an_address_phones_already_reach_is_kept(client, team, sprint, room):
     assert join_at == "Join at http://10.1.2.3:5000/j/ with the code"
 
 
-def test_a_laptop_serving_on_loopback_alone_keeps_its_address(client, team, sprint, room):
+def test_a_laptop_serving_on_loopback_alone_keeps_its_address_and_says_so(
+    client, team, sprint, room
+):
     link, _ = join_addresses(client, team, sprint, room, **asked(LAPTOP, ON_LOOPBACK))
     assert link == f"{LAPTOP}/j/{room.join_code}"
+    console = page(client.get(console_url(team, sprint), **asked(LAPTOP, ON_LOOPBACK)))
+    hint = console.select_one(".console__join .notice").get_text()
+    assert "Only this computer can open this address" in hint and "HOST=0.0.0.0" in hint
+
+
+def test_an_address_phones_can_open_needs_no_hint(client, team, sprint, room):
+    for request in [asked(LAPTOP, ON_ALL_INTERFACES), asked("http://10.1.2.3:5000")]:
+        join_addresses(client, team, sprint, room, **request)
+        console = page(client.get(console_url(team, sprint), **request))
+        assert "Only this computer" not in console.select_one(".console__join").get_text()
 
 
 def test_a_configured_public_url_is_the_join_address(app, client, team, sprint, room):

@@ -5,6 +5,7 @@ regions whose counter moved, so any number of app processes can serve one room."
 import secrets
 from collections.abc import Callable
 from datetime import datetime
+from urllib.parse import urlsplit
 
 import segno
 from flask import (
@@ -572,6 +573,7 @@ def _console_context(workspace, membership, sprint, live, **forms) -> dict:
         | _room_context(live)
         | {
             "join_url": join_url(live),
+            "join_on_loopback": addresses.is_loopback(urlsplit(join_url(live)).hostname or ""),
             "qr": qr_svg(live),
             "activity_form": activity_form,
             "timer_form": forms.get("timer_form") or TimerForm(formdata=None),
