@@ -9,8 +9,10 @@ PORT ?= 5000
 
 .PHONY: install run test test-postgres translations messages serve lint bench clean
 
-## install: the virtual environment with the app, test tools, compiled translations, secret key
-install: $(STAMP) translations instance/secret_key
+## install: the virtual environment with the app, test tools, compiled translations, secret key,
+##          and the pinned htmx in static/vendor/ for rooms without internet (needs npm; without
+##          it, a warning: the pages still load htmx from its CDN)
+install: $(STAMP) translations instance/secret_key static/vendor/htmx.min.js
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -33,21 +35,28 @@ messages: $(STAMP)
 	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching >/dev/null
 
 ## run: migrate the SQLite database in instance/, load the demo once, serve on 127.0.0.1:5000
+##      (HOST=0.0.0.0 serves the local network, so phones can join; PORT=… another port)
 run: install
 	$(FLASK) db upgrade
-	$(FLASK) demo
+	$(FLASK) demo --host $(HOST) --port $(PORT)
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
-## vendor: the pinned htmx and axe-core into static/vendor/ for the browser tests
-static/vendor/htmx.min.js static/vendor/axe.min.js: scripts/fetch_vendor.py workshop/config.py
-	$(BIN)/python scripts/fetch_vendor.py
+## vendor: the pinned htmx (the pages' fallback when the CDN is out of reach) and axe-core (for
+##         the browser tests) into static/vendor/; a copy of htmx that matches the pin is kept
+static/vendor/htmx.min.js: scripts/fetch_vendor.py workshop/config.py | $(STAMP)
+	$(BIN)/python scripts/fetch_vendor.py htmx --optional
+
+static/vendor/axe.min.js: scripts/fetch_vendor.py workshop/config.py | $(STAMP)
+	$(BIN)/python scripts/fetch_vendor.py axe
 
 ## test: the whole suite on SQLite, browser tests included
-test: install static/vendor/htmx.min.js static/vendor/axe.min.js
+test: install static/vendor/axe.min.js
+	$(BIN)/python scripts/fetch_vendor.py htmx
 	$(BIN)/python -m pytest
 
 ## test-postgres: the whole suite again on a throwaway PostgreSQL cluster
-test-postgres: install static/vendor/htmx.min.js static/vendor/axe.min.js
+test-postgres: install static/vendor/axe.min.js
+	$(BIN)/python scripts/fetch_vendor.py htmx
 	bash scripts/with-postgres.sh $(BIN)/python -m pytest
 
 ## serve: production-style server (gunicorn) on the configured database

@@ -1,10 +1,18 @@
 """Fetch the pinned htmx and axe-core from the npm registry into static/vendor/ (not in git).
 
-htmx is checked against the SRI hash the pages use, so a browser test proves the pin is right.
+    python scripts/fetch_vendor.py [htmx] [axe] [--optional]
+
+htmx is checked against the SRI hash the pages use, so a browser test proves the pin is right;
+a copy that already matches it is kept without asking the registry. The pages load htmx from
+its CDN and fall back to this copy when the CDN is out of reach (static/js/htmx-fallback.js).
+With --optional (as `make install` runs it) a missing npm or registry is a warning, not an
+error: the app works without the copy wherever the CDN can be reached.
 """
 
+import argparse
 import base64
 import hashlib
+import shutil
 import subprocess
 import sys
 import tarfile
@@ -17,10 +25,14 @@ sys.path.insert(0, str(ROOT))
 from workshop.config import AXE_CORE_VERSION, HTMX_SRI, HTMX_VERSION  # noqa: E402
 
 VENDOR = ROOT / "static" / "vendor"
-PACKAGES = [
-    (f"htmx.org@{HTMX_VERSION}", "package/dist/htmx.min.js", "htmx.min.js"),
-    (f"axe-core@{AXE_CORE_VERSION}", "package/axe.min.js", "axe.min.js"),
-]
+PACKAGES = {
+    "htmx": (f"htmx.org@{HTMX_VERSION}", "package/dist/htmx.min.js", "htmx.min.js", HTMX_SRI),
+    "axe": (f"axe-core@{AXE_CORE_VERSION}", "package/axe.min.js", "axe.min.js", None),
+}
+
+
+class FetchError(RuntimeError):
+    """A package could not be fetched or is not the pinned one."""
 
 
 def sri(data: bytes) -> str:
@@ -30,31 +42,62 @@ def sri(data: bytes) -> str:
 
 def fetch(spec: str, member: str) -> bytes:
     """One file out of an npm package tarball."""
+    npm = shutil.which("npm")
+    if npm is None:
+        raise FetchError("npm is not installed (Debian/Ubuntu: apt-get install npm)")
     with tempfile.TemporaryDirectory() as tmp:
-        subprocess.run(
-            ["npm", "pack", spec, "--pack-destination", tmp, "--silent"],
-            check=True,
-            capture_output=True,
-            timeout=180,
-        )
+        # No retries: offline, a room's laptop should hear so in seconds, not minutes.
+        command = [npm, "pack", spec, "--pack-destination", tmp, "--silent", "--fetch-retries=0"]
+        try:
+            subprocess.run(command, check=True, capture_output=True, timeout=180)
+        except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as error:
+            detail = getattr(error, "stderr", b"") or b""
+            message = detail.decode(errors="replace")[-300:]
+            raise FetchError(f"npm pack {spec} failed: {message}") from error
         tarball = next(Path(tmp).glob("*.tgz"))
         with tarfile.open(tarball) as archive:
             return archive.extractfile(member).read()
 
 
-def main() -> int:
+def vendor(name: str) -> str:
+    """Put one package's file in static/vendor/; what was done, for the log."""
+    spec, member, filename, integrity = PACKAGES[name]
+    target = VENDOR / filename
+    if integrity and target.is_file() and sri(target.read_bytes()) == integrity:
+        target.touch()
+        return f"static/vendor/{filename} is {spec} already"
+    data = fetch(spec, member)
+    if integrity and sri(data) != integrity:
+        raise FetchError(f"{spec}: hash {sri(data)} differs from HTMX_SRI in workshop/config.py")
     VENDOR.mkdir(parents=True, exist_ok=True)
-    for spec, member, name in PACKAGES:
-        data = fetch(spec, member)
-        if name == "htmx.min.js" and sri(data) != HTMX_SRI:
+    target.write_bytes(data)
+    return f"fetched {spec} -> static/vendor/{filename} ({len(data) // 1024} KiB)"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("names", nargs="*", help=f"any of {', '.join(PACKAGES)} (default: all)")
+    parser.add_argument("--optional", action="store_true", help="warn instead of failing")
+    args = parser.parse_args(argv)
+    for name in args.names:
+        if name not in PACKAGES:
+            parser.error(f"unknown package {name!r}: choose from {', '.join(PACKAGES)}")
+    status = 0
+    for name in args.names or list(PACKAGES):
+        try:
+            print(vendor(name))
+        except FetchError as error:
+            if not args.optional:
+                print(error, file=sys.stderr)
+                status = 1
+                continue
             print(
-                f"{spec}: hash {sri(data)} differs from HTMX_SRI in workshop/config.py",
+                f"warning: {error}\n"
+                f"warning: no local copy of {name}: pages load htmx from its CDN and need the "
+                "internet for it; run `python scripts/fetch_vendor.py` when online.",
                 file=sys.stderr,
             )
-            return 1
-        (VENDOR / name).write_bytes(data)
-        print(f"fetched {spec} -> static/vendor/{name} ({len(data) // 1024} KiB)")
-    return 0
+    return status
 
 
 if __name__ == "__main__":

@@ -2,11 +2,12 @@
 sprint summaries as PDF."""
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import click
-from flask import Flask, current_app
+from flask import Flask, current_app, url_for
 
-from workshop import demo
+from workshop import addresses, demo
 from workshop.accounts import services as accounts
 from workshop.export import pdf
 from workshop.extensions import db
@@ -17,7 +18,9 @@ from workshop.sprints.summary import render_summary
 
 
 @click.command("demo")
-def demo_command():
+@click.option("--host", help="The address the server will listen on, to print the join address.")
+@click.option("--port", default=5000, show_default=True, help="The port it will listen on.")
+def demo_command(host: str | None, port: int):
     """Load the demo workspace and print the facilitator's login (safe to run again)."""
     email, password = demo.load_demo(Path(current_app.instance_path))
     live = demo.demo_live_session()
@@ -25,8 +28,21 @@ def demo_command():
     click.echo("Demo content is ready.")
     click.echo(f"  Log in as: {email}")
     click.echo(f"  Password:  {password}")
-    if live is not None:
-        click.echo(f"  Live session: join at /j/{live.join_code} (code {live.join_code})")
+    if live is None:
+        return
+    with current_app.test_request_context():
+        path = url_for("live.join", code=live.join_code)
+    public_url = current_app.config.get("PUBLIC_URL")
+    if host is None and not public_url:
+        click.echo(f"  Live session: join at {path} (code {live.join_code})")
+        return
+    root = addresses.room_root("http", host or "", port, host, public_url)
+    click.echo(f"  Live session: phones join at {root}{path} (code {live.join_code})")
+    if not public_url and addresses.is_loopback(urlsplit(root).hostname or ""):
+        click.echo(
+            "  Only this computer can open that address. To let phones in the room join, "
+            "serve on the network: make run HOST=0.0.0.0"
+        )
 
 
 @click.command("create-admin")

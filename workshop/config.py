@@ -5,6 +5,8 @@ from pathlib import Path
 
 from flask import Flask
 
+from workshop.addresses import check_public_url
+
 HTMX_VERSION = "2.0.11"
 # sha384 of dist/htmx.min.js in the npm package; the CDN serves the same bytes.
 HTMX_SRI = "sha384-2OatzQy1H+Zd/IIrjr1TcuDGqLXeHhbooAyJY1KdQMKnr4LZ22k31GBLdYKHmVjg"
@@ -55,6 +57,9 @@ def defaults(instance_path: str) -> dict:
         "PDF_WORKER_IDLE": 300,
         # A live session's join code works this many hours after the start, at most.
         "LIVE_SESSION_HOURS": 12,
+        # The address phones join at, e.g. https://polku.example.fi; unset, the join address
+        # is the one the request came to, or this machine's network address (addresses.py).
+        "PUBLIC_URL": None,
         "JOURNEYS_DIR": str(Path(__file__).resolve().parent.parent / "journeys"),
     }
 
@@ -87,6 +92,9 @@ def load(app: Flask, test_config: dict | None) -> None:
         app.config.update(test_config)
     if app.config["DEFAULT_LANGUAGE"] not in app.config["LANGUAGES"]:
         raise ConfigError(f"DEFAULT_LANGUAGE must be one of {', '.join(app.config['LANGUAGES'])}")
+    problem = check_public_url(app.config.get("PUBLIC_URL"))
+    if problem:
+        raise ConfigError(problem)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
         Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 

@@ -5,6 +5,7 @@ regions whose counter moved, so any number of app processes can serve one room."
 import secrets
 from collections.abc import Callable
 from datetime import datetime
+from urllib.parse import urlsplit
 
 import segno
 from flask import (
@@ -28,6 +29,7 @@ from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 from wtforms import SelectChoice
 
+from workshop import addresses
 from workshop.access import public, workspace_role
 from workshop.accounts.models import Role
 from workshop.accounts.services import membership_for
@@ -148,8 +150,13 @@ def _room_context(live: LiveSession, for_phone: bool = False) -> dict:
 
 
 def join_url(live: LiveSession) -> str:
-    """The address in the QR code."""
-    return url_for("live.join", code=live.join_code, _external=True)
+    """The address in the QR code: one a phone in the room can open."""
+    return addresses.request_root() + url_for("live.join", code=live.join_code)
+
+
+def enter_code_url() -> str:
+    """Where a phone types the code, on the same address as join_url()."""
+    return addresses.request_root() + url_for("live.enter_code")
 
 
 def qr_svg(live: LiveSession) -> Markup:
@@ -566,6 +573,7 @@ def _console_context(workspace, membership, sprint, live, **forms) -> dict:
         | _room_context(live)
         | {
             "join_url": join_url(live),
+            "join_on_loopback": addresses.is_loopback(urlsplit(join_url(live)).hostname or ""),
             "qr": qr_svg(live),
             "activity_form": activity_form,
             "timer_form": forms.get("timer_form") or TimerForm(formdata=None),
@@ -877,6 +885,7 @@ def _projector_context(workspace, sprint, live) -> dict:
             e for e in services.entries_of(live, public_only=True) if e.kind != EntryKind.POINT
         ][:8],
         "join_url": join_url(live),
+        "enter_code_url": enter_code_url(),
         "qr": qr_svg(live),
         "poll_url": lambda s: url_for(
             "room.projector_changes",
