@@ -173,7 +173,7 @@ def _known_versions() -> services.PollState:
 def _poll_answer(state: services.PollState | None, known: services.PollState, render) -> Response:
     """304 with an empty body when nothing moved; the changed regions otherwise."""
     if state is None:
-        abort(404)
+        _not_in_room()
     if state == known or request.if_none_match.contains(state.etag):
         response = make_response("", 304)
     else:
@@ -259,8 +259,17 @@ def join(code):
 # --- guests: the phone view ----------------------------------------------------------------------
 
 
+NOT_IN_ROOM = _l("You have not joined this session. Join with the code on the screen.")
+
+
+def _not_in_room():
+    """One answer for a room that does not exist and one the caller does not belong to, so
+    that nobody outside a room learns that it exists."""
+    abort(make_response(*render_error(404, str(NOT_IN_ROOM))))
+
+
 def _live_or_404(session_id: int) -> LiveSession:
-    return services.get_live(session_id) or abort(404)
+    return services.get_live(session_id) or _not_in_room()
 
 
 def _actor(live: LiveSession):
@@ -270,7 +279,7 @@ def _actor(live: LiveSession):
     if proxy:
         membership = membership_for(current_user, live.sprint.workspace)
         if membership is None:
-            abort(404)
+            _not_in_room()
         if not membership.role.allows(Role.FACILITATOR):
             abort(403)
         guest = services.get_guest(live, int(proxy) if proxy.isdigit() else None)
@@ -279,8 +288,7 @@ def _actor(live: LiveSession):
         return guest, current_user._get_current_object()
     guest = services.get_guest(live, _joined_guest_id(live.id))
     if guest is None:
-        message = _("You have not joined this session. Join with the code on the screen.")
-        abort(make_response(*render_error(404, message)))
+        _not_in_room()
     return guest, None
 
 
@@ -519,11 +527,14 @@ def remove_dot(session_id):
 @public
 def phone_changes(session_id):
     """Changed since the counters the phone has? 304 if not; the changed regions if so."""
+    # Unchanged costs one query: the signed cookie says whether this phone joined the
+    # session. A facilitator entering for someone (`proxy`) is checked before anything is
+    # compared, so a poll tells nobody outside the room that it exists.
+    if request.values.get("proxy"):
+        _actor(_live_or_404(session_id))
+    elif _joined_guest_id(session_id) is None:
+        _not_in_room()
     known = _known_versions()
-    # Unchanged costs one query: the cookie says whether this phone joined the session; a
-    # facilitator entering for someone (`proxy`) is checked with the answer to a change.
-    if not request.values.get("proxy") and _joined_guest_id(session_id) is None:
-        abort(404)
 
     def render(state):
         live = _live_or_404(session_id)
