@@ -5,10 +5,11 @@ import re
 
 import pytest
 
-from tests.conftest import text_of
+from tests.conftest import RequestClient, close_app, config_for_tests, text_of
 from tests.integration import test_live as base
 from tests.integration.test_live import count, join
-from workshop.live.models import Entry
+from workshop import create_app
+from workshop.live.models import Entry, Guest
 
 # The room of the live tests: a workspace, a running sprint, a started session, a phone.
 team, sprint, room, guest_client = base.team, base.sprint, base.room, base.guest_client
@@ -69,3 +70,67 @@ def test_a_guest_and_a_member_of_the_workspace_still_poll_their_room(
     query = "c=1&v=1&e=1&j=1"
     assert guest_client.get(f"/live/{room.id}/changes?{query}").status_code in (200, 304)
     assert guest_client.get(f"/live/{room.id}/").status_code == 200
+
+
+# --- defect 2: wrong join codes are limited per client and per code, across app processes ----
+
+
+def _wrong_codes(n):
+    """n codes of the right shape that no room has."""
+    alphabet = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+    return [f"ZZ{alphabet[i // 31]}{alphabet[i % 31]}ZZ" for i in range(n)]
+
+
+def test_guessing_codes_is_refused_with_a_translated_429_and_retry_after(app, room):
+    guesser = app.test_client()
+    answers = [guesser.get(f"/j/{code}") for code in _wrong_codes(12)]
+    assert [a.status_code for a in answers[:10]] == [404] * 10
+    refused = answers[-1]
+    assert refused.status_code == 429
+    assert 0 < int(refused.headers["Retry-After"]) <= 60
+    finnish = guesser.get(f"/j/{_wrong_codes(13)[-1]}", headers={"Accept-Language": "fi"})
+    assert finnish.status_code == 429
+    assert "Liian monta väärää koodia" in text_of(finnish)
+    # Typing the code into the form is guessing too.
+    assert guesser.get("/j/?code=ZZZZZZ").status_code in (302, 429)
+    # Another address is not held back by this one.
+    other = app.test_client()
+    other.environ_base["REMOTE_ADDR"] = "10.1.2.3"
+    assert other.get(f"/j/{room.join_code}").status_code == 200
+
+
+def test_the_right_code_still_joins_under_the_limit_and_a_whole_room_joins_from_one_address(
+    app, room
+):
+    phones = [app.test_client() for _ in range(60)]
+    for code in _wrong_codes(5):
+        assert phones[0].get(f"/j/{code}").status_code == 404
+    for n, phone in enumerate(phones):
+        joined = join(phone, room, name=f"Osallistuja {n}", organisation="")
+        assert joined.status_code == 303, joined.status_code
+    assert count(Guest) == 60
+
+
+def test_one_code_guessed_from_many_addresses_is_limited_too(app, room):
+    refused = []
+    for n in range(12):
+        guesser = app.test_client()
+        guesser.environ_base["REMOTE_ADDR"] = f"10.0.{n}.1"
+        # Sent as the join form, which writes: the count is kept all the same.
+        refused.append(guesser.post("/j/ZZZZZZ", data={"display_name": "X"}).status_code)
+    assert refused[:10] == [404] * 10 and refused[-1] == 429
+
+
+def test_the_limit_holds_across_two_app_processes_on_one_database(app, room, tmp_path):
+    second = create_app(config_for_tests(tmp_path))
+    second.test_client_class = RequestClient
+    try:
+        first_client, second_client = app.test_client(), second.test_client()
+        codes = _wrong_codes(10)
+        for n, code in enumerate(codes):
+            client = first_client if n % 2 else second_client
+            assert client.get(f"/j/{code}").status_code == 404
+        assert first_client.get("/j/ZZ22ZZ").status_code == 429
+        assert second_client.get("/j/ZZ23ZZ").status_code == 429
+    finally:
+        close_app(second)

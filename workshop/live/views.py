@@ -23,6 +23,7 @@ from flask import (
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_limiter import RateLimitExceeded
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
@@ -206,6 +207,13 @@ def _steps_by_stage(board) -> list[tuple]:
 
 def _joined_guest_id(live_id: int) -> int | None:
     return (session.get(GUESTS_KEY) or {}).get(str(live_id))
+
+
+@bp.app_errorhandler(RateLimitExceeded)
+def too_many_codes(error):
+    """Wrong join codes are limited per address and per code; the page says why and when."""
+    message = _("Too many wrong codes were tried. Wait a moment, then type the code on the screen.")
+    return render_error(429, message)
 
 
 @bp.get("/j/")
