@@ -4,11 +4,16 @@ at speed, nothing a guest types is lost, and the facilitator can undo ballot stu
 import re
 
 import pytest
+from sqlalchemy import select
 
 from tests.conftest import RequestClient, close_app, config_for_tests, text_of
 from tests.integration import test_live as base
-from tests.integration.test_live import count, join
+from tests.integration.test_live import console_url, count, join, send_point, steps
 from workshop import create_app
+from workshop.critical_points.models import CriticalPoint
+from workshop.extensions import db
+from workshop.journeys import services as journeys
+from workshop.journeys.models import Step
 from workshop.live.models import Entry, Guest
 
 # The room of the live tests: a workspace, a running sprint, a started session, a phone.
@@ -63,9 +68,7 @@ def test_an_outsider_gets_the_same_404_for_a_room_that_exists_and_one_that_does_
     assert count(Entry) == 0
 
 
-def test_a_guest_and_a_member_of_the_workspace_still_poll_their_room(
-    client, room, guest_client
-):
+def test_a_guest_and_a_member_of_the_workspace_still_poll_their_room(client, room, guest_client):
     join(guest_client, room)
     query = "c=1&v=1&e=1&j=1"
     assert guest_client.get(f"/live/{room.id}/changes?{query}").status_code in (200, 304)
@@ -134,3 +137,56 @@ def test_the_limit_holds_across_two_app_processes_on_one_database(app, room, tmp
         assert second_client.get("/j/ZZ23ZZ").status_code == 429
     finally:
         close_app(second)
+
+
+# --- defect 7b: a long entry is kept whole --------------------------------------------------
+
+
+LONG_TEXT = " ".join(
+    ["Työpaikkaohjaaja ei tiedä, mitä oppilaitos odottaa näytöltä, eikä kukaan kerro sitä"] * 6
+)[:500]
+
+
+def test_a_500_character_point_keeps_every_word(room, guest_client):
+    assert len(LONG_TEXT) == 500
+    join(guest_client, room)
+    assert send_point(guest_client, room, steps(room)[0], text=LONG_TEXT).status_code == 303
+    point = db.session.scalar(select(CriticalPoint))
+    assert len(point.title) <= 160 and point.title.endswith("…")
+    shown = point.title[:-1]
+    # Cut after a whole word, not in the middle of one.
+    assert LONG_TEXT.startswith(shown) and LONG_TEXT[len(shown)] in " ,"
+    assert point.description == LONG_TEXT
+    assert point.reports[0].quote == LONG_TEXT
+
+
+def test_a_short_point_is_its_own_title(room, guest_client):
+    join(guest_client, room)
+    send_point(guest_client, room, steps(room)[0], text="Sopimus  tulee liian myöhään")
+    point = db.session.scalar(select(CriticalPoint))
+    assert point.title == "Sopimus tulee liian myöhään" and point.description == ""
+
+
+def test_a_long_suggested_step_keeps_every_word_when_accepted(
+    client, team, sprint, room, guest_client
+):
+    # The form takes 160 characters; a step's title holds 120.
+    text = LONG_TEXT[:160]
+    join(guest_client, room)
+    board = journeys.load_board(room.journey)
+    sent = guest_client.post(
+        f"/live/{room.id}/steps",
+        data={
+            "step-text": text,
+            "step-stage": board.stages[0].id,
+            "step-lane": board.lanes[0].id,
+        },
+    )
+    assert sent.status_code == 303
+    entry = db.session.scalar(select(Entry))
+    accepted = client.post(f"{console_url(team, sprint)}{room.id}/entries/{entry.id}/accept")
+    assert accepted.status_code == 303
+    db.session.refresh(entry)
+    step = db.session.get(Step, entry.added_step_id)
+    assert len(step.title) <= 120 and step.title.endswith("…")
+    assert text.startswith(step.title[:-1]) and step.description == text

@@ -18,6 +18,7 @@ from workshop.critical_points import services as points
 from workshop.critical_points.models import CriticalPoint, PointStatus, ReporterRole
 from workshop.extensions import db
 from workshop.journeys import services as journeys
+from workshop.journeys.models import TITLE_MAX as STEP_TITLE_MAX
 from workshop.journeys.models import Journey, Lane, Stage, Step
 from workshop.live.models import (
     JOIN_CODE_ALPHABET,
@@ -443,6 +444,18 @@ def add_entry(
     return entry
 
 
+def headline(text: str, limit: int) -> str:
+    """The text as a title of at most `limit` characters: whole if it fits, else cut after
+    a whole word with an ellipsis."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    if text[limit - 1] != " " and " " in cut:
+        cut = cut[: cut.rindex(" ")]
+    return cut.rstrip(" ,;:.-–—") + "…"
+
+
 def _publish(live: LiveSession, entry: Entry) -> None:
     """Make a private or new entry public: a point entry becomes a critical point."""
     entry.private = False
@@ -453,13 +466,15 @@ def _publish(live: LiveSession, entry: Entry) -> None:
         step = None
     if entry.kind == EntryKind.POINT and entry.point_id is None and step is not None:
         category = entry.category
+        title = headline(entry.text, points.TITLE_MAX)
         point = points.report_point(
             live.sprint.workspace,
             live.journey,
             step,
             None,
-            entry.text[: points.TITLE_MAX],
-            "",
+            title,
+            # Nothing said is lost: a title cut short keeps the whole text beside it.
+            entry.text if title != " ".join(entry.text.split()) else "",
             entry.severity or 2,
             f"id:{category.id}" if category else None,
             points.ReportData(
@@ -505,8 +520,10 @@ def accept_step(live: LiveSession, entry: Entry, user: User) -> Step:
     if entry.stage_id is None or entry.lane_id is None:
         raise Refused("unknown_place")  # its stage or lane was deleted since
     try:
+        title = headline(entry.text, STEP_TITLE_MAX)
+        description = entry.text if title != " ".join(entry.text.split()) else ""
         step = journeys.add_step(
-            live.journey, user, entry.stage_id, entry.lane_id, entry.text[:160]
+            live.journey, user, entry.stage_id, entry.lane_id, title, description
         )
     except journeys.NotInJourney:
         raise Refused("unknown_place") from None
