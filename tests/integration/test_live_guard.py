@@ -6,15 +6,19 @@ import re
 import pytest
 from sqlalchemy import select
 
-from tests.conftest import RequestClient, close_app, config_for_tests, text_of
+from tests.conftest import RequestClient, close_app, config_for_tests, page, text_of
 from tests.integration import test_live as base
-from tests.integration.test_live import console_url, count, join, send_point, steps
+from tests.integration.test_live import console_url, control, count, dot, join, send_point, steps
 from workshop import create_app
-from workshop.critical_points.models import CriticalPoint
+from workshop.accounts import services as accounts
+from workshop.accounts.models import Organisation, OrganisationKind
+from workshop.critical_points.models import CriticalPoint, Report
 from workshop.extensions import db
 from workshop.journeys import services as journeys
 from workshop.journeys.models import Step
+from workshop.live import services as live_services
 from workshop.live.models import Entry, Guest
+from workshop.sprints import services as sprints
 
 # The room of the live tests: a workspace, a running sprint, a started session, a phone.
 team, sprint, room, guest_client = base.team, base.sprint, base.room, base.guest_client
@@ -190,3 +194,217 @@ def test_a_long_suggested_step_keeps_every_word_when_accepted(
     step = db.session.get(Step, entry.added_step_id)
     assert len(step.title) <= 120 and step.title.endswith("…")
     assert text.startswith(step.title[:-1]) and step.description == text
+
+
+# --- defect 3: the roster; removing, restoring, the door, admitting, crowds from one network -
+
+
+def _phone(app, remote_addr="198.51.100.7"):
+    phone = app.test_client()
+    phone.environ_base["REMOTE_ADDR"] = remote_addr
+    return phone
+
+
+def _guest_named(name) -> Guest:
+    return db.session.scalar(select(Guest).where(Guest.display_name == name))
+
+
+def _summary_votes(sprint) -> dict:
+    document = sprints.document_of(sprint)
+    return {p["title"]: p["votes"] for j in document["journeys"] for p in j["points"]}
+
+
+def _ranked(room) -> dict:
+    return {r.point.title: r.dots for r in live_services.ranked_points(room)}
+
+
+def test_the_roster_shows_who_joined_with_their_entries_and_dots(
+    client, team, sprint, room, guest_client
+):
+    join(guest_client, room, name="Eija", organisation="Konepaja Oy")
+    send_point(guest_client, room, steps(room)[0], text="Eijan kohta")
+    point = db.session.scalar(select(CriticalPoint))
+    control(client, team, sprint, room, "voting", action="open", budget=3, stacking="y")
+    dot(guest_client, room, point)
+    dot(guest_client, room, point)
+    console = page(client.get(console_url(team, sprint)))
+    row = next(tr for tr in console.select("table.roster tbody tr") if "Eija" in tr.get_text())
+    text = " ".join(row.get_text(" ").split())
+    assert "Employer" in text and "Konepaja Oy" in text
+    assert "1 entry" in text and "2 dots" in text
+    assert row.select("time, td")[1].get_text(strip=True)  # when they joined
+
+
+def test_removing_a_guest_takes_their_entries_and_dots_out_of_every_count_until_restored(
+    app, client, team, sprint, room
+):
+    honest, stuffer = _phone(app), _phone(app)
+    join(honest, room, name="Eija")
+    join(stuffer, room, name="Tuplaaja")
+    send_point(honest, room, steps(room)[0], text="Oikea ongelma")
+    send_point(stuffer, room, steps(room)[1], text="Keksitty ongelma")
+    real = db.session.scalar(select(CriticalPoint).where(CriticalPoint.title == "Oikea ongelma"))
+    control(client, team, sprint, room, "voting", action="open", budget=3, stacking="y")
+    dot(honest, room, real)
+    for _ in range(3):
+        dot(stuffer, room, real)
+    assert _summary_votes(sprint)["Oikea ongelma"] == 4
+    tuplaaja = _guest_named("Tuplaaja")
+    url = f"{console_url(team, sprint)}{room.id}/people/{tuplaaja.id}/remove"
+    assert client.get(url).status_code == 200
+    assert client.post(url, data={"reason": ""}).status_code == 422
+    assert client.post(url, data={"reason": "Sama ihminen monta kertaa"}).status_code == 303
+
+    # Gone from the journey, the tallies, the summary, the projector and the phones.
+    assert _summary_votes(sprint) == {"Oikea ongelma": 1}
+    assert _ranked(room) == {"Oikea ongelma": 1}
+    projector = text_of(client.get(f"{console_url(team, sprint)}{room.id}/projector"))
+    assert "Keksitty ongelma" not in projector
+    assert "Keksitty ongelma" not in text_of(honest.get(f"/live/{room.id}/"))
+    participants = [p["name"] for p in sprints.document_of(sprint)["participants"]]
+    assert "Tuplaaja" not in participants
+    console = text_of(client.get(console_url(team, sprint)))
+    assert "Sama ihminen monta kertaa" in console and "Keksitty ongelma" not in console
+    # The removed phone can look at nothing more and add nothing.
+    removed_phone = stuffer.get(f"/live/{room.id}/")
+    assert removed_phone.status_code == 403
+    assert "removed you from this session" in text_of(removed_phone)
+    assert dot(stuffer, room, real).status_code == 403
+    assert _ranked(room) == {"Oikea ongelma": 1}
+    assert join(stuffer, room, name="Uusi nimi").status_code == 303
+    assert count(Guest) == 2
+
+    restore = f"{console_url(team, sprint)}{room.id}/people/{tuplaaja.id}/restore"
+    assert client.post(restore).status_code == 303
+    assert _summary_votes(sprint) == {"Oikea ongelma": 4, "Keksitty ongelma": 0}
+    assert "Keksitty ongelma" in text_of(honest.get(f"/live/{room.id}/"))
+    assert stuffer.get(f"/live/{room.id}/").status_code == 200
+
+
+def test_removing_a_guest_needs_the_facilitator_and_a_csrf_token(
+    app, client, team, sprint, room, guest_client
+):
+    join(guest_client, room)
+    eija = _guest_named("Eija")
+    url = f"{console_url(team, sprint)}{room.id}/people/{eija.id}/remove"
+    assert guest_client.post(url, data={"reason": "x"}).status_code in (302, 303, 403)
+    app.config["WTF_CSRF_ENABLED"] = True
+    assert client.post(url, data={"reason": "x"}).status_code == 400
+    restore = f"{console_url(team, sprint)}{room.id}/people/{eija.id}/restore"
+    assert client.post(restore).status_code == 400
+    db.session.refresh(eija)
+    assert eija.removed_at is None
+
+
+def test_a_closed_door_lets_no_one_new_in_and_those_inside_go_on(
+    app, client, team, sprint, room, guest_client
+):
+    join(guest_client, room)
+    assert control(client, team, sprint, room, "door", door="close").status_code == 303
+    latecomer = app.test_client()
+    refused = latecomer.get(f"/j/{room.join_code}", headers={"Accept-Language": "fi"})
+    assert refused.status_code == 403
+    assert "sulkenut oven" in text_of(refused)
+    assert join(latecomer, room, name="Myöhäinen").status_code == 403
+    assert count(Guest) == 1
+    assert send_point(guest_client, room, steps(room)[0]).status_code == 303
+    control(client, team, sprint, room, "door", door="open")
+    assert join(latecomer, room, name="Myöhäinen").status_code == 303
+    assert count(Guest) == 2
+
+
+def test_with_admitting_on_a_newcomer_waits_and_adds_nothing_until_let_in(
+    app, client, team, sprint, room
+):
+    assert control(client, team, sprint, room, "door", admit="on").status_code == 303
+    newcomer, other = app.test_client(), app.test_client()
+    assert join(newcomer, room, name="Uusi").status_code == 303
+    join(other, room, name="Torjuttu")
+    waiting = newcomer.get(f"/live/{room.id}/")
+    assert waiting.status_code == 200 and "Waiting to be let in" in text_of(waiting)
+    assert page(waiting).select_one("meta[http-equiv=refresh]") is not None
+    send_point(newcomer, room, steps(room)[0], text="Odottajan kohta")
+    assert count(Entry) == 0 and count(CriticalPoint) == 0
+    assert "Waiting to be let in" in text_of(client.get(console_url(team, sprint)))
+
+    uusi, torjuttu = _guest_named("Uusi"), _guest_named("Torjuttu")
+    admit = f"{console_url(team, sprint)}{room.id}/people/{uusi.id}/admit"
+    assert client.post(admit, data={"decision": "admit"}).status_code == 303
+    refuse = f"{console_url(team, sprint)}{room.id}/people/{torjuttu.id}/admit"
+    assert client.post(refuse, data={"decision": "refuse"}).status_code == 303
+    assert newcomer.get(f"/live/{room.id}/").status_code == 200
+    assert send_point(newcomer, room, steps(room)[0], text="Nyt sisällä").status_code == 303
+    assert count(CriticalPoint) == 1
+    turned_away = other.get(f"/live/{room.id}/")
+    assert turned_away.status_code == 403 and "did not let you in" in text_of(turned_away)
+
+
+def test_many_joins_from_one_network_show_a_warning_on_the_console(app, client, team, sprint, room):
+    for n in range(7):
+        join(_phone(app, f"192.0.2.{n + 10}"), room, name=f"Puhelin {n}")
+    assert "joined from one network" not in text_of(client.get(console_url(team, sprint)))
+    join(_phone(app, "192.0.2.200"), room, name="Puhelin 8")
+    console = text_of(client.get(console_url(team, sprint)))
+    assert "8 people joined from one network (192.0.2.0/24) within 5 minutes" in console
+    # The network is kept, never the address.
+    assert {g.network for g in db.session.scalars(select(Guest))} == {"192.0.2.0/24"}
+
+
+def test_a_joins_network_is_its_slash_24_or_slash_64():
+    assert live_services.network_of("203.0.113.77") == "203.0.113.0/24"
+    assert live_services.network_of("2001:db8:1:2:3:4:5:6") == "2001:db8:1:2::/64"
+    assert live_services.network_of("::ffff:203.0.113.77") == "203.0.113.0/24"
+    assert live_services.network_of("not an address") == ""
+
+
+# --- defect 4: typed organisations stay with the room until a member accepts or merges them --
+
+
+def test_a_typed_organisation_stays_with_the_room_until_accepted(client, team, sprint, room, app):
+    before = count(Organisation)
+    first, second = app.test_client(), app.test_client()
+    join(first, room, name="Eija", organisation="  acme   oy ")
+    join(second, room, name="Olli", organisation="Acme Oy")
+    send_point(first, room, steps(room)[0], text="Acmen kohta")
+    assert count(Organisation) == before
+    assert "Eija, Employer, acme oy" in text_of(first.get(f"/live/{room.id}/"))
+    document = sprints.document_of(sprint)
+    assert {p["name"]: p["organisation"] for p in document["participants"]}["Olli"] == "Acme Oy"
+    report = next(p for j in document["journeys"] for p in j["points"])["reports"][0]
+    assert report["organisation"] == "acme oy"
+    console = page(client.get(console_url(team, sprint)))
+    offered = console.select("form.roster__organisation")
+    assert len(offered) == 1  # the two spellings are one
+    assert "2 participants" in offered[0].get_text()
+
+    typed = offered[0].select_one("input[name=typed]")["value"]
+    url = f"{console_url(team, sprint)}{room.id}/organisations"
+    assert client.post(url, data={"typed": typed, "organisation": "new"}).status_code == 303
+    assert count(Organisation) == before + 1
+    acme = db.session.scalar(select(Organisation).where(Organisation.name == "acme oy"))
+    assert {g.organisation_id for g in db.session.scalars(select(Guest))} == {acme.id}
+    assert db.session.scalar(select(Report)).organisation_id == acme.id
+    console = page(client.get(console_url(team, sprint)))
+    assert console.select("form.roster__organisation") == []
+
+
+def test_a_typed_organisation_can_be_merged_into_the_workspaces_own(
+    client, team, sprint, room, guest_client, app
+):
+    konepaja = accounts.add_organisation(
+        team["workspace"], "Konepaja Oy", OrganisationKind.EMPLOYER
+    )
+    db.session.commit()
+    before = count(Organisation)
+    # A spelling that differs only in case and spaces is the workspace's own at once.
+    same = app.test_client()
+    join(same, room, name="Sama", organisation=" KONEPAJA  oy")
+    assert _guest_named("Sama").organisation_id == konepaja.id
+    join(guest_client, room, name="Eija", organisation="Konepaja")
+    url = f"{console_url(team, sprint)}{room.id}/organisations"
+    merged = client.post(url, data={"typed": "konepaja", "organisation": konepaja.id})
+    assert merged.status_code == 303
+    assert _guest_named("Eija").organisation_id == konepaja.id
+    assert count(Organisation) == before
+    refused = client.post(url, data={"typed": "ei ole", "organisation": "new"})
+    assert refused.status_code == 422
