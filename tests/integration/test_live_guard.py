@@ -322,7 +322,9 @@ def test_with_admitting_on_a_newcomer_waits_and_adds_nothing_until_let_in(
     join(other, room, name="Torjuttu")
     waiting = newcomer.get(f"/live/{room.id}/")
     assert waiting.status_code == 200 and "Waiting to be let in" in text_of(waiting)
-    assert page(waiting).select_one("meta[http-equiv=refresh]") is not None
+    # The waiting page asks by itself: nothing yet (204) while waiting.
+    asking = page(waiting).select_one("[hx-trigger^=every]")["hx-get"]
+    assert newcomer.get(asking, headers={"HX-Request": "true"}).status_code == 204
     send_point(newcomer, room, steps(room)[0], text="Odottajan kohta")
     assert count(Entry) == 0 and count(CriticalPoint) == 0
     assert "Waiting to be let in" in text_of(client.get(console_url(team, sprint)))
@@ -332,6 +334,8 @@ def test_with_admitting_on_a_newcomer_waits_and_adds_nothing_until_let_in(
     assert client.post(admit, data={"decision": "admit"}).status_code == 303
     refuse = f"{console_url(team, sprint)}{room.id}/people/{torjuttu.id}/admit"
     assert client.post(refuse, data={"decision": "refuse"}).status_code == 303
+    let_in = newcomer.get(asking, headers={"HX-Request": "true"})
+    assert let_in.status_code == 200 and let_in.headers["HX-Refresh"] == "true"
     assert newcomer.get(f"/live/{room.id}/").status_code == 200
     assert send_point(newcomer, room, steps(room)[0], text="Nyt sisällä").status_code == 303
     assert count(CriticalPoint) == 1

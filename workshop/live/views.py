@@ -412,6 +412,11 @@ def phone(session_id):
     """A participant's view: what the room does now, forms to add things, the vote."""
     live = _live_or_404(session_id)
     guest, _by = _actor(live)
+    if request.args.get("waiting") and wants_fragment():
+        # The waiting page asking: nothing to swap while waiting, a reload once decided.
+        if guest.removed_at is None and guest.admission == Admission.WAITING:
+            return make_response("", 204)
+        return make_response("", 200, {"HX-Refresh": "true"})
     return _outside(live, guest) or render_page(
         "live/phone.html", **_phone_context(live, guest, _entry_forms(live))
     )
