@@ -111,7 +111,10 @@ def _wrong(response) -> bool:
 
 
 def _typed_code() -> str:
-    return "".join(ch for ch in (request.view_args or {}).get("code", "").upper() if ch.isalnum())
+    """The code tried, as letters and digits; a few more than a code has are enough to tell
+    codes apart, and keep the counter's key short whatever was sent."""
+    typed = (request.view_args or {}).get("code", "")[:40]
+    return "".join(ch for ch in typed.upper() if ch.isalnum())[:10] or "-"
 
 
 # (endpoint, limit, whose): wrong join codes, per client address and per code tried.

@@ -412,3 +412,9 @@ def test_a_typed_organisation_can_be_merged_into_the_workspaces_own(
     assert count(Organisation) == before
     refused = client.post(url, data={"typed": "ei ole", "organisation": "new"})
     assert refused.status_code == 422
+
+
+def test_an_overlong_or_strange_code_is_counted_without_an_error(app, room):
+    guesser = app.test_client()
+    for code in ("Z" * 5000, "%00%00", "ä" * 300, "--"):
+        assert guesser.get(f"/j/{code}").status_code == 404
