@@ -986,13 +986,3 @@ def point_counts(live: LiveSession) -> dict[int, tuple[int, int]]:
         .group_by(CriticalPoint.step_id)
     )
     return {step_id: (count, severity) for step_id, count, severity in rows}
-
-
-def guest_counts(live: LiveSession) -> dict[int, int]:
-    """Per guest: how many entries they made (removed ones not counted)."""
-    rows = db.session.execute(
-        select(Entry.guest_id, func.count(Entry.id))
-        .where(Entry.session_id == live.id, Entry.removed_at.is_(None))
-        .group_by(Entry.guest_id)
-    )
-    return dict(rows.all())

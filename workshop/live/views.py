@@ -630,7 +630,6 @@ def _console_context(workspace, membership, sprint, live, **forms) -> dict:
             "guest_form": forms.get("guest_form") or OfflineGuestForm(formdata=None),
             "entries": services.entries_of(live),
             "removed": services.removed_entries(live),
-            "guest_counts": services.guest_counts(live),
             "roster": services.roster(live),
             "crowded": services.crowded_networks(live),
             "typed_organisations": services.typed_organisation_list(live),
