@@ -4,7 +4,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from workshop import config, errors, fragment_cache, htmx, i18n, security_headers
+from workshop import config, errors, fragment_cache, htmx, i18n, ratelimit, security_headers
 from workshop.export import pdf
 from workshop.extensions import babel, csrf, db, login_manager, migrate
 from workshop.models_base import render_migration_item
@@ -69,5 +69,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(live_bp)
     app.register_blueprint(room_bp, url_prefix="/w/<int:workspace_id>/sprints/<int:sprint_id>/live")
     access.init_app(app)
+    ratelimit.init_app(app)
     cli.init_app(app)
     return app

@@ -84,8 +84,11 @@ def _begin_sqlite(connection):
     """
     if connection.dialect.name != "sqlite":
         return
-    reading = has_request_context() and (
-        request.method in ("GET", "HEAD", "OPTIONS") or g.get("polku_committed", False)
+    # A connection may ask for a deferred transaction itself (the rate limiter's counters).
+    deferred = connection.get_execution_options().get("polku_deferred", False)
+    reading = deferred or (
+        has_request_context()
+        and (request.method in ("GET", "HEAD", "OPTIONS") or g.get("polku_committed", False))
     )
     connection.exec_driver_sql("BEGIN" if reading else "BEGIN IMMEDIATE")
 

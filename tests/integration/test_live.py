@@ -186,7 +186,8 @@ def test_a_guests_critical_point_lands_on_the_journey_with_their_role_and_organi
     assert point.severity == 3 and point.category.key == "paperwork"
     report = point.reports[0]
     assert report.reporter_role == ReporterRole.EMPLOYER
-    assert report.organisation.name == "Konepaja Oy"
+    # Typed by a guest, it waits for a member to accept it (test_live_guard.py).
+    assert report.organisation is None
     assert report.source == "Työpaja"
     phone = guest_client.get(sent.headers["Location"])
     assert "Thank you: the critical point is on the journey." in text_of(phone)

@@ -205,3 +205,10 @@ class RemoveForm(FlaskForm):
     """Why an entry is taken away; the reason is kept in the log."""
 
     reason = StringField(_l("Reason"), validators=[DataRequired(REQUIRED), too_long(REASON_MAX)])
+
+
+class OrganisationForm(FlaskForm):
+    """A typed organisation accepted as a new one ("new") or merged into one of the list."""
+
+    typed = HiddenField(validators=[DataRequired(REQUIRED)])
+    organisation = SelectField(_l("Organisation"), validators=[InputRequired(REQUIRED)])

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import Boolean, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from workshop.accounts.models import Organisation, User
+from workshop.accounts.models import ORG_NAME_MAX, Organisation, User
 from workshop.critical_points.models import Category, CriticalPoint, Report, ReporterRole
 from workshop.extensions import db
 from workshop.journeys.models import Journey, Lane, Stage, Step
@@ -21,6 +21,7 @@ DISPLAY_NAME_MAX = 60
 ENTRY_TEXT_MAX = 500
 ACTIVITY_MAX = 160
 REASON_MAX = 200
+NETWORK_MAX = 50
 MAX_BUDGET = 20
 MAX_TIMER_MINUTES = 180
 
@@ -61,6 +62,10 @@ class LiveSession(db.Model):
     voting_open: Mapped[bool] = mapped_column(Boolean, default=False)
     private_input: Mapped[bool] = mapped_column(Boolean, default=False)
     locked: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The door: once closed no one new joins; with admitting on, a newcomer waits for the
+    # facilitator before adding anything.
+    door_closed: Mapped[bool] = mapped_column(Boolean, default=False)
+    admit_each: Mapped[bool] = mapped_column(Boolean, default=False)
 
     sprint: Mapped[Sprint] = relationship()
     journey: Mapped[Journey] = relationship()
@@ -73,6 +78,14 @@ class LiveSession(db.Model):
     def is_open(self, now: datetime) -> bool:
         """True while the code works and guests may add things."""
         return self.ended_at is None and now < self.expires_at and self.sprint.is_running
+
+
+class Admission(enum.StrEnum):
+    """Whether a guest may add things: let in, waiting at the door, or turned away."""
+
+    ADMITTED = "admitted"
+    WAITING = "waiting"
+    REFUSED = "refused"
 
 
 class Guest(db.Model):
@@ -89,6 +102,18 @@ class Guest(db.Model):
     organisation_id: Mapped[int | None] = mapped_column(
         ForeignKey("organisation.id", ondelete="SET NULL")
     )
+    # An organisation typed by a guest stays with the room until a member accepts it into
+    # the workspace or merges it into one there (then organisation_id is set).
+    organisation_name: Mapped[str] = mapped_column(String(ORG_NAME_MAX), default="")
+    admission: Mapped[Admission] = mapped_column(
+        db_enum(Admission, "live_admission"), default=Admission.ADMITTED
+    )
+    # Where the join came from, as its network (/24 or /64), never the full address.
+    network: Mapped[str] = mapped_column(String(NETWORK_MAX), default="")
+    # A removed guest's entries and dots leave every count until the guest is restored.
+    removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    removed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    removed_reason: Mapped[str] = mapped_column(String(REASON_MAX), default="")
     # Set for someone without a device, whom a facilitator enters things for.
     added_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     # The join form's one-time key: a double tap on "join" makes one guest.
@@ -97,6 +122,17 @@ class Guest(db.Model):
 
     session: Mapped[LiveSession] = relationship(back_populates="guests")
     organisation: Mapped[Organisation | None] = relationship()
+    removed_by: Mapped[User | None] = relationship(foreign_keys=[removed_by_id])
+
+    @property
+    def organisation_label(self) -> str:
+        """The organisation as others see it: the workspace's, or the name as typed."""
+        return self.organisation.name if self.organisation else self.organisation_name
+
+    @property
+    def counts(self) -> bool:
+        """True while what the guest enters and their dots count."""
+        return self.removed_at is None and self.admission == Admission.ADMITTED
 
 
 class Entry(db.Model):
@@ -112,7 +148,9 @@ class Entry(db.Model):
     session_id: Mapped[int] = mapped_column(
         ForeignKey("live_session.id", ondelete="CASCADE"), index=True
     )
-    guest_id: Mapped[int] = mapped_column(ForeignKey("live_guest.id", ondelete="CASCADE"))
+    guest_id: Mapped[int] = mapped_column(
+        ForeignKey("live_guest.id", ondelete="CASCADE"), index=True
+    )
     entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     kind: Mapped[EntryKind] = mapped_column(db_enum(EntryKind, "live_entry_kind"))
     text: Mapped[str] = mapped_column(String(ENTRY_TEXT_MAX))

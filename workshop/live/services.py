@@ -4,6 +4,7 @@ Every change first bumps the session's counters with one UPDATE, which also queu
 concurrent changes to the same session: budgets and double clicks are checked after it.
 """
 
+import ipaddress
 import secrets
 from collections import Counter
 from dataclasses import dataclass
@@ -13,17 +14,19 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import joinedload, selectinload
 
 from workshop.accounts import services as accounts
-from workshop.accounts.models import User
+from workshop.accounts.models import Organisation, User
 from workshop.critical_points import services as points
-from workshop.critical_points.models import CriticalPoint, PointStatus, ReporterRole
+from workshop.critical_points.models import CriticalPoint, PointStatus, Report, ReporterRole
 from workshop.extensions import db
 from workshop.journeys import services as journeys
+from workshop.journeys.models import TITLE_MAX as STEP_TITLE_MAX
 from workshop.journeys.models import Journey, Lane, Stage, Step
 from workshop.live.models import (
     JOIN_CODE_ALPHABET,
     JOIN_CODE_LENGTH,
     MAX_BUDGET,
     MAX_TIMER_MINUTES,
+    Admission,
     Dot,
     Entry,
     EntryKind,
@@ -199,6 +202,20 @@ def _ensure_open(live: LiveSession) -> None:
         raise Refused("ended")
 
 
+def _ensure_counts(guest: Guest) -> None:
+    """Only a guest let in, and not removed, adds entries and dots."""
+    if guest.removed_at is not None:
+        raise Refused("guest_removed")
+    if guest.admission != Admission.ADMITTED:
+        raise Refused("not_admitted")
+
+
+def counting_guest() -> tuple:
+    """The conditions under which a guest's entries and dots count (for a query joined to
+    Guest): admitted, and not removed by the facilitator."""
+    return (Guest.removed_at.is_(None), Guest.admission == Admission.ADMITTED)
+
+
 def join(
     live: LiveSession,
     name: str,
@@ -206,8 +223,10 @@ def join(
     organisation_name: str,
     added_by: User | None = None,
     submission_key: str | None = None,
+    network: str = "",
 ) -> Guest:
-    """A new guest in an open session, with the organisation found or added by name.
+    """A new guest in an open session, unless its door is closed; one who joins while the
+    facilitator admits each guest waits to be admitted.
 
     The same join form sent twice (same key) gives back the first guest. Phones show no one
     else's presence, so a join moves no counter (the console counts guests itself); the
@@ -221,23 +240,45 @@ def join(
             if earlier.session_id != live.id:
                 raise Refused("unknown_submission")
             return earlier
-    organisation_id = accounts.chosen_or_new_organisation(
-        live.sprint.workspace,
-        None,
-        organisation_name,
-        points.organisation_kind_for(role),
-    )
+    if live.door_closed and added_by is None:
+        raise Refused("door_closed")
+    # A typed organisation is the workspace's if it has one by that name; otherwise it stays
+    # with the guest until a member accepts or merges it.
+    typed = organisation_text(organisation_name)
+    known = accounts.find_organisation(live.sprint.workspace, typed) if typed else None
+    waiting = live.admit_each and added_by is None
     guest = Guest(
         session=live,
         display_name=name.strip(),
         role=role,
-        organisation_id=organisation_id,
+        organisation_id=known.id if known else None,
+        organisation_name="" if known else typed,
+        admission=Admission.WAITING if waiting else Admission.ADMITTED,
+        network=network,
         added_by_id=added_by.id if added_by else None,
         submission_key=submission_key or None,
     )
     db.session.add(guest)
     db.session.flush()
     return guest
+
+
+def organisation_text(typed: str | None) -> str:
+    """A typed organisation name with its spaces tidied: "  acme   oy " is "acme oy"."""
+    return " ".join((typed or "").split())
+
+
+def network_of(address: str | None) -> str:
+    """The network an address joins from (/24 for IPv4, /64 for IPv6); the address itself is
+    not kept. Empty for anything that is not an address."""
+    try:
+        ip = ipaddress.ip_address((address or "").strip())
+    except ValueError:
+        return ""
+    if ip.version == 6 and ip.ipv4_mapped:
+        ip = ip.ipv4_mapped
+    prefix = 24 if ip.version == 4 else 64
+    return str(ipaddress.ip_network(f"{ip}/{prefix}", strict=False))
 
 
 def get_guest(live: LiveSession, guest_id: int | None) -> Guest | None:
@@ -343,7 +384,13 @@ def reveal(live: LiveSession) -> int:
     _ensure_open(live)
     waiting = db.session.scalars(
         select(Entry)
-        .where(Entry.session_id == live.id, Entry.private.is_(True), Entry.removed_at.is_(None))
+        .join(Guest, Guest.id == Entry.guest_id)
+        .where(
+            Entry.session_id == live.id,
+            Entry.private.is_(True),
+            Entry.removed_at.is_(None),
+            *counting_guest(),
+        )
         .order_by(Entry.id)
     ).all()
     for entry in waiting:
@@ -400,6 +447,7 @@ def add_entry(
         return earlier
     _touch(live, entries=True)
     _ensure_open(live)
+    _ensure_counts(guest)
     if live.locked:
         raise Refused("locked")
     earlier = _entry_by_key(submission_key)
@@ -443,6 +491,18 @@ def add_entry(
     return entry
 
 
+def headline(text: str, limit: int) -> str:
+    """The text as a title of at most `limit` characters: whole if it fits, else cut after
+    a whole word with an ellipsis."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    if text[limit - 1] != " " and " " in cut:
+        cut = cut[: cut.rindex(" ")]
+    return cut.rstrip(" ,;:.-–—") + "…"
+
+
 def _publish(live: LiveSession, entry: Entry) -> None:
     """Make a private or new entry public: a point entry becomes a critical point."""
     entry.private = False
@@ -453,13 +513,15 @@ def _publish(live: LiveSession, entry: Entry) -> None:
         step = None
     if entry.kind == EntryKind.POINT and entry.point_id is None and step is not None:
         category = entry.category
+        title = headline(entry.text, points.TITLE_MAX)
         point = points.report_point(
             live.sprint.workspace,
             live.journey,
             step,
             None,
-            entry.text[: points.TITLE_MAX],
-            "",
+            title,
+            # Nothing said is lost: a title cut short keeps the whole text beside it.
+            entry.text if title != " ".join(entry.text.split()) else "",
             entry.severity or 2,
             f"id:{category.id}" if category else None,
             points.ReportData(
@@ -481,6 +543,14 @@ def remove_entry(live: LiveSession, entry: Entry, user: User, reason: str) -> No
     _touch(live, entries=True)
     if entry.removed_at is not None:
         return
+    _take_back_point(live, entry, user)
+    entry.removed_at, entry.removed_by_id, entry.removed_reason = utcnow(), user.id, reason.strip()
+    db.session.flush()
+
+
+def _take_back_point(live: LiveSession, entry: Entry, user: User) -> None:
+    """The critical point an entry made leaves the journey (its report, if others reported
+    the same point)."""
     if entry.point is not None:
         point = entry.point
         journeys.record_change(live.journey, user, "point_removed", point.title)
@@ -489,8 +559,210 @@ def remove_entry(live: LiveSession, entry: Entry, user: User, reason: str) -> No
         elif entry.report is not None:
             db.session.delete(entry.report)
     entry.point, entry.report = None, None
-    entry.removed_at, entry.removed_by_id, entry.removed_reason = utcnow(), user.id, reason.strip()
+
+
+# --- the roster: who is in the room --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RosterLine:
+    """A guest as the facilitator's roster shows them."""
+
+    guest: Guest
+    entries: int
+    dots: int
+
+
+def roster(live: LiveSession) -> list[RosterLine]:
+    """Everyone who joined, in the order they came, with their entries and dots."""
+    entries = dict(
+        db.session.execute(
+            select(Entry.guest_id, func.count(Entry.id))
+            .where(Entry.session_id == live.id, Entry.removed_at.is_(None))
+            .group_by(Entry.guest_id)
+        ).all()
+    )
+    dots = dict(
+        db.session.execute(
+            select(Dot.guest_id, func.count(Dot.id))
+            .where(Dot.session_id == live.id)
+            .group_by(Dot.guest_id)
+        ).all()
+    )
+    guests = db.session.scalars(
+        select(Guest)
+        .where(Guest.session_id == live.id)
+        .options(selectinload(Guest.organisation), selectinload(Guest.removed_by))
+        .order_by(Guest.id)
+    )
+    return [RosterLine(g, entries.get(g.id, 0), dots.get(g.id, 0)) for g in guests]
+
+
+def remove_guest(live: LiveSession, guest: Guest, user: User, reason: str) -> None:
+    """Take a guest out of every count: their entries leave the screens (with the critical
+    points they made) and their dots leave the tallies, until the guest is restored."""
+    if guest.session_id != live.id:
+        raise Refused("unknown_guest")
+    _touch(live, tally=True, entries=True)
+    if guest.removed_at is not None:
+        return
+    for entry in _entries_of_guest(live, guest):
+        _take_back_point(live, entry, user)
+    guest.removed_at, guest.removed_by_id, guest.removed_reason = utcnow(), user.id, reason.strip()
     db.session.flush()
+
+
+def restore_guest(live: LiveSession, guest: Guest) -> None:
+    """Undo a removal: the guest's entries, critical points and dots count again."""
+    if guest.session_id != live.id:
+        raise Refused("unknown_guest")
+    _touch(live, tally=True, entries=True)
+    if guest.removed_at is None:
+        return
+    guest.removed_at, guest.removed_by_id, guest.removed_reason = None, None, ""
+    db.session.flush()
+    _publish_again(live, guest)
+
+
+def _entries_of_guest(live: LiveSession, guest: Guest) -> list[Entry]:
+    return list(
+        db.session.scalars(
+            select(Entry)
+            .where(
+                Entry.session_id == live.id,
+                Entry.guest_id == guest.id,
+                Entry.removed_at.is_(None),
+            )
+            .order_by(Entry.id)
+        )
+    )
+
+
+def _publish_again(live: LiveSession, guest: Guest) -> None:
+    """The guest's public points go back on the journey."""
+    for entry in _entries_of_guest(live, guest):
+        if not entry.private and entry.kind == EntryKind.POINT and entry.point_id is None:
+            _publish(live, entry)
+
+
+def typed_organisations(report_ids: list[int]) -> dict[int, str]:
+    """The organisation each report's guest typed, for reports without a workspace's one."""
+    if not report_ids:
+        return {}
+    rows = db.session.execute(
+        select(Entry.report_id, Guest.organisation_name)
+        .join(Guest, Guest.id == Entry.guest_id)
+        .where(Entry.report_id.in_(report_ids), Guest.organisation_name != "")
+    )
+    return dict(rows.all())
+
+
+@dataclass(frozen=True)
+class TypedOrganisation:
+    """An organisation guests typed that the workspace does not have yet; spellings that
+    differ only in case and spaces are one."""
+
+    key: str
+    name: str
+    guests: int
+    role: ReporterRole
+
+
+def typed_organisation_list(live: LiveSession) -> list[TypedOrganisation]:
+    """The room's typed organisations waiting for a member to accept or merge them."""
+    found: dict[str, TypedOrganisation] = {}
+    for guest in live.guests:
+        if guest.organisation_id is None and guest.organisation_name:
+            key = guest.organisation_name.casefold()
+            seen = found.get(key)
+            found[key] = TypedOrganisation(
+                key,
+                seen.name if seen else guest.organisation_name,
+                (seen.guests if seen else 0) + 1,
+                seen.role if seen else guest.role,
+            )
+    return sorted(found.values(), key=lambda typed: typed.key)
+
+
+def settle_organisation(live: LiveSession, key: str, organisation_id: int | None) -> Organisation:
+    """Accept a typed organisation into the workspace (`organisation_id` None) or merge it
+    into one of its organisations: every guest who typed it, and their reports, get it."""
+    typed = next((t for t in typed_organisation_list(live) if t.key == key), None)
+    if typed is None:
+        raise Refused("unknown_organisation")
+    workspace = live.sprint.workspace
+    _touch(live, entries=True)
+    if organisation_id is None:
+        organisation = accounts.find_organisation(workspace, typed.name)
+        if organisation is None:
+            kind = points.organisation_kind_for(typed.role)
+            organisation = accounts.add_organisation(workspace, typed.name, kind)
+    else:
+        organisation = db.session.get(Organisation, organisation_id)
+        if organisation is None or organisation.workspace_id != workspace.id:
+            raise Refused("unknown_organisation")
+    for guest in live.guests:
+        if guest.organisation_id is None and guest.organisation_name.casefold() == key:
+            guest.organisation_id, guest.organisation_name = organisation.id, ""
+            report_ids = select(Entry.report_id).where(
+                Entry.guest_id == guest.id, Entry.report_id.is_not(None)
+            )
+            db.session.execute(
+                update(Report)
+                .where(Report.id.in_(report_ids), Report.organisation_id.is_(None))
+                .values(organisation_id=organisation.id),
+                execution_options={"synchronize_session": False},
+            )
+    db.session.flush()
+    return organisation
+
+
+def admit_guest(live: LiveSession, guest: Guest, admitted: bool) -> None:
+    """Let a waiting guest in, or turn them away (a refused guest can be let in later)."""
+    if guest.session_id != live.id:
+        raise Refused("unknown_guest")
+    _touch(live, tally=True, entries=True)
+    guest.admission = Admission.ADMITTED if admitted else Admission.REFUSED
+    db.session.flush()
+    if admitted:
+        _publish_again(live, guest)
+
+
+def set_door(live: LiveSession, closed: bool, admit_each: bool) -> None:
+    """Close the door (no one new joins) and/or admit each newcomer; guests in the room go on."""
+    _touch(live, controls=True)
+    _ensure_open(live)
+    live.door_closed, live.admit_each = closed, admit_each
+    db.session.flush()
+
+
+CROWD_JOINS = 8
+CROWD_MINUTES = 5
+
+
+def crowded_networks(live: LiveSession) -> list[tuple[str, int]]:
+    """Networks from which many joined in a short time (CROWD_JOINS within CROWD_MINUTES):
+    a room behind one address, or someone joining again and again with fresh cookies."""
+    rows = db.session.execute(
+        select(Guest.network, Guest.created_at)
+        .where(Guest.session_id == live.id, Guest.network != "")
+        .order_by(Guest.network, Guest.created_at)
+    ).all()
+    window = timedelta(minutes=CROWD_MINUTES)
+    found: dict[str, int] = {}
+    # The most joins any CROWD_MINUTES held, per network.
+    by_network: dict[str, list[datetime]] = {}
+    for network, created in rows:
+        by_network.setdefault(network, []).append(created)
+    for network, times in by_network.items():
+        start, most = 0, 0
+        for end, moment in enumerate(times):
+            while moment - times[start] > window:
+                start += 1
+            most = max(most, end - start + 1)
+        if most >= CROWD_JOINS:
+            found[network] = most
+    return sorted(found.items(), key=lambda item: -item[1])
 
 
 def accept_step(live: LiveSession, entry: Entry, user: User) -> Step:
@@ -505,8 +777,10 @@ def accept_step(live: LiveSession, entry: Entry, user: User) -> Step:
     if entry.stage_id is None or entry.lane_id is None:
         raise Refused("unknown_place")  # its stage or lane was deleted since
     try:
+        title = headline(entry.text, STEP_TITLE_MAX)
+        description = entry.text if title != " ".join(entry.text.split()) else ""
         step = journeys.add_step(
-            live.journey, user, entry.stage_id, entry.lane_id, entry.text[:160]
+            live.journey, user, entry.stage_id, entry.lane_id, title, description
         )
     except journeys.NotInJourney:
         raise Refused("unknown_place") from None
@@ -519,7 +793,8 @@ def entries_of(live: LiveSession, public_only: bool = False) -> list[Entry]:
     """The session's entries not removed, newest first; only those everyone sees if asked."""
     query = (
         select(Entry)
-        .where(Entry.session_id == live.id, Entry.removed_at.is_(None))
+        .join(Guest, Guest.id == Entry.guest_id)
+        .where(Entry.session_id == live.id, Entry.removed_at.is_(None), *counting_guest())
         .options(
             selectinload(Entry.guest).selectinload(Guest.organisation),
             selectinload(Entry.step),
@@ -563,8 +838,13 @@ def removed_entries(live: LiveSession) -> list[Entry]:
 def private_count(live: LiveSession) -> int:
     """How many entries wait for the reveal."""
     return db.session.scalar(
-        select(func.count(Entry.id)).where(
-            Entry.session_id == live.id, Entry.private.is_(True), Entry.removed_at.is_(None)
+        select(func.count(Entry.id))
+        .join(Guest, Guest.id == Entry.guest_id)
+        .where(
+            Entry.session_id == live.id,
+            Entry.private.is_(True),
+            Entry.removed_at.is_(None),
+            *counting_guest(),
         )
     )
 
@@ -585,6 +865,7 @@ def add_dot(live: LiveSession, guest: Guest, point_id: int, submission_key: str 
     """One more of the guest's dots on a point, within the budget and while voting is open."""
     _touch(live, tally=True)
     _ensure_open(live)
+    _ensure_counts(guest)
     if submission_key:
         earlier = db.session.scalar(select(Dot).where(Dot.submission_key == submission_key))
         if earlier is not None and earlier.guest_id == guest.id:
@@ -614,6 +895,7 @@ def remove_dot(live: LiveSession, guest: Guest, point_id: int) -> None:
     """Take one of the guest's dots back from a point, while voting is open."""
     _touch(live, tally=True)
     _ensure_open(live)
+    _ensure_counts(guest)
     if not live.voting_open:
         raise Refused("voting_closed")
     dot_id = db.session.scalar(
@@ -658,7 +940,8 @@ def ranked_points(live: LiveSession) -> list[RankedPoint]:
     dots = dict(
         db.session.execute(
             select(Dot.point_id, func.count(Dot.id))
-            .where(Dot.session_id == live.id)
+            .join(Guest, Guest.id == Dot.guest_id)
+            .where(Dot.session_id == live.id, *counting_guest())
             .group_by(Dot.point_id)
         ).all()
     )
@@ -703,13 +986,3 @@ def point_counts(live: LiveSession) -> dict[int, tuple[int, int]]:
         .group_by(CriticalPoint.step_id)
     )
     return {step_id: (count, severity) for step_id, count, severity in rows}
-
-
-def guest_counts(live: LiveSession) -> dict[int, int]:
-    """Per guest: how many entries they made (removed ones not counted)."""
-    rows = db.session.execute(
-        select(Entry.guest_id, func.count(Entry.id))
-        .where(Entry.session_id == live.id, Entry.removed_at.is_(None))
-        .group_by(Entry.guest_id)
-    )
-    return dict(rows.all())

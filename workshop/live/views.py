@@ -24,6 +24,7 @@ from flask import (
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_limiter import RateLimitExceeded
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
@@ -32,7 +33,7 @@ from wtforms import SelectChoice
 from workshop import addresses
 from workshop.access import public, workspace_role
 from workshop.accounts.models import Role
-from workshop.accounts.services import membership_for
+from workshop.accounts.services import membership_for, organisations_of
 from workshop.critical_points import services as points
 from workshop.critical_points.forms import CATEGORY_LABELS
 from workshop.critical_points.models import ReporterRole
@@ -50,6 +51,7 @@ from workshop.live.forms import (
     DotForm,
     JoinForm,
     OfflineGuestForm,
+    OrganisationForm,
     PointEntryForm,
     RemoveForm,
     StartForm,
@@ -57,7 +59,7 @@ from workshop.live.forms import (
     TimerForm,
     VotingForm,
 )
-from workshop.live.models import Entry, EntryKind, LiveSession
+from workshop.live.models import Admission, Entry, EntryKind, Guest, LiveSession
 from workshop.models_base import utcnow
 from workshop.sprints import services as sprints
 
@@ -87,6 +89,11 @@ REFUSALS = {
     "timer": _l("The timer could not be set to that."),
     "budget": _l("Give each participant between 1 and 20 dots."),
     "unknown_phase": _l("Choose one of the sprint's phases."),
+    "door_closed": _l("The facilitator has closed the door: no new participants can join now."),
+    "guest_removed": _l("The facilitator has removed you from this session. Nothing was added."),
+    "not_admitted": _l("Wait until the facilitator lets you in. Nothing was added yet."),
+    "unknown_guest": _l("That participant is not in this session."),
+    "unknown_organisation": _l("Choose one of the workspace's organisations."),
 }
 # Refusals caused by what was sent answer 422; the rest are the room's state (409).
 INPUT_REFUSALS = {
@@ -98,6 +105,8 @@ INPUT_REFUSALS = {
     "timer",
     "budget",
     "unknown_phase",
+    "unknown_guest",
+    "unknown_organisation",
 }
 
 
@@ -180,7 +189,7 @@ def _known_versions() -> services.PollState:
 def _poll_answer(state: services.PollState | None, known: services.PollState, render) -> Response:
     """304 with an empty body when nothing moved; the changed regions otherwise."""
     if state is None:
-        abort(404)
+        _not_in_room()
     if state == known or request.if_none_match.contains(state.etag):
         response = make_response("", 304)
     else:
@@ -215,6 +224,13 @@ def _joined_guest_id(live_id: int) -> int | None:
     return (session.get(GUESTS_KEY) or {}).get(str(live_id))
 
 
+@bp.app_errorhandler(RateLimitExceeded)
+def too_many_codes(error):
+    """Wrong join codes are limited per address and per code; the page says why and when."""
+    message = _("Too many wrong codes were tried. Wait a moment, then type the code on the screen.")
+    return render_error(429, message)
+
+
 @bp.get("/j/")
 @public
 def enter_code():
@@ -241,6 +257,8 @@ def join(code):
     if guest is not None:
         # The same phone joining again is the same guest.
         return redirect_page(url_for("live.phone", session_id=live.id))
+    if live.door_closed:
+        return render_page("live/closed.html", live=live, status=403)
     form = JoinForm()
     if form.validate_on_submit():
         try:
@@ -250,9 +268,12 @@ def join(code):
                 ReporterRole(form.role.data),
                 form.organisation.data or "",
                 submission_key=form.submission_key.data,
+                network=services.network_of(request.remote_addr),
             )
-        except services.Refused:
+        except services.Refused as refusal:
             db.session.rollback()
+            if refusal.reason == "door_closed":
+                return render_page("live/closed.html", live=live, status=403)
             return render_page("live/ended.html", live=live, status=410)
         db.session.commit()
         session[GUESTS_KEY] = (session.get(GUESTS_KEY) or {}) | {str(live.id): guest.id}
@@ -266,8 +287,17 @@ def join(code):
 # --- guests: the phone view ----------------------------------------------------------------------
 
 
+NOT_IN_ROOM = _l("You have not joined this session. Join with the code on the screen.")
+
+
+def _not_in_room():
+    """One answer for a room that does not exist and one the caller does not belong to, so
+    that nobody outside a room learns that it exists."""
+    abort(make_response(*render_error(404, str(NOT_IN_ROOM))))
+
+
 def _live_or_404(session_id: int) -> LiveSession:
-    return services.get_live(session_id) or abort(404)
+    return services.get_live(session_id) or _not_in_room()
 
 
 def _actor(live: LiveSession):
@@ -277,7 +307,7 @@ def _actor(live: LiveSession):
     if proxy:
         membership = membership_for(current_user, live.sprint.workspace)
         if membership is None:
-            abort(404)
+            _not_in_room()
         if not membership.role.allows(Role.FACILITATOR):
             abort(403)
         guest = services.get_guest(live, int(proxy) if proxy.isdigit() else None)
@@ -286,8 +316,7 @@ def _actor(live: LiveSession):
         return guest, current_user._get_current_object()
     guest = services.get_guest(live, _joined_guest_id(live.id))
     if guest is None:
-        message = _("You have not joined this session. Join with the code on the screen.")
-        abort(make_response(*render_error(404, message)))
+        _not_in_room()
     return guest, None
 
 
@@ -390,7 +419,24 @@ def phone(session_id):
     """A participant's view: what the room does now, forms to add things, the vote."""
     live = _live_or_404(session_id)
     guest, _by = _actor(live)
-    return render_page("live/phone.html", **_phone_context(live, guest, _entry_forms(live)))
+    if request.args.get("waiting") and wants_fragment():
+        # The waiting page asking: nothing to swap while waiting, a reload once decided.
+        if guest.removed_at is None and guest.admission == Admission.WAITING:
+            return make_response("", 204)
+        return make_response("", 200, {"HX-Refresh": "true"})
+    return _outside(live, guest) or render_page(
+        "live/phone.html", **_phone_context(live, guest, _entry_forms(live))
+    )
+
+
+def _outside(live: LiveSession, guest) -> Response | None:
+    """The page of a guest who may not add anything: waiting at the door (it asks again by
+    itself), turned away, or removed. None for a guest in the room."""
+    if guest.counts:
+        return None
+    if guest.removed_at is None and guest.admission == Admission.WAITING:
+        return render_page("live/waiting.html", live=live, guest=guest)
+    return render_page("live/left_out.html", live=live, guest=guest, status=403)
 
 
 def _phone_url(live, guest, anchor=None) -> str:
@@ -409,6 +455,8 @@ SENT_PRIVATELY = _l("Sent. Only you and the facilitators see it until the reveal
 def _add_entry(session_id: int, kind: EntryKind):
     live = _live_or_404(session_id)
     guest, entered_by = _actor(live)
+    if (outside := _outside(live, guest)) is not None:
+        return outside
     form = ENTRY_FORMS[kind](prefix=kind.value)
     error, status = None, 422
     if form.validate_on_submit():
@@ -477,6 +525,8 @@ def comment(session_id):
 def _dot_change(session_id: int, adding: bool):
     live = _live_or_404(session_id)
     guest, _by = _actor(live)
+    if (outside := _outside(live, guest)) is not None:
+        return outside
     form = DotForm()
     message, error, status = None, None, 200
     if not form.validate_on_submit() or not form.point.data.isdigit():
@@ -526,15 +576,21 @@ def remove_dot(session_id):
 @public
 def phone_changes(session_id):
     """Changed since the counters the phone has? 304 if not; the changed regions if so."""
+    # Unchanged costs one query: the signed cookie says whether this phone joined the
+    # session. A facilitator entering for someone (`proxy`) is checked before anything is
+    # compared, so a poll tells nobody outside the room that it exists.
+    if request.values.get("proxy"):
+        _actor(_live_or_404(session_id))
+    elif _joined_guest_id(session_id) is None:
+        _not_in_room()
     known = _known_versions()
-    # Unchanged costs one query: the cookie says whether this phone joined the session; a
-    # facilitator entering for someone (`proxy`) is checked with the answer to a change.
-    if not request.values.get("proxy") and _joined_guest_id(session_id) is None:
-        abort(404)
 
     def render(state):
         live = _live_or_404(session_id)
         guest, _by = _actor(live)
+        if not guest.counts:
+            # Let in, turned away or removed since: the phone loads its page again.
+            abort(make_response("", 200, {"HX-Refresh": "true"}))
         context = _phone_context(live, guest) | _changed(state, known) | {"state": state}
         return render_template("live/_phone_changes.html", **context)
 
@@ -582,7 +638,10 @@ def _console_context(workspace, membership, sprint, live, **forms) -> dict:
             "guest_form": forms.get("guest_form") or OfflineGuestForm(formdata=None),
             "entries": services.entries_of(live),
             "removed": services.removed_entries(live),
-            "guest_counts": services.guest_counts(live),
+            "roster": services.roster(live),
+            "crowded": services.crowded_networks(live),
+            "typed_organisations": services.typed_organisation_list(live),
+            "organisations": organisations_of(workspace),
             # Joins move no counter phones poll; the console also compares the head count.
             "poll_url": lambda s: url_for(
                 "room.console_changes",
@@ -795,6 +854,111 @@ def add_guest(workspace, membership, sprint_id, session_id):
     db.session.commit()
     flash(_("Now entering for %(name)s.", name=guest.display_name), "success")
     return redirect_page(url_for("live.phone", session_id=live.id, proxy=guest.id))
+
+
+@room.post("/<int:session_id>/door")
+@workspace_role(Role.FACILITATOR)
+def door(workspace, membership, sprint_id, session_id):
+    """Close or open the door to new guests; admit each newcomer, or let everyone in."""
+    door_action, admit_action = request.form.get("door"), request.form.get("admit")
+
+    def change(live, form):
+        closed = {"close": True, "open": False}.get(door_action, live.door_closed)
+        admit_each = {"on": True, "off": False}.get(admit_action, live.admit_each)
+        services.set_door(live, closed, admit_each)
+        if door_action == "close":
+            return _("The door is closed: no one new can join. Those in the room go on.")
+        if door_action == "open":
+            return _("The door is open: anyone with the code can join.")
+        if admit_action == "on":
+            return _("Each new participant now waits until you let them in.")
+        return _("New participants come in without waiting.")
+
+    return _control(workspace, membership, sprint_id, session_id, change)
+
+
+def _guest(live, guest_id) -> Guest:
+    return services.get_guest(live, guest_id) or abort(404)
+
+
+@room.route("/<int:session_id>/people/<int:guest_id>/remove", methods=["GET", "POST"])
+@workspace_role(Role.FACILITATOR)
+def remove_guest(workspace, membership, sprint_id, session_id, guest_id):
+    """Take a participant out of every count, with a reason that is kept; undoable."""
+    sprint = _sprint(workspace, sprint_id)
+    live = _session(sprint, session_id)
+    guest = _guest(live, guest_id)
+    form = RemoveForm()
+    if form.validate_on_submit():
+        services.remove_guest(live, guest, current_user, form.reason.data)
+        message = _(
+            "%(name)s was removed: their entries and dots no longer count. "
+            "“Restore” brings them back.",
+            name=guest.display_name,
+        )
+        return _to_console(workspace, sprint, message)
+    return render_page(
+        "live/remove_guest.html",
+        workspace=workspace,
+        membership=membership,
+        sprint=sprint,
+        live=live,
+        guest=guest,
+        form=form,
+        status=422 if form.errors else 200,
+    )
+
+
+@room.post("/<int:session_id>/people/<int:guest_id>/restore")
+@workspace_role(Role.FACILITATOR)
+def restore_guest(workspace, membership, sprint_id, session_id, guest_id):
+    """Undo a removal: the participant's entries and dots count again."""
+
+    def change(live, form):
+        guest = _guest(live, guest_id)
+        services.restore_guest(live, guest)
+        return _("%(name)s is back: their entries and dots count again.", name=guest.display_name)
+
+    return _control(workspace, membership, sprint_id, session_id, change)
+
+
+@room.post("/<int:session_id>/people/<int:guest_id>/admit")
+@workspace_role(Role.FACILITATOR)
+def admit_guest(workspace, membership, sprint_id, session_id, guest_id):
+    """Let a waiting participant in, or turn them away."""
+    admitted = request.form.get("decision") != "refuse"
+
+    def change(live, form):
+        guest = _guest(live, guest_id)
+        services.admit_guest(live, guest, admitted)
+        if admitted:
+            return _("%(name)s is in.", name=guest.display_name)
+        return _("%(name)s was not let in.", name=guest.display_name)
+
+    return _control(workspace, membership, sprint_id, session_id, change)
+
+
+@room.post("/<int:session_id>/organisations")
+@workspace_role(Role.FACILITATOR)
+def settle_organisation(workspace, membership, sprint_id, session_id):
+    """Accept an organisation guests typed into the workspace, or merge it into one there."""
+    form = OrganisationForm()
+    form.organisation.choices = [SelectChoice("new", "")] + [
+        SelectChoice(str(o.id), o.name) for o in organisations_of(workspace)
+    ]
+
+    def change(live, form):
+        chosen = form.organisation.data
+        organisation = services.settle_organisation(
+            live, form.typed.data, None if chosen == "new" else int(chosen)
+        )
+        return _(
+            "“%(typed)s” is now the workspace's organisation %(name)s.",
+            typed=form.typed.data,
+            name=organisation.name,
+        )
+
+    return _control(workspace, membership, sprint_id, session_id, change, lambda: form)
 
 
 def _entry(live, entry_id) -> Entry:

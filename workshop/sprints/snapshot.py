@@ -12,6 +12,7 @@ from sqlalchemy.orm import selectinload
 from workshop.critical_points.models import CriticalPoint, PointStatus, Report, Vote
 from workshop.extensions import db
 from workshop.journeys import services as journeys
+from workshop.live import services as live_services
 from workshop.live.models import Dot, Guest, LiveSession
 from workshop.models_base import utcnow
 
@@ -27,7 +28,7 @@ def _room_guests(sprint, listed: set[str]) -> list[dict]:
     guests = db.session.scalars(
         select(Guest)
         .join(LiveSession, LiveSession.id == Guest.session_id)
-        .where(LiveSession.sprint_id == sprint.id)
+        .where(LiveSession.sprint_id == sprint.id, *live_services.counting_guest())
         .options(selectinload(Guest.organisation))
         .order_by(Guest.id)
     )
@@ -40,7 +41,7 @@ def _room_guests(sprint, listed: set[str]) -> list[dict]:
             {
                 "name": guest.display_name,
                 "role": guest.role.value,
-                "organisation": guest.organisation.name if guest.organisation else None,
+                "organisation": guest.organisation_label or None,
                 "facilitator": False,
                 "member": False,
             }
@@ -52,7 +53,9 @@ def _iso(value) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def _journey(journey, votes: dict[int, int], found: list[CriticalPoint]) -> dict:
+def _journey(
+    journey, votes: dict[int, int], found: list[CriticalPoint], typed: dict[int, str]
+) -> dict:
     board = journeys.load_board(journey)
     steps = board.steps
     keys = {s.id: s.key for s in steps}
@@ -94,7 +97,10 @@ def _journey(journey, votes: dict[int, int], found: list[CriticalPoint]) -> dict
                 "reports": [
                     {
                         "role": r.reporter_role.value,
-                        "organisation": r.organisation.name if r.organisation else None,
+                        # A guest's organisation not yet in the workspace: as they typed it.
+                        "organisation": (
+                            r.organisation.name if r.organisation else typed.get(r.id)
+                        ),
                         "quote": r.quote,
                         "source": r.source,
                         "reported_on": _iso(r.reported_on),
@@ -135,11 +141,15 @@ def build(sprint) -> dict:
     dots = db.session.execute(
         select(Dot.point_id, func.count(Dot.id))
         .join(LiveSession, LiveSession.id == Dot.session_id)
-        .where(LiveSession.sprint_id == sprint.id)
+        .join(Guest, Guest.id == Dot.guest_id)
+        .where(LiveSession.sprint_id == sprint.id, *live_services.counting_guest())
         .group_by(Dot.point_id)
     ).all()
     for point_id, count in dots:
         votes[point_id] = votes.get(point_id, 0) + count
+    typed = live_services.typed_organisations(
+        [r.id for p in found for r in p.reports if r.organisation_id is None]
+    )
     return {
         "format": FORMAT,
         "version": VERSION,
@@ -168,7 +178,7 @@ def build(sprint) -> dict:
             for p in sprint.participants
         ]
         + _room_guests(sprint, {p.name.casefold() for p in sprint.participants}),
-        "journeys": [_journey(j, votes, found) for j in sprint.journeys],
+        "journeys": [_journey(j, votes, found, typed) for j in sprint.journeys],
         "experiments": [
             {
                 "id": e.id,
