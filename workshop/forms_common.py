@@ -4,8 +4,15 @@ from urllib.parse import urlsplit
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField
+from wtforms import HiddenField, IntegerField
 from wtforms.validators import Length
+
+# Ids and counters are signed 64-bit integers in every database Polku runs on; a number
+# outside that range cannot name anything, and the database drivers refuse to send it.
+MAX_ID = 2**63 - 1
+MAX_ID_DIGITS = len(str(MAX_ID))
+# WTForms' own message, which its catalogs translate (a variable, so ours does not take it).
+NOT_AN_INTEGER = "Not a valid integer value."
 
 
 class EmptyForm(FlaskForm):
@@ -34,3 +41,60 @@ class NextField(HiddenField):
     def process_formdata(self, valuelist):
         super().process_formdata(valuelist)
         self.data = safe_next(self.data)
+
+
+def parse_id(value) -> int | None:
+    """A whole number of ASCII digits within the 64-bit range, or None for anything else.
+
+    Not `str.isdigit()`: it also says yes to "²" and other digits `int()` cannot read.
+    """
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value if 0 <= value <= MAX_ID else None
+    if not isinstance(value, str) or not value.isascii() or not value.isdigit():
+        return None
+    if len(value) > MAX_ID_DIGITS:
+        return None
+    number = int(value)
+    return number if number <= MAX_ID else None
+
+
+def id_or_none(value) -> int | None:
+    """Coerce for an optional id choice: empty is None, anything unreadable a field error."""
+    if value in (None, ""):
+        return None
+    number = parse_id(value)
+    if number is None:
+        raise ValueError("not an id")
+    return number
+
+
+def id_or_unreadable(value) -> int | None:
+    """Coerce for an id choice the service checks: anything but an id is None, never an error."""
+    return parse_id(value) if value not in (None, "") else None
+
+
+def id_required(value) -> int:
+    """Coerce for an id choice that must name something."""
+    number = parse_id(value)
+    if number is None:
+        raise ValueError("not an id")
+    return number
+
+
+class BoundedIntegerField(IntegerField):
+    """A whole number; outside the 64-bit range it is a field error like any other non-number."""
+
+    def process_formdata(self, valuelist):
+        if valuelist and valuelist[0] not in ("", None):
+            text = str(valuelist[0]).strip()
+            digits = text[1:] if text[:1] in "+-" else text
+            # int() would read other scripts' digits, and refuses 4,300 digits with an error.
+            if not (digits.isascii() and digits.isdigit()) or len(digits) > MAX_ID_DIGITS:
+                self.data = None
+                raise ValueError(self.gettext(NOT_AN_INTEGER))
+        super().process_formdata(valuelist)
+        if self.data is not None and not -MAX_ID - 1 <= self.data <= MAX_ID:
+            self.data = None
+            raise ValueError(self.gettext(NOT_AN_INTEGER))

@@ -750,7 +750,7 @@ def rename_column(workspace, membership, journey_id, kind, item_id):
             422,
             error=_(
                 "Check the name: %(errors)s",
-                errors=" ".join(e for es in form.errors.values() for e in es),
+                errors=" ".join(str(e) for es in form.errors.values() for e in es),
             ),
         )
     try:

@@ -36,7 +36,7 @@ from workshop.critical_points.forms import CATEGORY_LABELS
 from workshop.critical_points.models import ReporterRole
 from workshop.errors import render_error
 from workshop.extensions import db
-from workshop.forms_common import EmptyForm
+from workshop.forms_common import EmptyForm, parse_id
 from workshop.fragment_cache import fragment_cache
 from workshop.htmx import redirect_page, render_page, wants_fragment
 from workshop.journeys import services as journeys
@@ -273,7 +273,7 @@ def _actor(live: LiveSession):
             abort(404)
         if not membership.role.allows(Role.FACILITATOR):
             abort(403)
-        guest = services.get_guest(live, int(proxy) if proxy.isdigit() else None)
+        guest = services.get_guest(live, parse_id(proxy))
         if guest is None or guest.added_by_id is None:
             abort(404)
         return guest, current_user._get_current_object()
@@ -314,8 +314,8 @@ def _entry_forms(live: LiveSession, which: EntryKind | None = None) -> dict:
     step_form = forms[EntryKind.STEP]
     step_form.stage.choices = [SelectChoice(s.id, s.title) for s in board.stages]
     step_form.lane.choices = [SelectChoice(lane.id, lane.title) for lane in board.lanes]
-    if request.method == "GET" and request.args.get("step", "").isdigit():
-        point_form.step.data = int(request.args["step"])
+    if request.method == "GET" and parse_id(request.args.get("step")) is not None:
+        point_form.step.data = parse_id(request.args["step"])
     forms["step_groups"] = _steps_by_stage(board)
     return forms
 
@@ -472,10 +472,10 @@ def _dot_change(session_id: int, adding: bool):
     guest, _by = _actor(live)
     form = DotForm()
     message, error, status = None, None, 200
-    if not form.validate_on_submit() or not form.point.data.isdigit():
+    point_id = parse_id(form.point.data)
+    if not form.validate_on_submit() or point_id is None:
         error, status = refusal_text(services.Refused("unknown_point")), 422
     else:
-        point_id = int(form.point.data)
         # The form's key is one per drawing of the list: a double tap on one button is one dot.
         key = f"{form.submission_key.data[:24]}-{point_id}" if form.submission_key.data else None
         try:
