@@ -70,11 +70,6 @@ def id_or_none(value) -> int | None:
     return number
 
 
-def id_or_unreadable(value) -> int | None:
-    """Coerce for an id choice the service checks: anything but an id is None, never an error."""
-    return parse_id(value) if value not in (None, "") else None
-
-
 def id_required(value) -> int:
     """Coerce for an id choice that must name something."""
     number = parse_id(value)

@@ -17,7 +17,7 @@ from workshop.accounts.forms import REQUIRED, too_long
 from workshop.accounts.models import ORG_NAME_MAX
 from workshop.critical_points.forms import ROLE_LABELS, SEVERITY_SHORT
 from workshop.critical_points.models import TITLE_MAX, ReporterRole
-from workshop.forms_common import BoundedIntegerField, id_or_unreadable
+from workshop.forms_common import BoundedIntegerField, id_or_none
 from workshop.live.models import (
     ACTIVITY_MAX,
     DISPLAY_NAME_MAX,
@@ -32,8 +32,8 @@ from workshop.live.models import (
 GUEST_ROLES = [role for role in ReporterRole if role != ReporterRole.OTHER]
 
 
-# The service checks that an id belongs to the room; what is no id at all is None here.
-_int_or_none = id_or_unreadable
+# The service checks that an id belongs to the room; what is no id at all is a field error.
+_int_or_none = id_or_none
 
 
 class CodeForm(FlaskForm):
