@@ -32,9 +32,11 @@ from workshop.sprints import services as sprints
 ROOT = Path(__file__).resolve().parent.parent.parent
 HOST = "polku.test"
 
-# What each id in an address is replaced with: zero, negative, beyond 64 bits by one,
-# 25 digits, more digits than int() reads, and no number at all.
-HOSTILE_IDS = ["0", "-1", "9223372036854775808", "9" * 25, "9" * 5000, "1x"]
+# What each id in an address is replaced with: zero and 25 digits always, and in turn one of
+# negative, beyond 64 bits by one, more digits than int() reads, and no number at all (every
+# id reaches the view through the same converter; the turns still try each on most routes).
+HOSTILE_IDS = ["0", "9" * 25]
+HOSTILE_IDS_IN_TURN = ["-1", "9223372036854775808", "9" * 5000, "1x"]
 HOSTILE_TEXTS = ["x" * 300, "%00", "a%C3"]
 
 NUL = "Pelto\x00ja rivi"
@@ -130,8 +132,12 @@ def world(tmp_path_factory):
         )
         sprints.start_sprint(waiting)
         db.session.commit()
+        sprint_pages = [
+            f"/w/{sprint.workspace_id}/sprints/{s.id}" for s in sprints.sprints_of(sprint.workspace)
+        ]
         seeds = {
-            "waiting": f"/w/{sprint.workspace_id}/sprints/{waiting.id}/live/",
+            "facilitator": ["/", f"/w/{sprint.workspace_id}/sprints/{waiting.id}/live/"]
+            + sprint_pages,
             "email": email,
             "password": password,
             "live": live.id,
@@ -245,9 +251,10 @@ def _links_of(soup: BeautifulSoup):
 
 
 def _crawl(world) -> None:
-    """Visit pages breadth first, at most three addresses per endpoint and visitor."""
+    """Visit pages breadth first, at most two addresses per endpoint and visitor; every sprint's
+    page is among the first (each state draws other forms)."""
     starts = {
-        "facilitator": ["/", world.seeds["waiting"]],
+        "facilitator": world.seeds["facilitator"],
         "guest": [f"/live/{world.seeds['live']}/"],
         "anonymous": world.seeds["anonymous"],
     }
@@ -267,7 +274,7 @@ def _crawl(world) -> None:
             endpoint = matched[0]
             if endpoint in NOT_CRAWLED or endpoint == "static":
                 continue
-            if per_endpoint[endpoint] >= 3:
+            if per_endpoint[endpoint] >= 2 and url not in start:
                 continue
             visited.add(path)
             per_endpoint[endpoint] += 1
@@ -333,6 +340,7 @@ def _walk(world, who: str, rules) -> list[str]:
         if method == "POST" and who == "facilitator" and "logout" in url:
             world.login()
 
+    turn = 0
     for rule in rules:
         sensible = _sensible_args(world, rule)
         if sensible is None:
@@ -344,7 +352,12 @@ def _walk(world, who: str, rules) -> list[str]:
             continue
         for name in rule.arguments:
             ids = isinstance(rule._converters[name], IntegerConverter)
-            for hostile in HOSTILE_IDS if ids else HOSTILE_TEXTS:
+            if ids:
+                turn += 1
+                values = HOSTILE_IDS + [HOSTILE_IDS_IN_TURN[turn % len(HOSTILE_IDS_IN_TURN)]]
+            else:
+                values = HOSTILE_TEXTS
+            for hostile in values:
                 for method in methods:
                     send(method, _path(rule, sensible | {name: hostile}))
         if "GET" in methods and rule.endpoint not in NOT_CRAWLED:
