@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 from werkzeug.routing import IntegerConverter, ValidationError
 
 from workshop.errors import render_error
-from workshop.forms_common import MAX_ID, MAX_ID_DIGITS
+from workshop.ids import MAX_ID, MAX_ID_DIGITS
 
 # PostgreSQL text cannot hold NUL, and a lone surrogate cannot be encoded as UTF-8 for any
 # database or page; both only ever come from a tampered request or a broken client.

@@ -7,6 +7,8 @@ found by crawling the site as the facilitator (also an administrator), a guest i
 running live session and an anonymous visitor.
 """
 
+import io
+import json
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -83,6 +85,7 @@ class World:
     clients: dict
     urls: dict = field(default_factory=lambda: defaultdict(list))  # endpoint -> [(who, args)]
     forms: list = field(default_factory=list)
+    query_names: set = field(default_factory=set)
     seeds: dict = field(default_factory=dict)
 
     def login(self):
@@ -202,6 +205,8 @@ def _sensible_value(el) -> str:
 def _forms_of(world, who: str, soup: BeautifulSoup, page_url: str):
     for form in soup.find_all("form"):
         if (form.get("method") or "get").lower() != "post":
+            # A GET form's fields are query arguments some view reads.
+            world.query_names |= {el["name"] for el in form.find_all(attrs={"name": True})}
             continue
         action = form.get("action") or page_url
         matched = _match(world, action, "POST")
@@ -319,7 +324,8 @@ def _sensible_args(world, rule) -> dict | None:
 
 
 def _query_names() -> set[str]:
-    """Every query argument a view reads, found in the source."""
+    """The query arguments views read by name, found in the source (those read through a
+    form are the fields of the GET forms the crawl saw)."""
     pattern = re.compile(r"""request\.(?:args|values)(?:\.get\(|\[)\s*"(\w+)\"""")
     names = set()
     for source in (ROOT / "workshop").rglob("*.py"):
@@ -330,7 +336,7 @@ def _query_names() -> set[str]:
 def _walk(world, who: str, rules) -> list[str]:
     client = world.clients[who]
     failures = []
-    query_names = sorted(_query_names())
+    query_names = sorted(_query_names() | world.query_names)
 
     def send(method, url):
         response = client.open(url, method=method)
@@ -362,7 +368,7 @@ def _walk(world, who: str, rules) -> list[str]:
                     send(method, _path(rule, sensible | {name: hostile}))
         if "GET" in methods and rule.endpoint not in NOT_CRAWLED:
             base = _path(rule, sensible)
-            for hostile in ("9" * 25, "9" * 5000):
+            for hostile in ("9" * 25, "9" * 5000, "²"):
                 send("GET", base + "?" + urlencode({n: hostile for n in query_names}))
     return failures
 
@@ -548,4 +554,41 @@ def test_out_of_range_ids_in_any_form_field_are_no_server_error(world):
                 before = _check_refused(
                     world, form, response, before, f"id {hostile[:8]}", failures, refused
                 )
+    assert not failures, "\n".join(failures)
+
+
+def test_a_journey_file_with_unstorable_text_or_huge_numbers_is_refused_in_finnish(world):
+    client = world.clients["facilitator"]
+    _endpoint, args = world.urls["export.journey"][0]
+    workspace = args["workspace_id"]
+    with world.app.app_context():
+        exported = client.get(f"/w/{workspace}/export/journeys/{args['journey_id']}.json")
+        assert exported.status_code == 200
+        before = _state()
+        failures = []
+        for path, value in (
+            (("journey", "name"), "Nolla\x00merkki"),
+            (("steps", 0, "title"), "Puoli\ud800merkki"),
+            (("steps", 0, "emotion_student"), 10**30),
+            (("critical_points", 0, "severity"), -(10**30)),
+            (("steps", 0, "title"), "x" * 100_000),
+            (("stages", 0, "title"), BLANK),
+        ):
+            document = json.loads(exported.data)
+            target = document
+            for key in path[:-1]:
+                target = target[key]
+            target[path[-1]] = value
+            # ensure_ascii: NUL and the lone surrogate travel as \\u escapes, as JSON allows.
+            raw = json.dumps(document).encode("ascii")
+            response = client.post(
+                f"/w/{workspace}/export/journeys/import",
+                data={"file": (io.BytesIO(raw), "polku.json"), "name": ""},
+                content_type="multipart/form-data",
+                headers={"Accept-Language": "fi"},
+            )
+            if response.status_code != 422 or "Mitään ei tuotu" not in response.text:
+                failures.append(f"{path}: {response.status_code}")
+            if _state() != before:
+                failures.append(f"{path}: changed the database")
     assert not failures, "\n".join(failures)

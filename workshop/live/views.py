@@ -36,9 +36,10 @@ from workshop.critical_points.forms import CATEGORY_LABELS
 from workshop.critical_points.models import ReporterRole
 from workshop.errors import render_error
 from workshop.extensions import db
-from workshop.forms_common import EmptyForm, parse_id
+from workshop.forms_common import EmptyForm
 from workshop.fragment_cache import fragment_cache
 from workshop.htmx import redirect_page, render_page, wants_fragment
+from workshop.ids import parse_id
 from workshop.journeys import services as journeys
 from workshop.live import services
 from workshop.live.forms import (
@@ -164,7 +165,7 @@ def _known_versions() -> services.PollState:
     values = []
     for name in ("c", "v", "e", "j"):
         text = request.args.get(name, "")
-        if not text.isdigit() or len(text) > 12:
+        if not (text.isascii() and text.isdigit()) or len(text) > 12:
             abort(400)
         values.append(int(text))
     return services.PollState(*values)
@@ -842,7 +843,7 @@ def console_changes(workspace, membership, sprint_id, session_id):
     """The console's entries and counts, when the room changed."""
     known = _known_versions()
     guests = request.args.get("g", "")
-    if not guests.isdigit() or len(guests) > 6:
+    if not (guests.isascii() and guests.isdigit()) or len(guests) > 6:
         abort(400)
     sprint = _sprint(workspace, sprint_id)
     live = _session(sprint, session_id)
