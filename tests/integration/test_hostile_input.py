@@ -557,23 +557,30 @@ def test_a_journey_file_with_unstorable_text_or_huge_numbers_is_refused_in_finni
     with world.app.app_context():
         exported = client.get(f"/w/{workspace}/export/journeys/{args['journey_id']}.json")
         assert exported.status_code == 200
-        before = _state()
-        failures = []
-        for path, value in (
-            (("journey", "name"), "Nolla\x00merkki"),
-            (("steps", 0, "title"), "Puoli\ud800merkki"),
-            (("steps", 0, "emotion_student"), 10**30),
-            (("critical_points", 0, "severity"), -(10**30)),
-            (("steps", 0, "title"), "x" * 100_000),
-            (("stages", 0, "title"), BLANK),
-        ):
+
+        def changed(path, value) -> bytes:
             document = json.loads(exported.data)
             target = document
             for key in path[:-1]:
                 target = target[key]
             target[path[-1]] = value
             # ensure_ascii: NUL and the lone surrogate travel as \\u escapes, as JSON allows.
-            raw = json.dumps(document).encode("ascii")
+            return json.dumps(document).encode("ascii")
+
+        files = {
+            "NUL in the name": changed(("journey", "name"), "Nolla\x00merkki"),
+            "lone surrogate in a title": changed(("steps", 0, "title"), "Puoli\ud800merkki"),
+            "lone surrogate in a key": changed(("journey", "Puoli\ud800avain"), 1),
+            "lone surrogate as the version": changed(("version",), "\ud800"),
+            "a key twice": b'{"\\ud800": 1, "\\ud800": 2}',
+            "huge emotion": changed(("steps", 0, "emotion_student"), 10**30),
+            "huge negative severity": changed(("critical_points", 0, "severity"), -(10**30)),
+            "100,000 characters": changed(("steps", 0, "title"), LONG),
+            "a blank title": changed(("stages", 0, "title"), BLANK),
+        }
+        before = _state()
+        failures = []
+        for what, raw in files.items():
             response = client.post(
                 f"/w/{workspace}/export/journeys/import",
                 data={"file": (io.BytesIO(raw), "polku.json"), "name": ""},
@@ -581,7 +588,7 @@ def test_a_journey_file_with_unstorable_text_or_huge_numbers_is_refused_in_finni
                 headers={"Accept-Language": "fi"},
             )
             if response.status_code != 422 or "Mitään ei tuotu" not in response.text:
-                failures.append(f"{path}: {response.status_code}")
+                failures.append(f"{what}: {response.status_code}")
             if _state() != before:
-                failures.append(f"{path}: changed the database")
+                failures.append(f"{what}: changed the database")
     assert not failures, "\n".join(failures)
