@@ -392,10 +392,9 @@ def test_every_public_route_answers_a_guest_without_a_server_error(world):
 
 # --- every form, with what no form should take ---------------------------------------------------
 
-# POST routes no page draws a form for, and why.
-NO_FORM = {
-    "accounts.accept_invitation": "the invitation page asks an anonymous visitor to log in first",
-}
+# POST routes no page draws a form for, each with the reason (none today: the crawl finds a
+# form for every one, so a new route is fuzzed as soon as a page offers it).
+NO_FORM: dict[str, str] = {}
 
 
 def _distinct_forms(world) -> list[Form]:
