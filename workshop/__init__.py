@@ -4,7 +4,16 @@ from pathlib import Path
 
 from flask import Flask
 
-from workshop import config, errors, fragment_cache, htmx, i18n, ratelimit, security_headers
+from workshop import (
+    config,
+    errors,
+    fragment_cache,
+    htmx,
+    i18n,
+    input_checks,
+    ratelimit,
+    security_headers,
+)
 from workshop.export import pdf
 from workshop.extensions import babel, csrf, db, login_manager, migrate
 from workshop.models_base import render_migration_item
@@ -20,6 +29,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         template_folder=str(PROJECT_ROOT / "templates"),
         static_folder=str(PROJECT_ROOT / "static"),
     )
+    # The bounded `int` converter must be in place before the first route is added.
+    input_checks.init_app(app)
     config.load(app, test_config)
     app.logger.setLevel(app.config["LOG_LEVEL"])
     app.jinja_env.add_extension("jinja2.ext.do")

@@ -4,8 +4,13 @@ from urllib.parse import urlsplit
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField
+from wtforms import HiddenField, IntegerField
 from wtforms.validators import Length
+
+from workshop.ids import MAX_ID, MAX_ID_DIGITS, parse_id
+
+# WTForms' own message, which its catalogs translate (a variable, so ours does not take it).
+NOT_AN_INTEGER = "Not a valid integer value."
 
 
 class EmptyForm(FlaskForm):
@@ -34,3 +39,38 @@ class NextField(HiddenField):
     def process_formdata(self, valuelist):
         super().process_formdata(valuelist)
         self.data = safe_next(self.data)
+
+
+def id_or_none(value) -> int | None:
+    """Coerce for an optional id choice: empty is None, anything unreadable a field error."""
+    if value in (None, ""):
+        return None
+    number = parse_id(value)
+    if number is None:
+        raise ValueError("not an id")
+    return number
+
+
+def id_required(value) -> int:
+    """Coerce for an id choice that must name something."""
+    number = parse_id(value)
+    if number is None:
+        raise ValueError("not an id")
+    return number
+
+
+class BoundedIntegerField(IntegerField):
+    """A whole number; outside the 64-bit range it is a field error like any other non-number."""
+
+    def process_formdata(self, valuelist):
+        if valuelist and valuelist[0] not in ("", None):
+            text = str(valuelist[0]).strip()
+            digits = text[1:] if text[:1] in "+-" else text
+            # int() would read other scripts' digits, and refuses 4,300 digits with an error.
+            if not (digits.isascii() and digits.isdigit()) or len(digits) > MAX_ID_DIGITS:
+                self.data = None
+                raise ValueError(self.gettext(NOT_AN_INTEGER))
+        super().process_formdata(valuelist)
+        if self.data is not None and not -MAX_ID - 1 <= self.data <= MAX_ID:
+            self.data = None
+            raise ValueError(self.gettext(NOT_AN_INTEGER))

@@ -3,6 +3,7 @@
 from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import get_locale
 from flask_login import current_user
+from sqlalchemy.exc import SQLAlchemyError
 
 LANGUAGE_NAMES = {"fi": "Suomi", "sv": "Svenska", "en": "English"}
 SESSION_KEY = "lang"
@@ -21,12 +22,21 @@ def select_locale() -> str:
     chosen = supported(session.get(SESSION_KEY))
     if chosen:
         return chosen
-    if current_user and current_user.is_authenticated:
-        preferred = supported(current_user.preferred_language)
-        if preferred:
-            return preferred
+    preferred = supported(_account_language())
+    if preferred:
+        return preferred
     best = request.accept_languages.best_match(current_app.config["LANGUAGES"])
     return best or current_app.config["DEFAULT_LANGUAGE"]
+
+
+def _account_language() -> str | None:
+    """The logged-in account's language; None when there is none, or no database to ask."""
+    try:
+        return current_user.preferred_language if current_user.is_authenticated else None
+    except SQLAlchemyError:
+        # An error page after a database failure still speaks the browser's language.
+        current_app.logger.warning("no database to read the account's language", exc_info=True)
+        return None
 
 
 def current_language() -> str:

@@ -527,3 +527,36 @@ def test_step_is_edited_inline_with_the_keyboard_alone(js_page, seed, check_page
     expect_notice(page, f"Step “{new}” saved.")
     assert_marker_survived(page)
     check_page(page, "3-saved")
+
+
+# --- stages and lanes are renamed in place ------------------------------------------------------
+
+
+def test_stage_and_lane_are_renamed_in_place_and_the_board_shows_the_names(
+    page, js, seed, check_page
+):
+    facilitator, space = facilitator_with_space(seed)
+    tag = seed.tag()
+    journey = make_journey(seed.app, space, facilitator, f"Renamed columns {tag}")
+    log_in(page, facilitator)
+    page.goto(journey.url + "structure")
+    if js:
+        set_marker(page)
+
+    stage_name = page.get_by_label("Name", exact=True).first
+    stage_name.fill(f"Hakeutuminen {tag}")
+    page.get_by_role("button", name=labelled("Save", journey.stages[0])).click()
+    expect_notice(page, f"Renamed to “Hakeutuminen {tag}”.")
+    check_page(page, "1-stage-renamed")
+
+    lanes = page.locator("section[aria-labelledby=lanes-title]")
+    lanes.get_by_label("Name", exact=True).first.fill(f"Opiskelija {tag}")
+    lanes.get_by_role("button", name=labelled("Save", journey.lanes[0])).click()
+    expect_notice(page, f"Renamed to “Opiskelija {tag}”.")
+    if js:
+        assert_marker_survived(page)
+    check_page(page, "2-lane-renamed")
+
+    page.goto(journey.url)
+    expect(table(page).locator("thead th[scope=col]").first).to_contain_text(f"Hakeutuminen {tag}")
+    expect(table(page).get_by_role("rowheader").first).to_contain_text(f"Opiskelija {tag}")

@@ -7,7 +7,6 @@ from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     HiddenField,
-    IntegerField,
     RadioField,
     SelectChoice,
     SelectField,
@@ -28,6 +27,7 @@ from workshop.critical_points.models import (
     PointStatus,
     ReporterRole,
 )
+from workshop.forms_common import BoundedIntegerField, id_or_none
 
 ROLE_LABELS = {
     ReporterRole.EMPLOYER: _l("Employer"),
@@ -59,8 +59,8 @@ def _choices(labels: dict, empty=None) -> list[SelectChoice]:
     return first + [SelectChoice(str(key), label) for key, label in labels.items()]
 
 
-def _int_or_none(value):
-    return int(value) if value not in (None, "") else None
+# Ids and severities: beyond the 64-bit range a field error (or, unvalidated, no filter).
+_int_or_none = id_or_none
 
 
 class ReporterFields:
@@ -125,7 +125,7 @@ class ReportForm(ReporterFields, FlaskForm):
 class PointEditForm(PointFields, FlaskForm):
     """A point's title, details, severity and category."""
 
-    version = IntegerField(widget=HiddenField.widget, validators=[InputRequired()])
+    version = BoundedIntegerField(widget=HiddenField.widget, validators=[InputRequired()])
 
 
 class StatusForm(FlaskForm):

@@ -26,6 +26,7 @@ from workshop.critical_points.models import (
     Vote,
 )
 from workshop.extensions import db
+from workshop.ids import parse_id
 from workshop.journeys import services as journeys
 from workshop.journeys.models import Journey, JourneyKind, Stage, Step, StepSuggestion
 from workshop.models_base import utcnow
@@ -99,9 +100,12 @@ def resolve_category(workspace: Workspace, value: str) -> Category:
             db.session.add(row)
             db.session.flush()
         return row
-    if kind == "id" and ident.isdigit():
+    category_id = parse_id(ident) if kind == "id" else None
+    if category_id is not None:
         row = db.session.scalar(
-            select(Category).where(Category.workspace_id == workspace.id, Category.id == int(ident))
+            select(Category).where(
+                Category.workspace_id == workspace.id, Category.id == category_id
+            )
         )
         if row is not None:
             return row

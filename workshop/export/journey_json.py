@@ -89,6 +89,11 @@ _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 _ISO_DATE = re.compile("[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
+def _shown(text: str) -> str:
+    """Text from the file as a message may quote it: what no page can encode becomes U+FFFD."""
+    return _UNSTORABLE.sub("\ufffd", text)
+
+
 class ImportProblem(Exception):
     """The document cannot be imported; `field` is its path, e.g. `steps[3].emotion_student`.
 
@@ -96,6 +101,7 @@ class ImportProblem(Exception):
     """
 
     def __init__(self, field: str, message):
+        field = _shown(field)
         super().__init__(field)
         self.field = field
         self.message = message
@@ -248,7 +254,7 @@ def _unique_keys(pairs: list[tuple[str, object]]) -> dict:
     result = {}
     for key, value in pairs:
         if key in result:
-            raise _DuplicateKey(key[:60])
+            raise _DuplicateKey(_shown(key[:60]))
         result[key] = value
     return result
 
@@ -351,7 +357,7 @@ def validate_document(data) -> JourneyDocument:
             "version",
             _l(
                 "“%(version)s” is not a version this Polku reads; it reads version %(known)d.",
-                version=str(version)[:20],
+                version=_shown(str(version)[:20]),
                 known=VERSION,
             ),
         )

@@ -2,10 +2,11 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, IntegerField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms import HiddenField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional
 
 from workshop.accounts.forms import REQUIRED, too_long
+from workshop.forms_common import BoundedIntegerField, id_or_none, id_required
 from workshop.journeys.models import (
     DESCRIPTION_MAX,
     EMOTION_MAX,
@@ -78,7 +79,7 @@ class JourneyEditForm(FlaskForm):
     description = TextAreaField(
         _l("Description"), validators=[Optional(), too_long(DESCRIPTION_MAX)]
     )
-    version = IntegerField(widget=HiddenField.widget, validators=[InputRequired()])
+    version = BoundedIntegerField(widget=HiddenField.widget, validators=[InputRequired()])
 
 
 class DuplicateForm(FlaskForm):
@@ -105,8 +106,8 @@ class StepForm(FlaskForm):
         choices=_choices(CHANNEL_LABELS, empty=_l("Not set")),
         validators=[Optional()],
     )
-    stage = SelectField(_l("Stage"), choices=[], coerce=int)
-    lane = SelectField(_l("Lane"), choices=[], coerce=int)
+    stage = SelectField(_l("Stage"), choices=[], coerce=id_required)
+    lane = SelectField(_l("Lane"), choices=[], coerce=id_required)
     emotion_student = SelectField(
         _l("How the student feels"),
         choices=_choices(EMOTION_LABELS, empty=_l("Not set")),
@@ -119,7 +120,7 @@ class StepForm(FlaskForm):
         coerce=_optional_int,
         validators=[Optional(), NumberRange(EMOTION_MIN, EMOTION_MAX)],
     )
-    version = IntegerField(widget=HiddenField.widget, validators=[Optional()])
+    version = BoundedIntegerField(widget=HiddenField.widget, validators=[Optional()])
 
     def set_places(self, stages, lanes) -> None:
         """Offer the journey's stages and lanes."""
@@ -134,7 +135,7 @@ class StageForm(FlaskForm):
     """A stage's title."""
 
     title = StringField(_l("Stage name"), validators=[DataRequired(REQUIRED), too_long(TITLE_MAX)])
-    version = IntegerField(widget=HiddenField.widget, validators=[Optional()])
+    version = BoundedIntegerField(widget=HiddenField.widget, validators=[Optional()])
 
 
 class LaneForm(FlaskForm):
@@ -142,7 +143,7 @@ class LaneForm(FlaskForm):
 
     title = StringField(_l("Lane name"), validators=[DataRequired(REQUIRED), too_long(TITLE_MAX)])
     kind = SelectField(_l("Kind"), choices=_choices(LANE_KIND_LABELS))
-    version = IntegerField(widget=HiddenField.widget, validators=[Optional()])
+    version = BoundedIntegerField(widget=HiddenField.widget, validators=[Optional()])
 
 
 class MoveForm(FlaskForm):
@@ -154,4 +155,4 @@ class MoveForm(FlaskForm):
 class DeleteColumnForm(FlaskForm):
     """Where the steps of a stage or lane go before it is deleted."""
 
-    move_to = SelectField(_l("Move its steps to"), choices=[], coerce=_optional_int)
+    move_to = SelectField(_l("Move its steps to"), choices=[], coerce=id_or_none)

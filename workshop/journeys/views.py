@@ -19,6 +19,7 @@ from workshop.forms_common import EmptyForm
 from workshop.fragment_cache import fragment_cache
 from workshop.htmx import redirect_page, render_page, wants_fragment
 from workshop.i18n import current_language
+from workshop.ids import parse_id
 from workshop.journey_templates import services as templates
 from workshop.journeys import services
 from workshop.journeys.emotion import emotion_curve
@@ -263,7 +264,7 @@ def changes(workspace_id, journey_id):
     anyone the query does not know as a member, takes the full path with its checks.
     """
     since = request.args.get("since", "")
-    if not since.isdigit() or len(since) > 12:
+    if not (since.isascii() and since.isdigit()) or len(since) > 12:
         abort(400)
     user_id = session_user_id()
     version = (
@@ -438,8 +439,8 @@ def add_step(workspace, membership, journey_id):
     form = _step_form(
         journey,
         board,
-        stage=request.args.get("stage", type=int),
-        lane=request.args.get("lane", type=int),
+        stage=parse_id(request.args.get("stage")),
+        lane=parse_id(request.args.get("lane")),
     )
     if form.validate_on_submit():
         try:
@@ -599,7 +600,7 @@ def compare(workspace, membership, journey_id):
     """What differs between this journey and another of the workspace."""
     journey = _journey_or_404(workspace, journey_id)
     others = [j for j in services.journeys_of(workspace) if j.id != journey.id]
-    other_id = request.args.get("with", type=int)
+    other_id = parse_id(request.args.get("with"))
     if other_id is None and journey.source_journey_id:
         other_id = journey.source_journey_id
     other = next((j for j in others if j.id == other_id), None)
@@ -750,7 +751,7 @@ def rename_column(workspace, membership, journey_id, kind, item_id):
             422,
             error=_(
                 "Check the name: %(errors)s",
-                errors=" ".join(e for es in form.errors.values() for e in es),
+                errors=" ".join(str(e) for es in form.errors.values() for e in es),
             ),
         )
     try:

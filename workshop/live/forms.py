@@ -5,7 +5,6 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     HiddenField,
-    IntegerField,
     RadioField,
     SelectChoice,
     SelectField,
@@ -18,6 +17,7 @@ from workshop.accounts.forms import REQUIRED, too_long
 from workshop.accounts.models import ORG_NAME_MAX
 from workshop.critical_points.forms import ROLE_LABELS, SEVERITY_SHORT
 from workshop.critical_points.models import TITLE_MAX, ReporterRole
+from workshop.forms_common import BoundedIntegerField, id_or_none
 from workshop.live.models import (
     ACTIVITY_MAX,
     DISPLAY_NAME_MAX,
@@ -32,8 +32,8 @@ from workshop.live.models import (
 GUEST_ROLES = [role for role in ReporterRole if role != ReporterRole.OTHER]
 
 
-def _int_or_none(value):
-    return int(value) if value not in (None, "") and str(value).isdigit() else None
+# The service checks that an id belongs to the room; what is no id at all is a field error.
+_int_or_none = id_or_none
 
 
 class CodeForm(FlaskForm):
@@ -158,7 +158,7 @@ class StartForm(FlaskForm):
     """Starting a session: which journey the room works on."""
 
     journey = SelectField(_l("Journey"), coerce=_int_or_none, validators=[InputRequired(REQUIRED)])
-    budget = IntegerField(
+    budget = BoundedIntegerField(
         _l("Dots per participant"),
         default=5,
         validators=[
@@ -178,7 +178,7 @@ class ActivityForm(FlaskForm):
 class TimerForm(FlaskForm):
     """Start, pause, resume, extend or stop the timer."""
 
-    minutes = IntegerField(
+    minutes = BoundedIntegerField(
         _l("Minutes"),
         default=10,
         validators=[
@@ -191,7 +191,7 @@ class TimerForm(FlaskForm):
 class VotingForm(FlaskForm):
     """Dot voting's settings."""
 
-    budget = IntegerField(
+    budget = BoundedIntegerField(
         _l("Dots per participant"),
         validators=[
             InputRequired(REQUIRED),

@@ -42,6 +42,7 @@ from workshop.extensions import db
 from workshop.forms_common import EmptyForm
 from workshop.fragment_cache import fragment_cache
 from workshop.htmx import redirect_page, render_page, wants_fragment
+from workshop.ids import parse_id
 from workshop.journeys import services as journeys
 from workshop.live import services
 from workshop.live.forms import (
@@ -180,7 +181,7 @@ def _known_versions() -> services.PollState:
     values = []
     for name in ("c", "v", "e", "j"):
         text = request.args.get(name, "")
-        if not text.isdigit() or len(text) > 12:
+        if not (text.isascii() and text.isdigit()) or len(text) > 12:
             abort(400)
         values.append(int(text))
     return services.PollState(*values)
@@ -310,7 +311,7 @@ def _actor(live: LiveSession):
             _not_in_room()
         if not membership.role.allows(Role.FACILITATOR):
             abort(403)
-        guest = services.get_guest(live, int(proxy) if proxy.isdigit() else None)
+        guest = services.get_guest(live, parse_id(proxy))
         if guest is None or guest.added_by_id is None:
             abort(404)
         return guest, current_user._get_current_object()
@@ -350,8 +351,8 @@ def _entry_forms(live: LiveSession, which: EntryKind | None = None) -> dict:
     step_form = forms[EntryKind.STEP]
     step_form.stage.choices = [SelectChoice(s.id, s.title) for s in board.stages]
     step_form.lane.choices = [SelectChoice(lane.id, lane.title) for lane in board.lanes]
-    if request.method == "GET" and request.args.get("step", "").isdigit():
-        point_form.step.data = int(request.args["step"])
+    if request.method == "GET" and parse_id(request.args.get("step")) is not None:
+        point_form.step.data = parse_id(request.args["step"])
     forms["step_groups"] = _steps_by_stage(board)
     return forms
 
@@ -529,10 +530,10 @@ def _dot_change(session_id: int, adding: bool):
         return outside
     form = DotForm()
     message, error, status = None, None, 200
-    if not form.validate_on_submit() or not form.point.data.isdigit():
+    point_id = parse_id(form.point.data)
+    if not form.validate_on_submit() or point_id is None:
         error, status = refusal_text(services.Refused("unknown_point")), 422
     else:
-        point_id = int(form.point.data)
         # The form's key is one per drawing of the list: a double tap on one button is one dot.
         key = f"{form.submission_key.data[:24]}-{point_id}" if form.submission_key.data else None
         try:
@@ -1014,7 +1015,7 @@ def console_changes(workspace, membership, sprint_id, session_id):
     """The console's entries and counts, when the room changed."""
     known = _known_versions()
     guests = request.args.get("g", "")
-    if not guests.isdigit() or len(guests) > 6:
+    if not (guests.isascii() and guests.isdigit()) or len(guests) > 6:
         abort(400)
     sprint = _sprint(workspace, sprint_id)
     live = _session(sprint, session_id)

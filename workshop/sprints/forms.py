@@ -19,6 +19,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from workshop.accounts.forms import REQUIRED, too_long
 from workshop.accounts.models import ORG_NAME_MAX
 from workshop.critical_points.forms import ROLE_LABELS
+from workshop.forms_common import id_or_none, id_required
 from workshop.sprints.models import (
     LABEL_MAX,
     MAX_PHASES,
@@ -57,8 +58,7 @@ def _choices(labels: dict) -> list[SelectChoice]:
     return [SelectChoice(str(key), label) for key, label in labels.items()]
 
 
-def _int_or_none(value):
-    return int(value) if value not in (None, "") else None
+_int_or_none = id_or_none
 
 
 class CheckboxList(SelectMultipleField):
@@ -89,7 +89,7 @@ class SprintForm(FlaskForm):
     )
     starts_on = DateField(_l("Starts"), validators=[Optional()])
     ends_on = DateField(_l("Ends"), validators=[Optional(), _dates_in_order])
-    journeys = CheckboxList(_l("Journeys in scope"), choices=[], coerce=int)
+    journeys = CheckboxList(_l("Journeys in scope"), choices=[], coerce=id_required)
     phases = TextAreaField(
         _l("Phases"),
         description=_l("One per line, in order; at most %(max)d.", max=MAX_PHASES),
@@ -146,7 +146,7 @@ class ExperimentForm(FlaskForm):
     )
     result = TextAreaField(_l("Result"), validators=[Optional(), too_long(TEXT_MAX)])
     status = SelectField(_l("Status"), choices=_choices(EXPERIMENT_STATUS_LABELS))
-    points = CheckboxList(_l("Critical points it addresses"), choices=[], coerce=int)
+    points = CheckboxList(_l("Critical points it addresses"), choices=[], coerce=id_required)
     version = HiddenField()
 
 
