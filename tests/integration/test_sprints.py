@@ -2,8 +2,9 @@
 share links, changes since the previous sprint, and everything that must be refused."""
 
 import subprocess
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 import pytest
 from flask_babel import force_locale
@@ -19,6 +20,7 @@ from workshop.extensions import db
 from workshop.journey_templates.loader import load_template
 from workshop.journeys import services as journeys
 from workshop.journeys.models import JourneyKind, Step
+from workshop.live import services as live_services
 from workshop.sprints import services as sprints
 from workshop.sprints.models import Decision, Experiment, ShareLink, Sprint, SprintStatus
 
@@ -281,8 +283,11 @@ def test_a_decision_can_be_owned_by_someone_outside_the_workspace(client, login,
         "Yrittäjä Oy",
         date(2026, 5, 1),
     )
-    text = text_of(client.get(f"{base(team)}/{sprint.id}/summary?lang=en"))
+    text = text_of(client.get(f"{base(team)}/{sprint.id}/summary?lang=en&names=1"))
     assert "Maija Yrittäjä Yrittäjä Oy" in text
+    # Without names the organisation stays.
+    text = text_of(client.get(f"{base(team)}/{sprint.id}/summary?lang=en"))
+    assert "Maija" not in text and "Yrittäjä Oy" in text
 
 
 def test_a_guest_participant_with_a_new_organisation(client, login, team, journey):
@@ -630,3 +635,126 @@ def test_only_facilitators_make_share_links(client, login, team, closed_sprint):
     response = client.post(f"{base(team)}/{closed_sprint.id}/share", data={"label": "x"})
     assert response.status_code == 403
     assert db.session.scalar(select(func.count(ShareLink.id))) == 0
+
+
+def at(monkeypatch, moment: datetime) -> None:
+    """Run the share links' clock at this moment."""
+    monkeypatch.setattr(sprints, "utcnow", lambda: moment.astimezone(UTC))
+
+
+def test_a_share_links_end_date_is_its_last_day_in_helsinki(
+    client, login, team, closed_sprint, monkeypatch
+):
+    login(team["facilitator"])
+    path = urlsplit(share(client, team, closed_sprint, expires_on="2027-03-31")).path
+    listed = page(client.get(f"{base(team)}/{closed_sprint.id}")).select_one(".share-links")
+    assert "Mar 31, 2027" in listed.get_text(" ")
+    assert "Apr 1, 2027" not in listed.get_text(" ")
+    in_finnish = client.get(f"{base(team)}/{closed_sprint.id}", headers={"Accept-Language": "fi"})
+    assert "31.3.2027" in page(in_finnish).select_one(".share-links").get_text(" ")
+
+    anonymous = client.application.test_client()
+    helsinki = ZoneInfo("Europe/Helsinki")
+    at(monkeypatch, datetime(2027, 3, 31, 23, 30, tzinfo=helsinki))
+    response = anonymous.get(path + "?lang=en")
+    assert response.status_code == 200
+    assert "This link works until Mar 31, 2027." in text_of(response)
+    assert anonymous.get(path + "/summary.pdf").status_code == 200
+    at(monkeypatch, datetime(2027, 4, 1, 0, 30, tzinfo=helsinki))
+    assert anonymous.get(path).status_code == 410
+    assert anonymous.get(path + "/summary.pdf").status_code == 410
+    expired = page(client.get(f"{base(team)}/{closed_sprint.id}")).select_one(".share-links")
+    assert "Expired" in expired.get_text(" ")
+
+
+NAMES = (
+    "Zacharias Facilitator",
+    "Yrjänä Member",
+    "Xerxes Guest",
+    "Wilhelmiina Roomguest",
+    "Valdemar Outsider",
+    "Ulriikka Trialowner",
+    "Torsten Reporter",
+)
+
+
+def test_no_personal_name_reaches_a_shared_summary_or_its_pdf(
+    client, login, make_user, add_member, team, journey
+):
+    workspace = team["workspace"]
+    facilitator = make_user(name=NAMES[0])
+    member = make_user(name=NAMES[1])
+    reporter = make_user(name=NAMES[6])
+    add_member(workspace, facilitator, Role.FACILITATOR)
+    add_member(workspace, member, Role.PARTICIPANT)
+    add_member(workspace, reporter, Role.PARTICIPANT)
+    college = accounts.add_organisation(workspace, "Kuopion opisto", OrganisationKind.INSTITUTION)
+    company = accounts.add_organisation(workspace, "Saha Oy", OrganisationKind.EMPLOYER)
+    step = first_steps(journey, 1)[0]
+    point = points.report_point(
+        workspace, journey, step, reporter, "Perehdytys puuttuu", "", 2, "key:paperwork",
+        points.ReportData(
+            role=ReporterRole.WORKPLACE_INSTRUCTOR, organisation_id=company.id,
+            quote="Kukaan ei kertonut mitään.", source=f"Haastattelu: {NAMES[6]}",
+            reported_on=None,
+        ),
+    )  # fmt: skip
+    sprint = sprints.create_sprint(
+        workspace, facilitator, sprints.SprintData("Nimetön", "", None, None, [], [journey.id])
+    )
+    sprints.start_sprint(sprint)
+    sprints.add_participant(
+        sprint, sprints.ParticipantData(member.id, "", ReporterRole.TEACHER, college.id, False)
+    )
+    sprints.add_participant(
+        sprint, sprints.ParticipantData(None, NAMES[2], ReporterRole.EMPLOYER, company.id, False)
+    )
+    live = live_services.start_session(sprint, journey, facilitator, hours=2)
+    live_services.join(live, NAMES[3], ReporterRole.STUDENT, "Opiskelijakunta")
+    sprints.add_decision(
+        sprint,
+        sprints.DecisionData("Perehdytyskansio", member.id, "", None, None, "open"),
+    )
+    sprints.add_decision(
+        sprint,
+        sprints.DecisionData("Sahan oma ohje", None, NAMES[4], company.id, None, "open"),
+    )
+    sprints.add_experiment(
+        sprint,
+        facilitator,
+        sprints.ExperimentData(
+            "Kummi", "", "", NAMES[5], None, None, "", "", "running", [point.id]
+        ),
+    )
+    sprints.add_experiment(
+        sprint,
+        facilitator,
+        sprints.ExperimentData("Ohjekortti", "", "", NAMES[1], None, None, "", "", "planned", []),
+    )
+    db.session.commit()
+    login(facilitator)
+    # While open, and frozen after closing: both documents leave the names out.
+    for closing in (False, True):
+        if closing:
+            assert (
+                client.post(
+                    f"{base(team)}/{sprint.id}/close", data={"confirmed": "yes"}
+                ).status_code
+                == 303
+            )
+        path = urlsplit(share(client, team, sprint)).path
+        anonymous = client.application.test_client()
+        shown = text_of(anonymous.get(path + "?lang=en&names=1"))
+        printed = pdf_text(anonymous.get(path + "/summary.pdf?lang=en&names=1").data)
+        for text in (shown, printed):
+            assert "Perehdytyskansio" in text and "Kummi" in text  # the content is there
+            for name in NAMES:
+                for part in name.split():
+                    if part not in ("Facilitator", "Member", "Guest", "Reporter"):
+                        assert part not in text, (part, closing)
+            for role in ("Teacher", "Employer", "Student", "Workplace instructor"):
+                assert role in text
+            for organisation in ("Kuopion opisto", "Saha Oy"):
+                assert organisation in text
+        # Each member's own name is still on the sprint's own page.
+        assert NAMES[1] in text_of(client.get(f"{base(team)}/{sprint.id}"))

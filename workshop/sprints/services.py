@@ -3,9 +3,10 @@
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
 
-from flask_babel import get_timezone
+from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -491,8 +492,9 @@ def create_share_link(
     token = secrets.token_urlsafe(24)
     expires_at = None
     if expires_on is not None:
-        # Valid through the whole last day, in the time zone the app shows dates in.
-        expires_at = datetime.combine(expires_on + timedelta(days=1), time(0), get_timezone())
+        # The end date is inclusive: the link works until the last moment of that day in the
+        # workspace's time zone, which is also the zone dates are shown in.
+        expires_at = datetime.combine(expires_on, time.max, time_zone(sprint.workspace))
     link = ShareLink(
         token_hash=_hash_token(token), label=label, created_by_id=user.id, expires_at=expires_at
     )
@@ -518,6 +520,17 @@ def find_share_link(token: str) -> ShareLink | None:
     link = db.session.scalar(select(ShareLink).where(ShareLink.token_hash == _hash_token(token)))
     if link is None:
         return None
-    if link.revoked_at is not None or (link.expires_at and link.expires_at <= utcnow()):
+    if link.revoked_at is not None or is_expired(link):
         raise ShareLinkGone()
     return link
+
+
+def is_expired(link: ShareLink) -> bool:
+    """True once the link's last day has ended."""
+    return link.expires_at is not None and link.expires_at < utcnow()
+
+
+def time_zone(workspace: Workspace) -> ZoneInfo:
+    """The zone a workspace's dates are meant in: BABEL_DEFAULT_TIMEZONE (Europe/Helsinki
+    unless set), the zone every page shows dates and times in."""
+    return ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])

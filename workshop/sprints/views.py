@@ -33,7 +33,6 @@ from workshop.forms_common import EmptyForm
 from workshop.htmx import redirect_page, render_page
 from workshop.journeys import services as journeys
 from workshop.live import services as live_sessions
-from workshop.models_base import utcnow
 from workshop.sprints import services, snapshot
 from workshop.sprints.forms import (
     DECISION_STATUS_LABELS,
@@ -174,7 +173,7 @@ def _sprint_page(workspace, membership, sprint, status=200, **extra):
         sprint=sprint,
         previous=previous,
         summary={"changes": changes},
-        now=utcnow(),
+        expired_links={link.id for link in sprint.share_links if services.is_expired(link)},
         step_total=services.step_total(sprint),
         max_steps=current_app.config["PDF_MAX_STEPS"],
         can_edit=can_edit,
@@ -731,7 +730,7 @@ def revoke_share_link(workspace, membership, sprint_id, link_id):
     return _to_sprint(workspace, sprint, _("Share link withdrawn."))
 
 
-def _shared_sprint(token):
+def _shared_link(token):
     try:
         link = services.find_share_link(token)
     except services.ShareLinkGone:
@@ -740,18 +739,26 @@ def _shared_sprint(token):
         )
     if link is None:
         return None, render_error(404)
-    return link.sprint, None
+    return link, None
+
+
+def _shared_links(link, **links) -> dict:
+    """What a shared summary links to: no names, and the last day the link works."""
+    expires_on = None
+    if link.expires_at is not None:
+        expires_on = link.expires_at.astimezone(services.time_zone(link.sprint.workspace)).date()
+    return {"names_allowed": False, "expires_on": expires_on} | links
 
 
 @shared.get("/<token>")
 @public
 def page(token):
     """The sprint summary for someone without an account."""
-    sprint, refusal = _shared_sprint(token)
+    link, refusal = _shared_link(token)
     if refusal:
         return refusal
-    links = {"pdf": url_for("shared.download", token=token), "names_allowed": False}
-    response = _summary(sprint, False, links)
+    links = _shared_links(link, pdf=url_for("shared.download", token=token))
+    response = _summary(link.sprint, False, links)
     # The token is in the address: keep it out of caches and other sites' logs.
     response.headers["Cache-Control"] = "private, no-store"
     response.headers["Referrer-Policy"] = "no-referrer"
@@ -762,7 +769,7 @@ def page(token):
 @public
 def download(token):
     """The shared sprint summary as a PDF."""
-    sprint, refusal = _shared_sprint(token)
+    link, refusal = _shared_link(token)
     if refusal:
         return refusal
-    return _summary(sprint, True, {"names_allowed": False})
+    return _summary(link.sprint, True, _shared_links(link))
