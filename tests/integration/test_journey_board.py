@@ -120,6 +120,39 @@ def test_step_is_added_with_htmx_as_a_board_fragment(client, team, journey, logi
     assert "Paavo added the step “Tervetuloa”" in fragment.select_one(".activity").get_text()
 
 
+@pytest.mark.parametrize("headers", [{}, HX], ids=["plain", "htmx"])
+def test_a_new_step_keeps_everything_its_form_asked_for(client, team, journey, login, headers):
+    login(team["participant"])
+    stage, lane = cell(journey)
+    response = client.post(
+        url(journey, "steps/new"),
+        headers=headers,
+        data={
+            "title": "Aloituspalaveri",
+            "description": "Opiskelija, ohjaaja ja opettaja yhdessä",
+            "channel": "meeting",
+            "stage": stage.id,
+            "lane": lane.id,
+            "emotion_student": "-1",
+            "emotion_employer": "2",
+        },
+    )
+    assert response.status_code == (200 if headers else 303)
+    step = db.session.scalar(select(Step).where(Step.title == "Aloituspalaveri"))
+    assert (step.description, step.channel.value, step.stage_id, step.lane_id) == (
+        "Opiskelija, ohjaaja ja opettaja yhdessä",
+        "meeting",
+        stage.id,
+        lane.id,
+    )
+    assert (step.emotion_student, step.emotion_employer) == (-1, 2)
+    form = page(client.get(url(journey, f"steps/{step.id}/edit")))
+    assert form.select_one("#emotion_student option[selected]")["value"] == "-1"
+    assert form.select_one("#emotion_employer option[selected]")["value"] == "2"
+    rows = page(client.get(url(journey))).select(".emotion-table tbody tr")
+    assert any("Aloituspalaveri" in r.get_text() and "−1" in r.get_text() for r in rows)
+
+
 @pytest.mark.parametrize(
     ("data", "message"),
     [

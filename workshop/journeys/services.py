@@ -450,8 +450,10 @@ def add_step(
     title: str,
     description: str = "",
     channel: Channel | None = None,
+    emotion_student: int | None = None,
+    emotion_employer: int | None = None,
 ) -> Step:
-    """A new step at the end of its cell."""
+    """A new step at the end of its cell, with how the student and the employer feel there."""
     stage, lane = stage_and_lane(journey, stage_id, lane_id)
     record_change(journey, user, "step_added", title.strip())
     if step_count(journey) >= MAX_STEPS:
@@ -465,6 +467,8 @@ def add_step(
         title=title.strip(),
         description=description.strip(),
         channel=channel,
+        emotion_student=emotion_student,
+        emotion_employer=emotion_employer,
     )
     db.session.add(step)
     db.session.flush()

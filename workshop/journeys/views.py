@@ -451,6 +451,8 @@ def add_step(workspace, membership, journey_id):
                 form.title.data,
                 form.description.data or "",
                 form.channel_value(),
+                form.emotion_student.data,
+                form.emotion_employer.data,
             )
         except services.NotInJourney:
             abort(404)
