@@ -34,3 +34,16 @@ class NextField(HiddenField):
     def process_formdata(self, valuelist):
         super().process_formdata(valuelist)
         self.data = safe_next(self.data)
+
+
+CONFIRMED = "yes"
+
+
+class ConfirmForm(FlaskForm):
+    """A POST for something hard to take back: it acts only with `confirmed=yes`, which the
+    confirmation page's form sends, and htmx adds after the browser's hx-confirm question."""
+
+    confirmed = HiddenField()
+
+    def is_confirmed(self) -> bool:
+        return self.validate_on_submit() and self.confirmed.data == CONFIRMED

@@ -83,6 +83,9 @@ def plan(client, team, journey, **fields):
     return client.post(f"{base(team)}/new", data=data)
 
 
+CONFIRMED = {"confirmed": "yes"}
+
+
 def sprint_count() -> int:
     return db.session.scalar(select(func.count(Sprint.id)))
 
@@ -318,7 +321,7 @@ def test_closing_freezes_a_snapshot_and_the_sprint_becomes_read_only(client, log
     report(team, journey, step, "Kukaan ei vastaa puhelimeen", severity=3)
     sprint = running_sprint(team, journey)
     login(team["facilitator"])
-    assert client.post(f"{base(team)}/{sprint.id}/close").status_code == 303
+    assert client.post(f"{base(team)}/{sprint.id}/close", data=CONFIRMED).status_code == 303
     db.session.expire_all()
     sprint = db.session.get(Sprint, sprint.id)
     assert sprint.status == SprintStatus.CLOSED and sprint.snapshot is not None
@@ -614,7 +617,8 @@ def test_a_withdrawn_or_expired_share_link_says_so(client, login, team, closed_s
     login(team["facilitator"])
     path = urlsplit(share(client, team, closed_sprint)).path
     link = db.session.scalar(select(ShareLink))
-    assert client.post(f"{base(team)}/{closed_sprint.id}/share/{link.id}/revoke").status_code == 303
+    revoke = f"{base(team)}/{closed_sprint.id}/share/{link.id}/revoke"
+    assert client.post(revoke, data=CONFIRMED).status_code == 303
     anonymous = client.application.test_client()
     gone = anonymous.get(path)
     assert gone.status_code == 410
@@ -758,3 +762,106 @@ def test_no_personal_name_reaches_a_shared_summary_or_its_pdf(
                 assert organisation in text
         # Each member's own name is still on the sprint's own page.
         assert NAMES[1] in text_of(client.get(f"{base(team)}/{sprint.id}"))
+
+
+# --- asking first, and undoing -----------------------------------------------------------------
+
+
+def question_on(response) -> tuple[str, list[str], dict]:
+    """The confirmation page's question, its consequences and the confirming form's fields."""
+    html = page(response)
+    form = html.select_one("section.confirm form[method=post]")
+    fields = {i["name"]: i.get("value") for i in form.select("input[type=hidden]")}
+    return (
+        html.select_one("h1").get_text(" ", strip=True),
+        [li.get_text(" ", strip=True) for li in html.select(".confirm__consequences li")],
+        fields | {"action": form["action"], "cancel": form.select_one("a")["href"]},
+    )
+
+
+def test_closing_a_sprint_asks_first_and_can_be_undone(client, login, team, journey):
+    sprint = running_sprint(team, journey)
+    login(team["facilitator"])
+    url = f"{base(team)}/{sprint.id}"
+    button = page(client.get(url)).select_one(f"form[action='{url}/close']")
+    assert "Kevään sprintti" in button["hx-confirm"] and "confirmed" in button["hx-vals"]
+
+    for asked in (client.post(f"{url}/close"), client.get(f"{url}/close")):
+        assert asked.status_code == 200
+        question, consequences, form = question_on(asked)
+        assert question == "Close the sprint “Kevään sprintti”?"
+        assert any("snapshot" in text for text in consequences)
+        assert form["confirmed"] == "yes" and "csrf_token" in form
+        assert (form["action"], form["cancel"]) == (f"{url}/close", url)
+    db.session.expire_all()
+    assert db.session.get(Sprint, sprint.id).status == SprintStatus.RUNNING
+
+    assert client.post(f"{url}/close", data=CONFIRMED).status_code == 303
+    db.session.expire_all()
+    assert db.session.get(Sprint, sprint.id).status == SprintStatus.CLOSED
+    undo = page(client.get(url)).select_one(f"form[action='{url}/reopen'] button")
+    assert undo.get_text(strip=True) == "Reopen the sprint"
+    assert client.post(f"{url}/reopen").status_code == 303
+    db.session.expire_all()
+    reopened = db.session.get(Sprint, sprint.id)
+    assert reopened.status == SprintStatus.RUNNING and reopened.snapshot is None
+    assert reopened.closed_at is None
+    assert client.post(f"{url}/experiments/new", data={"title": "Taas auki"}).status_code == 422
+    assert client.post(f"{url}/close", data=CONFIRMED).status_code == 303
+    db.session.expire_all()
+    assert db.session.get(Sprint, sprint.id).snapshot is not None
+
+
+def test_a_sprint_a_later_one_is_compared_with_stays_closed(client, login, team, journey):
+    first = running_sprint(team, journey, "Syksy")
+    sprints.close_sprint(first, team["facilitator"])
+    second = running_sprint(team, journey, "Kevät")
+    sprints.close_sprint(second, team["facilitator"])
+    db.session.commit()
+    login(team["facilitator"])
+    url = f"{base(team)}/{first.id}"
+    assert not page(client.get(url)).select(f"form[action='{url}/reopen']")
+    refused = client.post(f"{url}/reopen")
+    assert refused.status_code == 409
+    assert "stays closed" in text_of(refused)
+    db.session.expire_all()
+    assert db.session.get(Sprint, first.id).snapshot is not None
+    # The last one can still be reopened.
+    assert client.post(f"{base(team)}/{second.id}/reopen").status_code == 303
+    client.post("/logout")
+    login(team["participant"])
+    assert client.post(f"{url}/reopen").status_code == 403
+
+
+def test_withdrawing_a_share_link_asks_first_and_can_be_undone(client, login, team, closed_sprint):
+    login(team["facilitator"])
+    path = urlsplit(share(client, team, closed_sprint)).path
+    link = db.session.scalar(select(ShareLink))
+    url = f"{base(team)}/{closed_sprint.id}"
+    revoke = f"{url}/share/{link.id}/revoke"
+    anonymous = client.application.test_client()
+
+    for asked in (client.post(revoke), client.get(revoke)):
+        assert asked.status_code == 200
+        question, consequences, form = question_on(asked)
+        assert question == "Withdraw the share link “Kumppanit”?"
+        assert any("restore" in text for text in consequences)
+        assert (form["confirmed"], form["action"]) == ("yes", revoke)
+    assert anonymous.get(path).status_code == 200
+
+    assert client.post(revoke, data=CONFIRMED).status_code == 303
+    assert anonymous.get(path).status_code == 410
+    restore = page(client.get(url)).select_one(f"form[action='{url}/share/{link.id}/restore']")
+    assert restore is not None
+    assert client.post(restore["action"]).status_code == 303
+    assert anonymous.get(path).status_code == 200
+
+    # An expired link stays withdrawn.
+    yesterday = (date.today() - timedelta(days=2)).isoformat()
+    share(client, team, closed_sprint, label="Vanha", expires_on=yesterday)
+    old = db.session.scalar(select(ShareLink).where(ShareLink.label == "Vanha"))
+    client.post(f"{url}/share/{old.id}/revoke", data=CONFIRMED)
+    refused = client.post(f"{url}/share/{old.id}/restore")
+    assert refused.status_code == 409
+    db.session.expire_all()
+    assert db.session.get(ShareLink, old.id).revoked_at is not None

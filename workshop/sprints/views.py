@@ -24,12 +24,13 @@ from wtforms import SelectChoice
 from workshop.access import public, workspace_role
 from workshop.accounts import services as accounts
 from workshop.accounts.models import Role
+from workshop.confirm import ask_first
 from workshop.critical_points import services as points
 from workshop.critical_points.models import ReporterRole
 from workshop.errors import render_error
 from workshop.export import pdf
 from workshop.extensions import db
-from workshop.forms_common import EmptyForm
+from workshop.forms_common import ConfirmForm, EmptyForm
 from workshop.htmx import redirect_page, render_page
 from workshop.journeys import services as journeys
 from workshop.live import services as live_sessions
@@ -50,7 +51,7 @@ from workshop.sprints.forms import (
     read_language,
     version_of,
 )
-from workshop.sprints.models import DecisionStatus, ExperimentStatus
+from workshop.sprints.models import DecisionStatus, ExperimentStatus, SprintStatus
 from workshop.sprints.summary import render_summary
 
 bp = Blueprint("sprints", __name__)
@@ -183,6 +184,7 @@ def _sprint_page(workspace, membership, sprint, status=200, **extra):
         action_form=EmptyForm(),
         language=read_language(str(get_locale()), "fi"),
         new_link=_new_link(sprint),
+        reopenable=facilitator and sprint.is_closed and services.closed_after(sprint) is None,
         live=live_sessions.current_session(sprint) if sprint.is_running else None,
         **extra,
     )
@@ -275,12 +277,52 @@ def confirm_delete(workspace, membership, sprint_id):
     )
 
 
+def _close_question(workspace, sprint, form=None):
+    return ask_first(
+        _("Close the sprint “%(title)s”?", title=sprint.title),
+        [
+            _(
+                "A snapshot of its journeys, critical points, experiments and decisions is "
+                "frozen as they are now; the summary and its PDF come from it from then on."
+            ),
+            _("Nothing in the sprint can be changed after that, and its live session stops."),
+            _(
+                "The next sprint on the same journeys is compared with it. Until such a sprint "
+                "has closed, a facilitator can reopen this one."
+            ),
+        ],
+        url_for(
+            "sprints.change_status", workspace_id=workspace.id, sprint_id=sprint.id, action="close"
+        ),
+        _("Close the sprint"),
+        url_for("sprints.detail", workspace_id=workspace.id, sprint_id=sprint.id),
+        sprint.title,
+        form,
+    )
+
+
+@bp.get("/<int:sprint_id>/close")
+@workspace_role(Role.FACILITATOR)
+def confirm_close(workspace, membership, sprint_id):
+    """Ask before closing a sprint: what freezes, and what can no longer change."""
+    sprint = _sprint(workspace, sprint_id)
+    if sprint.is_closed:
+        return _closed_refusal(workspace, membership, sprint)
+    return _close_question(workspace, sprint)
+
+
 @bp.post("/<int:sprint_id>/<any(start, close, delete):action>")
 @workspace_role(Role.FACILITATOR)
 def change_status(workspace, membership, sprint_id, action):
-    """Start a planned sprint, close a running one (freezing its snapshot), or delete one."""
+    """Start a planned sprint, close a running one (freezing its snapshot; asked first), or
+    delete one."""
     sprint = _sprint(workspace, sprint_id)
-    EmptyForm().validate_on_submit() or abort(400)
+    if action == "close" and sprint.status == SprintStatus.RUNNING:
+        form = ConfirmForm()
+        if not form.is_confirmed():
+            return _close_question(workspace, sprint, form)
+    else:
+        EmptyForm().validate_on_submit() or abort(400)
     try:
         if action == "start":
             services.start_sprint(sprint)
@@ -305,6 +347,37 @@ def change_status(workspace, membership, sprint_id, action):
     db.session.commit()
     flash(_("Sprint deleted."), "success")
     return redirect_page(url_for("sprints.index", workspace_id=workspace.id))
+
+
+@bp.post("/<int:sprint_id>/reopen")
+@workspace_role(Role.FACILITATOR)
+def reopen(workspace, membership, sprint_id):
+    """Undo closing: the sprint runs again and its snapshot goes, unless a later sprint on the
+    same journeys has closed and is compared with it."""
+    sprint = _sprint(workspace, sprint_id)
+    EmptyForm().validate_on_submit() or abort(400)
+    try:
+        services.reopen_sprint(sprint)
+    except services.WrongStatus:
+        db.session.rollback()
+        return _sprint_page(
+            workspace, membership, sprint, 409, error=_("This sprint is not closed.")
+        )
+    except services.ComparedLater:
+        db.session.rollback()
+        return _sprint_page(
+            workspace,
+            membership,
+            sprint,
+            409,
+            error=_(
+                "A later sprint on the same journeys has closed and is compared with this "
+                "one, so this sprint stays closed."
+            ),
+        )
+    return _to_sprint(
+        workspace, sprint, _("The sprint is running again. Closing it freezes a new snapshot.")
+    )
 
 
 # --- participants ------------------------------------------------------------------------------
@@ -717,17 +790,71 @@ def create_share_link(workspace, membership, sprint_id):
     return _to_sprint(workspace, sprint, _("Share link made."))
 
 
-@bp.post("/<int:sprint_id>/share/<int:link_id>/revoke")
+def _revoke_question(workspace, sprint, link, form=None):
+    question = (
+        _("Withdraw the share link “%(label)s”?", label=link.label)
+        if link.label
+        else _("Withdraw this share link?")
+    )
+    return ask_first(
+        question,
+        [
+            _(
+                "Whoever opens it is told it was withdrawn, instead of seeing the sprint's "
+                "summary and its PDF."
+            ),
+            _("You can restore it on the sprint's page until its end date; it keeps its address."),
+        ],
+        url_for(
+            "sprints.revoke_share_link",
+            workspace_id=workspace.id,
+            sprint_id=sprint.id,
+            link_id=link.id,
+        ),
+        _("Withdraw the link"),
+        url_for(
+            "sprints.detail", workspace_id=workspace.id, sprint_id=sprint.id, _anchor="share-title"
+        ),
+        sprint.title,
+        form,
+    )
+
+
+@bp.route("/<int:sprint_id>/share/<int:link_id>/revoke", methods=["GET", "POST"])
 @workspace_role(Role.FACILITATOR)
 def revoke_share_link(workspace, membership, sprint_id, link_id):
-    """Stop a share link from working."""
+    """Stop a share link from working, after asking."""
+    sprint = _sprint(workspace, sprint_id)
+    link = services.get_share_link(sprint, link_id) or abort(404)
+    form = ConfirmForm()
+    if request.method == "GET" or not form.is_confirmed():
+        return _revoke_question(workspace, sprint, link, form if form.is_submitted() else None)
+    services.revoke_share_link(sprint, link.id)
+    return _to_sprint(
+        workspace, sprint, _("Share link withdrawn. “Restore” below makes it work again.")
+    )
+
+
+@bp.post("/<int:sprint_id>/share/<int:link_id>/restore")
+@workspace_role(Role.FACILITATOR)
+def restore_share_link(workspace, membership, sprint_id, link_id):
+    """Undo a withdrawal: the link works again at the same address, unless it has expired."""
     sprint = _sprint(workspace, sprint_id)
     EmptyForm().validate_on_submit() or abort(400)
     try:
-        services.revoke_share_link(sprint, link_id)
+        services.restore_share_link(sprint, link_id)
+    except services.ShareLinkGone:
+        db.session.rollback()
+        return _sprint_page(
+            workspace,
+            membership,
+            sprint,
+            409,
+            error=_("This link has expired; make a new one instead."),
+        )
     except services.SprintError:
         abort(404)
-    return _to_sprint(workspace, sprint, _("Share link withdrawn."))
+    return _to_sprint(workspace, sprint, _("Share link restored: it works again."))
 
 
 def _shared_link(token):
