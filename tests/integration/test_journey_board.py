@@ -415,3 +415,70 @@ def test_journey_is_renamed_after_other_changes(client, team, journey, login):
     )
     assert stale.status_code == 409
     assert page(stale).select_one("#name")["value"] == "Uusi nimi"
+
+
+def test_deleting_a_journey_asks_first_and_can_be_undone(client, team, journey, login):
+    from workshop.sprints import services as sprints
+
+    sprint = sprints.create_sprint(
+        team["workspace"],
+        team["facilitator"],
+        sprints.SprintData("Kevät", "", None, None, [], [journey.id]),
+    )
+    db.session.commit()
+    steps_before = services.step_count(journey)
+    login(team["facilitator"])
+    journeys_url = f"/w/{journey.workspace_id}/journeys/"
+    sprint_url = f"/w/{journey.workspace_id}/sprints/{sprint.id}"
+
+    for asked in (client.post(url(journey, "delete")), client.get(url(journey, "delete"))):
+        assert asked.status_code == 200
+        question = page(asked)
+        assert question.select_one("h1").get_text() == "Delete “Oppisopimus”?"
+        assert "For 14 days a facilitator can restore it" in text_of(asked)
+        form = question.select_one("section.confirm form[method=post]")
+        assert form.select_one("input[name=confirmed]")["value"] == "yes"
+    assert client.get(url(journey)).status_code == 200
+
+    response = client.post(url(journey, "delete"), data={"confirmed": "yes"})
+    assert response.status_code == 303 and response.headers["Location"].endswith(journeys_url)
+    assert client.get(url(journey)).status_code == 404
+    assert client.get(url(journey, f"changes?since={journey.version}")).status_code == 404
+    assert "Oppisopimus" not in text_of(client.get(sprint_url))
+    listing = page(client.get(journeys_url))
+    assert "“Oppisopimus” was deleted." in listing.select_one(".undo").get_text()
+    undo = listing.select_one(".undo form")
+    assert undo["action"] == url(journey, "restore")
+    # "Undo" shows once; the deleted journeys stay listed with "Restore".
+    listing = page(client.get(journeys_url))
+    assert listing.select_one(".undo") is None
+    assert "Oppisopimus" in listing.select_one(".deleted-journeys").get_text()
+
+    restored = client.post(undo["action"])
+    assert restored.status_code == 303 and restored.headers["Location"].endswith(url(journey))
+    assert client.get(url(journey)).status_code == 200
+    assert services.step_count(db.session.get(Journey, journey.id)) == steps_before
+    assert "Oppisopimus" in text_of(client.get(sprint_url))
+    assert page(client.get(journeys_url)).select_one(".deleted-journeys") is None
+
+
+def test_a_deleted_journey_goes_for_good_after_its_days(client, team, journey, login):
+    login(team["facilitator"])
+    client.post(url(journey, "delete"), data={"confirmed": "yes"})
+    client.post("/logout")
+    login(team["participant"])
+    assert client.post(url(journey, "restore")).status_code == 403
+    deleted = db.session.get(Journey, journey.id)
+    deleted.deleted_at -= services.KEEP_DELETED
+    db.session.commit()
+    client.post("/logout")
+    login(team["facilitator"])
+    assert client.post(url(journey, "restore")).status_code == 404
+    assert "Oppisopimus" not in text_of(client.get(f"/w/{journey.workspace_id}/journeys/"))
+    other = template_journey(team["workspace"], team["facilitator"], "Toinen", "en")
+    db.session.commit()
+    gone, kept = journey.id, other.id
+    client.post(url(other, "delete"), data={"confirmed": "yes"})
+    db.session.expire_all()
+    assert db.session.get(Journey, gone) is None
+    assert db.session.get(Journey, kept).deleted_at is not None
