@@ -589,6 +589,7 @@ def test_a_share_link_opens_the_summary_in_a_private_window_until_withdrawn(
     expect(link_row).to_contain_text("Withdrawn")
     expect(link_row.get_by_role("button", name=f"Withdraw {label}")).to_have_count(0)
     expect(link_row.get_by_role("button", name=f"Restore {label}")).to_be_visible()
+    check_page(page, "2b-withdrawn-restorable")
 
     response = guest.goto(link)
     assert response.status == 410
