@@ -2,6 +2,7 @@
 
 import os
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import Flask
 
@@ -87,6 +88,12 @@ def load(app: Flask, test_config: dict | None) -> None:
         app.config.update(test_config)
     if app.config["DEFAULT_LANGUAGE"] not in app.config["LANGUAGES"]:
         raise ConfigError(f"DEFAULT_LANGUAGE must be one of {', '.join(app.config['LANGUAGES'])}")
+    try:
+        ZoneInfo(app.config["BABEL_DEFAULT_TIMEZONE"])
+    except (ValueError, ZoneInfoNotFoundError) as error:
+        raise ConfigError(
+            "BABEL_DEFAULT_TIMEZONE must be a time zone, e.g. Europe/Helsinki"
+        ) from error
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
         Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
