@@ -5,9 +5,12 @@ from sqlalchemy import event, func, select
 
 from tests.conftest import page, template_journey, text_of
 from workshop.accounts.models import Role
+from workshop.critical_points import services as points
+from workshop.critical_points.models import ReporterRole
 from workshop.extensions import db
 from workshop.journeys import services
 from workshop.journeys.models import Journey, JourneyKind, Step
+from workshop.sprints import services as sprints
 
 HX = {"HX-Request": "true"}
 
@@ -418,18 +421,29 @@ def test_journey_is_renamed_after_other_changes(client, team, journey, login):
 
 
 def test_deleting_a_journey_asks_first_and_can_be_undone(client, team, journey, login):
-    from workshop.sprints import services as sprints
-
     sprint = sprints.create_sprint(
         team["workspace"],
         team["facilitator"],
         sprints.SprintData("Kevät", "", None, None, [], [journey.id]),
+    )
+    points.report_point(
+        team["workspace"],
+        journey,
+        services.load_board(journey).steps[0],
+        team["facilitator"],
+        "Sopimus myöhässä",
+        "",
+        2,
+        None,
+        points.ReportData(ReporterRole.EMPLOYER),
     )
     db.session.commit()
     steps_before = services.step_count(journey)
     login(team["facilitator"])
     journeys_url = f"/w/{journey.workspace_id}/journeys/"
     sprint_url = f"/w/{journey.workspace_id}/sprints/{sprint.id}"
+    insights_url = f"/w/{journey.workspace_id}/insights?kind=apprenticeship"
+    assert page(client.get(insights_url)).select("tbody tr")
 
     for asked in (client.post(url(journey, "delete")), client.get(url(journey, "delete"))):
         assert asked.status_code == 200
@@ -445,6 +459,7 @@ def test_deleting_a_journey_asks_first_and_can_be_undone(client, team, journey, 
     assert client.get(url(journey)).status_code == 404
     assert client.get(url(journey, f"changes?since={journey.version}")).status_code == 404
     assert "Oppisopimus" not in text_of(client.get(sprint_url))
+    assert not page(client.get(insights_url)).select("tbody tr")
     listing = page(client.get(journeys_url))
     assert "“Oppisopimus” was deleted." in listing.select_one(".undo").get_text()
     undo = listing.select_one(".undo form")
@@ -459,6 +474,7 @@ def test_deleting_a_journey_asks_first_and_can_be_undone(client, team, journey, 
     assert client.get(url(journey)).status_code == 200
     assert services.step_count(db.session.get(Journey, journey.id)) == steps_before
     assert "Oppisopimus" in text_of(client.get(sprint_url))
+    assert page(client.get(insights_url)).select("tbody tr")
     assert page(client.get(journeys_url)).select_one(".deleted-journeys") is None
 
 
