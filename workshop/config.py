@@ -2,6 +2,7 @@
 
 import os
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import Flask
 
@@ -95,6 +96,12 @@ def load(app: Flask, test_config: dict | None) -> None:
     problem = check_public_url(app.config.get("PUBLIC_URL"))
     if problem:
         raise ConfigError(problem)
+    try:
+        ZoneInfo(app.config["BABEL_DEFAULT_TIMEZONE"])
+    except (ValueError, ZoneInfoNotFoundError) as error:
+        raise ConfigError(
+            "BABEL_DEFAULT_TIMEZONE must be a time zone, e.g. Europe/Helsinki"
+        ) from error
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
         Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 

@@ -74,3 +74,16 @@ class BoundedIntegerField(IntegerField):
         if self.data is not None and not -MAX_ID - 1 <= self.data <= MAX_ID:
             self.data = None
             raise ValueError(self.gettext(NOT_AN_INTEGER))
+
+
+CONFIRMED = "yes"
+
+
+class ConfirmForm(FlaskForm):
+    """A POST for something hard to take back: it acts only with `confirmed=yes`, which the
+    confirmation page's form sends, and htmx adds after the browser's hx-confirm question."""
+
+    confirmed = HiddenField()
+
+    def is_confirmed(self) -> bool:
+        return self.validate_on_submit() and self.confirmed.data == CONFIRMED

@@ -164,6 +164,7 @@ def test_a_workshop_from_start_to_end_with_a_laptop_and_a_phone(open_page, seed,
     check_page(projector, "6-projector-voted")
 
     # The end: the phone can only look.
+    laptop.once("dialog", lambda dialog: dialog.accept())  # "End the live session …?"
     console_button(laptop, "End the live session")
     expect(phone.locator("#live-controls")).to_contain_text("The session has ended", timeout=WITHIN)
     expect(phone.locator("#point-form").get_by_label("What goes wrong?")).to_be_disabled()

@@ -105,6 +105,13 @@ def test_app_refuses_to_start_without_a_secret(tmp_path, monkeypatch):
         create_app()
 
 
+def test_app_refuses_an_unknown_time_zone(tmp_path):
+    from tests.conftest import config_for_tests
+
+    with pytest.raises(ConfigError, match="time zone"):
+        create_app(config_for_tests(tmp_path, BABEL_DEFAULT_TIMEZONE="Europe/Nowhere"))
+
+
 def test_the_key_make_install_writes_is_read(tmp_path):
     from workshop.config import _read_instance_secret
 

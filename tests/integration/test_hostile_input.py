@@ -27,6 +27,7 @@ from workshop.accounts import services as accounts
 from workshop.accounts.models import Role
 from workshop.extensions import db
 from workshop.journeys import services as journeys
+from workshop.journeys.models import JourneyKind
 from workshop.live import services as live_services
 from workshop.live.models import EntryKind
 from workshop.sprints import services as sprints
@@ -107,6 +108,15 @@ def world(tmp_path_factory):
         sprint, journey = live.sprint, live.journey
         facilitator = accounts.get_user_by_email(email)
         _link, share_token = sprints.create_share_link(sprint, facilitator, "Kumppanit", None)
+        # Undo's forms: a withdrawn share link and a deleted journey.
+        withdrawn, _token = sprints.create_share_link(sprint, facilitator, "Vanha", None)
+        sprints.revoke_share_link(sprint, withdrawn.id)
+        journeys.delete_journey(
+            journeys.create_journey(
+                sprint.workspace, facilitator, "Poistettu", JourneyKind.CUSTOM, "fi"
+            ),
+            facilitator,
+        )
         _inv, invitation_token = accounts.create_invitation(
             sprint.workspace, Role.PARTICIPANT, facilitator, 7
         )

@@ -5,9 +5,12 @@ from sqlalchemy import event, func, select
 
 from tests.conftest import page, template_journey, text_of
 from workshop.accounts.models import Role
+from workshop.critical_points import services as points
+from workshop.critical_points.models import ReporterRole
 from workshop.extensions import db
 from workshop.journeys import services
 from workshop.journeys.models import Journey, JourneyKind, Step
+from workshop.sprints import services as sprints
 
 HX = {"HX-Request": "true"}
 
@@ -118,6 +121,39 @@ def test_step_is_added_with_htmx_as_a_board_fragment(client, team, journey, logi
     assert "<html" not in response.get_data(as_text=True)
     assert "Tervetuloa" in fragment.select_one("table.blueprint").get_text()
     assert "Paavo added the step “Tervetuloa”" in fragment.select_one(".activity").get_text()
+
+
+@pytest.mark.parametrize("headers", [{}, HX], ids=["plain", "htmx"])
+def test_a_new_step_keeps_everything_its_form_asked_for(client, team, journey, login, headers):
+    login(team["participant"])
+    stage, lane = cell(journey)
+    response = client.post(
+        url(journey, "steps/new"),
+        headers=headers,
+        data={
+            "title": "Aloituspalaveri",
+            "description": "Opiskelija, ohjaaja ja opettaja yhdessä",
+            "channel": "meeting",
+            "stage": stage.id,
+            "lane": lane.id,
+            "emotion_student": "-1",
+            "emotion_employer": "2",
+        },
+    )
+    assert response.status_code == (200 if headers else 303)
+    step = db.session.scalar(select(Step).where(Step.title == "Aloituspalaveri"))
+    assert (step.description, step.channel.value, step.stage_id, step.lane_id) == (
+        "Opiskelija, ohjaaja ja opettaja yhdessä",
+        "meeting",
+        stage.id,
+        lane.id,
+    )
+    assert (step.emotion_student, step.emotion_employer) == (-1, 2)
+    form = page(client.get(url(journey, f"steps/{step.id}/edit")))
+    assert form.select_one("#emotion_student option[selected]")["value"] == "-1"
+    assert form.select_one("#emotion_employer option[selected]")["value"] == "2"
+    rows = page(client.get(url(journey))).select(".emotion-table tbody tr")
+    assert any("Aloituspalaveri" in r.get_text() and "−1" in r.get_text() for r in rows)
 
 
 @pytest.mark.parametrize(
@@ -382,3 +418,83 @@ def test_journey_is_renamed_after_other_changes(client, team, journey, login):
     )
     assert stale.status_code == 409
     assert page(stale).select_one("#name")["value"] == "Uusi nimi"
+
+
+def test_deleting_a_journey_asks_first_and_can_be_undone(client, team, journey, login):
+    sprint = sprints.create_sprint(
+        team["workspace"],
+        team["facilitator"],
+        sprints.SprintData("Kevät", "", None, None, [], [journey.id]),
+    )
+    points.report_point(
+        team["workspace"],
+        journey,
+        services.load_board(journey).steps[0],
+        team["facilitator"],
+        "Sopimus myöhässä",
+        "",
+        2,
+        None,
+        points.ReportData(ReporterRole.EMPLOYER),
+    )
+    db.session.commit()
+    steps_before = services.step_count(journey)
+    login(team["facilitator"])
+    journeys_url = f"/w/{journey.workspace_id}/journeys/"
+    sprint_url = f"/w/{journey.workspace_id}/sprints/{sprint.id}"
+    insights_url = f"/w/{journey.workspace_id}/insights?kind=apprenticeship"
+    assert page(client.get(insights_url)).select("tbody tr")
+
+    for asked in (client.post(url(journey, "delete")), client.get(url(journey, "delete"))):
+        assert asked.status_code == 200
+        question = page(asked)
+        assert question.select_one("h1").get_text() == "Delete “Oppisopimus”?"
+        assert "For 14 days a facilitator can restore it" in text_of(asked)
+        form = question.select_one("section.confirm form[method=post]")
+        assert form.select_one("input[name=confirmed]")["value"] == "yes"
+    assert client.get(url(journey)).status_code == 200
+
+    response = client.post(url(journey, "delete"), data={"confirmed": "yes"})
+    assert response.status_code == 303 and response.headers["Location"].endswith(journeys_url)
+    assert client.get(url(journey)).status_code == 404
+    assert client.get(url(journey, f"changes?since={journey.version}")).status_code == 404
+    assert "Oppisopimus" not in text_of(client.get(sprint_url))
+    assert not page(client.get(insights_url)).select("tbody tr")
+    listing = page(client.get(journeys_url))
+    assert "“Oppisopimus” was deleted." in listing.select_one(".undo").get_text()
+    undo = listing.select_one(".undo form")
+    assert undo["action"] == url(journey, "restore")
+    # "Undo" shows once; the deleted journeys stay listed with "Restore".
+    listing = page(client.get(journeys_url))
+    assert listing.select_one(".undo") is None
+    assert "Oppisopimus" in listing.select_one(".deleted-journeys").get_text()
+
+    restored = client.post(undo["action"])
+    assert restored.status_code == 303 and restored.headers["Location"].endswith(url(journey))
+    assert client.get(url(journey)).status_code == 200
+    assert services.step_count(db.session.get(Journey, journey.id)) == steps_before
+    assert "Oppisopimus" in text_of(client.get(sprint_url))
+    assert page(client.get(insights_url)).select("tbody tr")
+    assert page(client.get(journeys_url)).select_one(".deleted-journeys") is None
+
+
+def test_a_deleted_journey_goes_for_good_after_its_days(client, team, journey, login):
+    login(team["facilitator"])
+    client.post(url(journey, "delete"), data={"confirmed": "yes"})
+    client.post("/logout")
+    login(team["participant"])
+    assert client.post(url(journey, "restore")).status_code == 403
+    deleted = db.session.get(Journey, journey.id)
+    deleted.deleted_at -= services.KEEP_DELETED
+    db.session.commit()
+    client.post("/logout")
+    login(team["facilitator"])
+    assert client.post(url(journey, "restore")).status_code == 404
+    assert "Oppisopimus" not in text_of(client.get(f"/w/{journey.workspace_id}/journeys/"))
+    other = template_journey(team["workspace"], team["facilitator"], "Toinen", "en")
+    db.session.commit()
+    gone, kept = journey.id, other.id
+    client.post(url(other, "delete"), data={"confirmed": "yes"})
+    db.session.expire_all()
+    assert db.session.get(Journey, gone) is None
+    assert db.session.get(Journey, kept).deleted_at is not None

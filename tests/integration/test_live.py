@@ -153,7 +153,7 @@ def test_wrong_ended_and_expired_codes_get_a_clear_page_and_create_nothing(
 
     room.expires_at = utcnow() + timedelta(hours=1)
     db.session.commit()
-    assert control(client, team, sprint, room, "end").status_code == 303
+    assert control(client, team, sprint, room, "end", confirmed="yes").status_code == 303
     ended = join(guest_client, room)
     assert ended.status_code == 410
     assert count(Guest) == 0
@@ -465,7 +465,7 @@ def test_removing_an_entry_takes_its_point_away_and_logs_why(
 
 def test_after_the_end_guests_can_look_but_not_add(client, team, sprint, room, guest_client):
     join(guest_client, room)
-    control(client, team, sprint, room, "end")
+    control(client, team, sprint, room, "end", confirmed="yes")
     phone = guest_client.get(f"/live/{room.id}/")
     assert phone.status_code == 200
     assert "The session has ended" in text_of(phone)
@@ -626,3 +626,27 @@ def test_the_people_in_the_room_are_the_sprints_participants_in_its_summary(
         "facilitator": False,
         "member": False,
     } in document["participants"]
+
+
+def test_ending_a_session_asks_first(client, team, sprint, room, guest_client):
+    join(guest_client, room)
+    end = f"{console_url(team, sprint)}{room.id}/end"
+    for asked in (control(client, team, sprint, room, "end"), client.get(end)):
+        assert asked.status_code == 200
+        html = page(asked)
+        assert html.select_one("h1").get_text(strip=True) == (
+            f"End the live session with the code {room.join_code}?"
+        )
+        assert "The 1 person who joined can still look" in text_of(asked)
+        form = html.select_one("section.confirm form[method=post]")
+        assert form["action"] == end
+        assert form.select_one("input[name=confirmed]")["value"] == "yes"
+    db.session.refresh(room)
+    assert room.ended_at is None
+    assert (
+        "hx-confirm"
+        in page(client.get(console_url(team, sprint))).select_one(f"form[action='{end}']").attrs
+    )
+    assert control(client, team, sprint, room, "end", confirmed="yes").status_code == 303
+    db.session.refresh(room)
+    assert room.ended_at is not None

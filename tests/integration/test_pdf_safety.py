@@ -193,8 +193,16 @@ NOT_PRINTED = {
     "previous sprint challenge",
     "previous sprint phase",
 }
-# Only with names=1, which a share link never allows.
-NAMES = {"user name 1", "guest name 1", "guest name 2", "guest name 3"}
+# Only with names=1, which a share link never allows: people's names, and the owners of
+# decisions and experiments (shown by role and organisation instead).
+NAMES = {
+    "user name 1",
+    "guest name 1",
+    "guest name 2",
+    "guest name 3",
+    "decision owner name",
+    "experiment owner",
+}
 
 
 @dataclass

@@ -2,8 +2,9 @@
 share links, changes since the previous sprint, and everything that must be refused."""
 
 import subprocess
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 import pytest
 from flask_babel import force_locale
@@ -19,6 +20,7 @@ from workshop.extensions import db
 from workshop.journey_templates.loader import load_template
 from workshop.journeys import services as journeys
 from workshop.journeys.models import JourneyKind, Step
+from workshop.live import services as live_services
 from workshop.sprints import services as sprints
 from workshop.sprints.models import Decision, Experiment, ShareLink, Sprint, SprintStatus
 
@@ -79,6 +81,9 @@ def plan(client, team, journey, **fields):
         "phases": "Ymmärrä\nMäärittele\nKokeile",
     } | fields
     return client.post(f"{base(team)}/new", data=data)
+
+
+CONFIRMED = {"confirmed": "yes"}
 
 
 def sprint_count() -> int:
@@ -281,8 +286,11 @@ def test_a_decision_can_be_owned_by_someone_outside_the_workspace(client, login,
         "Yrittäjä Oy",
         date(2026, 5, 1),
     )
-    text = text_of(client.get(f"{base(team)}/{sprint.id}/summary?lang=en"))
+    text = text_of(client.get(f"{base(team)}/{sprint.id}/summary?lang=en&names=1"))
     assert "Maija Yrittäjä Yrittäjä Oy" in text
+    # Without names the organisation stays.
+    text = text_of(client.get(f"{base(team)}/{sprint.id}/summary?lang=en"))
+    assert "Maija" not in text and "Yrittäjä Oy" in text
 
 
 def test_a_guest_participant_with_a_new_organisation(client, login, team, journey):
@@ -313,7 +321,7 @@ def test_closing_freezes_a_snapshot_and_the_sprint_becomes_read_only(client, log
     report(team, journey, step, "Kukaan ei vastaa puhelimeen", severity=3)
     sprint = running_sprint(team, journey)
     login(team["facilitator"])
-    assert client.post(f"{base(team)}/{sprint.id}/close").status_code == 303
+    assert client.post(f"{base(team)}/{sprint.id}/close", data=CONFIRMED).status_code == 303
     db.session.expire_all()
     sprint = db.session.get(Sprint, sprint.id)
     assert sprint.status == SprintStatus.CLOSED and sprint.snapshot is not None
@@ -609,7 +617,8 @@ def test_a_withdrawn_or_expired_share_link_says_so(client, login, team, closed_s
     login(team["facilitator"])
     path = urlsplit(share(client, team, closed_sprint)).path
     link = db.session.scalar(select(ShareLink))
-    assert client.post(f"{base(team)}/{closed_sprint.id}/share/{link.id}/revoke").status_code == 303
+    revoke = f"{base(team)}/{closed_sprint.id}/share/{link.id}/revoke"
+    assert client.post(revoke, data=CONFIRMED).status_code == 303
     anonymous = client.application.test_client()
     gone = anonymous.get(path)
     assert gone.status_code == 410
@@ -630,3 +639,229 @@ def test_only_facilitators_make_share_links(client, login, team, closed_sprint):
     response = client.post(f"{base(team)}/{closed_sprint.id}/share", data={"label": "x"})
     assert response.status_code == 403
     assert db.session.scalar(select(func.count(ShareLink.id))) == 0
+
+
+def at(monkeypatch, moment: datetime) -> None:
+    """Run the share links' clock at this moment."""
+    monkeypatch.setattr(sprints, "utcnow", lambda: moment.astimezone(UTC))
+
+
+def test_a_share_links_end_date_is_its_last_day_in_helsinki(
+    client, login, team, closed_sprint, monkeypatch
+):
+    login(team["facilitator"])
+    path = urlsplit(share(client, team, closed_sprint, expires_on="2027-03-31")).path
+    listed = page(client.get(f"{base(team)}/{closed_sprint.id}")).select_one(".share-links")
+    assert "Mar 31, 2027" in listed.get_text(" ")
+    assert "Apr 1, 2027" not in listed.get_text(" ")
+    in_finnish = client.get(f"{base(team)}/{closed_sprint.id}", headers={"Accept-Language": "fi"})
+    assert "31.3.2027" in page(in_finnish).select_one(".share-links").get_text(" ")
+
+    anonymous = client.application.test_client()
+    helsinki = ZoneInfo("Europe/Helsinki")
+    at(monkeypatch, datetime(2027, 3, 31, 23, 30, tzinfo=helsinki))
+    response = anonymous.get(path + "?lang=en")
+    assert response.status_code == 200
+    assert "This link works until Mar 31, 2027." in text_of(response)
+    assert anonymous.get(path + "/summary.pdf").status_code == 200
+    at(monkeypatch, datetime(2027, 4, 1, 0, 30, tzinfo=helsinki))
+    assert anonymous.get(path).status_code == 410
+    assert anonymous.get(path + "/summary.pdf").status_code == 410
+    expired = page(client.get(f"{base(team)}/{closed_sprint.id}")).select_one(".share-links")
+    assert "Expired" in expired.get_text(" ")
+
+
+NAMES = (
+    "Zacharias Facilitator",
+    "Yrjänä Member",
+    "Xerxes Guest",
+    "Wilhelmiina Roomguest",
+    "Valdemar Outsider",
+    "Ulriikka Trialowner",
+    "Torsten Reporter",
+)
+
+
+def test_no_personal_name_reaches_a_shared_summary_or_its_pdf(
+    client, login, make_user, add_member, team, journey
+):
+    workspace = team["workspace"]
+    facilitator = make_user(name=NAMES[0])
+    member = make_user(name=NAMES[1])
+    reporter = make_user(name=NAMES[6])
+    add_member(workspace, facilitator, Role.FACILITATOR)
+    add_member(workspace, member, Role.PARTICIPANT)
+    add_member(workspace, reporter, Role.PARTICIPANT)
+    college = accounts.add_organisation(workspace, "Kuopion opisto", OrganisationKind.INSTITUTION)
+    company = accounts.add_organisation(workspace, "Saha Oy", OrganisationKind.EMPLOYER)
+    step = first_steps(journey, 1)[0]
+    point = points.report_point(
+        workspace, journey, step, reporter, "Perehdytys puuttuu", "", 2, "key:paperwork",
+        points.ReportData(
+            role=ReporterRole.WORKPLACE_INSTRUCTOR, organisation_id=company.id,
+            quote="Kukaan ei kertonut mitään.", source=f"Haastattelu: {NAMES[6]}",
+            reported_on=None,
+        ),
+    )  # fmt: skip
+    sprint = sprints.create_sprint(
+        workspace, facilitator, sprints.SprintData("Nimetön", "", None, None, [], [journey.id])
+    )
+    sprints.start_sprint(sprint)
+    sprints.add_participant(
+        sprint, sprints.ParticipantData(member.id, "", ReporterRole.TEACHER, college.id, False)
+    )
+    sprints.add_participant(
+        sprint, sprints.ParticipantData(None, NAMES[2], ReporterRole.EMPLOYER, company.id, False)
+    )
+    live = live_services.start_session(sprint, journey, facilitator, hours=2)
+    live_services.join(live, NAMES[3], ReporterRole.STUDENT, "Opiskelijakunta")
+    sprints.add_decision(
+        sprint,
+        sprints.DecisionData("Perehdytyskansio", member.id, "", None, None, "open"),
+    )
+    sprints.add_decision(
+        sprint,
+        sprints.DecisionData("Sahan oma ohje", None, NAMES[4], company.id, None, "open"),
+    )
+    sprints.add_experiment(
+        sprint,
+        facilitator,
+        sprints.ExperimentData(
+            "Kummi", "", "", NAMES[5], None, None, "", "", "running", [point.id]
+        ),
+    )
+    sprints.add_experiment(
+        sprint,
+        facilitator,
+        sprints.ExperimentData("Ohjekortti", "", "", NAMES[1], None, None, "", "", "planned", []),
+    )
+    db.session.commit()
+    login(facilitator)
+    # While open, and frozen after closing: both documents leave the names out.
+    for closing in (False, True):
+        if closing:
+            assert (
+                client.post(
+                    f"{base(team)}/{sprint.id}/close", data={"confirmed": "yes"}
+                ).status_code
+                == 303
+            )
+        path = urlsplit(share(client, team, sprint)).path
+        anonymous = client.application.test_client()
+        shown = text_of(anonymous.get(path + "?lang=en&names=1"))
+        printed = pdf_text(anonymous.get(path + "/summary.pdf?lang=en&names=1").data)
+        for text in (shown, printed):
+            assert "Perehdytyskansio" in text and "Kummi" in text  # the content is there
+            for name in NAMES:
+                for part in name.split():
+                    if part not in ("Facilitator", "Member", "Guest", "Reporter"):
+                        assert part not in text, (part, closing)
+            for role in ("Teacher", "Employer", "Student", "Workplace instructor"):
+                assert role in text
+            for organisation in ("Kuopion opisto", "Saha Oy"):
+                assert organisation in text
+        # Each member's own name is still on the sprint's own page.
+        assert NAMES[1] in text_of(client.get(f"{base(team)}/{sprint.id}"))
+
+
+# --- asking first, and undoing -----------------------------------------------------------------
+
+
+def question_on(response) -> tuple[str, list[str], dict]:
+    """The confirmation page's question, its consequences and the confirming form's fields."""
+    html = page(response)
+    form = html.select_one("section.confirm form[method=post]")
+    fields = {i["name"]: i.get("value") for i in form.select("input[type=hidden]")}
+    return (
+        html.select_one("h1").get_text(" ", strip=True),
+        [li.get_text(" ", strip=True) for li in html.select(".confirm__consequences li")],
+        fields | {"action": form["action"], "cancel": form.select_one("a")["href"]},
+    )
+
+
+def test_closing_a_sprint_asks_first_and_can_be_undone(client, login, team, journey):
+    sprint = running_sprint(team, journey)
+    login(team["facilitator"])
+    url = f"{base(team)}/{sprint.id}"
+    button = page(client.get(url)).select_one(f"form[action='{url}/close']")
+    assert "Kevään sprintti" in button["hx-confirm"] and "confirmed" in button["hx-vals"]
+
+    for asked in (client.post(f"{url}/close"), client.get(f"{url}/close")):
+        assert asked.status_code == 200
+        question, consequences, form = question_on(asked)
+        assert question == "Close the sprint “Kevään sprintti”?"
+        assert any("snapshot" in text for text in consequences)
+        assert form["confirmed"] == "yes" and "csrf_token" in form
+        assert (form["action"], form["cancel"]) == (f"{url}/close", url)
+    db.session.expire_all()
+    assert db.session.get(Sprint, sprint.id).status == SprintStatus.RUNNING
+
+    assert client.post(f"{url}/close", data=CONFIRMED).status_code == 303
+    db.session.expire_all()
+    assert db.session.get(Sprint, sprint.id).status == SprintStatus.CLOSED
+    undo = page(client.get(url)).select_one(f"form[action='{url}/reopen'] button")
+    assert undo.get_text(strip=True) == "Reopen the sprint"
+    assert client.post(f"{url}/reopen").status_code == 303
+    db.session.expire_all()
+    reopened = db.session.get(Sprint, sprint.id)
+    assert reopened.status == SprintStatus.RUNNING and reopened.snapshot is None
+    assert reopened.closed_at is None
+    assert client.post(f"{url}/experiments/new", data={"title": "Taas auki"}).status_code == 422
+    assert client.post(f"{url}/close", data=CONFIRMED).status_code == 303
+    db.session.expire_all()
+    assert db.session.get(Sprint, sprint.id).snapshot is not None
+
+
+def test_a_sprint_a_later_one_is_compared_with_stays_closed(client, login, team, journey):
+    first = running_sprint(team, journey, "Syksy")
+    sprints.close_sprint(first, team["facilitator"])
+    second = running_sprint(team, journey, "Kevät")
+    sprints.close_sprint(second, team["facilitator"])
+    db.session.commit()
+    login(team["facilitator"])
+    url = f"{base(team)}/{first.id}"
+    assert not page(client.get(url)).select(f"form[action='{url}/reopen']")
+    refused = client.post(f"{url}/reopen")
+    assert refused.status_code == 409
+    assert "stays closed" in text_of(refused)
+    db.session.expire_all()
+    assert db.session.get(Sprint, first.id).snapshot is not None
+    # The last one can still be reopened.
+    assert client.post(f"{base(team)}/{second.id}/reopen").status_code == 303
+    client.post("/logout")
+    login(team["participant"])
+    assert client.post(f"{url}/reopen").status_code == 403
+
+
+def test_withdrawing_a_share_link_asks_first_and_can_be_undone(client, login, team, closed_sprint):
+    login(team["facilitator"])
+    path = urlsplit(share(client, team, closed_sprint)).path
+    link = db.session.scalar(select(ShareLink))
+    url = f"{base(team)}/{closed_sprint.id}"
+    revoke = f"{url}/share/{link.id}/revoke"
+    anonymous = client.application.test_client()
+
+    for asked in (client.post(revoke), client.get(revoke)):
+        assert asked.status_code == 200
+        question, consequences, form = question_on(asked)
+        assert question == "Withdraw the share link “Kumppanit”?"
+        assert any("restore" in text for text in consequences)
+        assert (form["confirmed"], form["action"]) == ("yes", revoke)
+    assert anonymous.get(path).status_code == 200
+
+    assert client.post(revoke, data=CONFIRMED).status_code == 303
+    assert anonymous.get(path).status_code == 410
+    restore = page(client.get(url)).select_one(f"form[action='{url}/share/{link.id}/restore']")
+    assert restore is not None
+    assert client.post(restore["action"]).status_code == 303
+    assert anonymous.get(path).status_code == 200
+
+    # An expired link stays withdrawn.
+    yesterday = (date.today() - timedelta(days=2)).isoformat()
+    share(client, team, closed_sprint, label="Vanha", expires_on=yesterday)
+    old = db.session.scalar(select(ShareLink).where(ShareLink.label == "Vanha"))
+    client.post(f"{url}/share/{old.id}/revoke", data=CONFIRMED)
+    refused = client.post(f"{url}/share/{old.id}/restore")
+    assert refused.status_code == 409
+    db.session.expire_all()
+    assert db.session.get(ShareLink, old.id).revoked_at is not None

@@ -584,6 +584,7 @@ def hot_spots(workspaces: list[Workspace], kind: JourneyKind, limit: int = 15) -
         .where(
             Journey.workspace_id.in_([w.id for w in workspaces]),
             Journey.kind == kind,
+            Journey.deleted_at.is_(None),
             Step.deleted_at.is_(None),
         )
         .options(selectinload(CriticalPoint.reports))

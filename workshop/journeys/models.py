@@ -53,7 +53,8 @@ class Channel(enum.StrEnum):
 
 
 class Journey(db.Model):
-    """A map of one process, owned by a workspace.
+    """A map of one process, owned by a workspace; `deleted_at` set means it is in the
+    workspace's deleted journeys, restorable for a while.
 
     `version` counts every change to the journey or anything in it, bumped in SQL in the same
     transaction, so a view can ask cheaply whether anything changed since it last looked.
@@ -81,9 +82,13 @@ class Journey(db.Model):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    # A deleted journey is kept, hidden, for some days so that it can be restored.
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    deleted_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
 
     workspace: Mapped[Workspace] = relationship()
     updated_by: Mapped[User | None] = relationship(foreign_keys=[updated_by_id])
+    deleted_by: Mapped[User | None] = relationship(foreign_keys=[deleted_by_id])
     stages: Mapped[list["Stage"]] = relationship(
         back_populates="journey", cascade="all, delete-orphan", order_by="Stage.position"
     )

@@ -8,6 +8,7 @@ concurrent changes to one journey queue one after another, so positions stay uni
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import selectinload
@@ -29,6 +30,8 @@ from workshop.journeys.models import (
 from workshop.models_base import utcnow
 
 MAX_STEPS = 1000
+# A deleted journey can be restored for this long; after that it goes for good.
+KEEP_DELETED = timedelta(days=14)
 # Stages or lanes of one journey: far more than a readable map has, few enough to render.
 MAX_COLUMNS = 60
 
@@ -99,7 +102,7 @@ def journeys_of(workspace: Workspace) -> list[Journey]:
     return list(
         db.session.scalars(
             select(Journey)
-            .where(Journey.workspace_id == workspace.id)
+            .where(Journey.workspace_id == workspace.id, Journey.deleted_at.is_(None))
             .options(selectinload(Journey.updated_by))
             .order_by(Journey.updated_at.desc(), Journey.id.desc())
         )
@@ -109,7 +112,11 @@ def journeys_of(workspace: Workspace) -> list[Journey]:
 def get_journey(workspace: Workspace, journey_id: int) -> Journey | None:
     """A journey of this workspace; None for another workspace's."""
     return db.session.scalar(
-        select(Journey).where(Journey.id == journey_id, Journey.workspace_id == workspace.id)
+        select(Journey).where(
+            Journey.id == journey_id,
+            Journey.workspace_id == workspace.id,
+            Journey.deleted_at.is_(None),
+        )
     )
 
 
@@ -117,7 +124,9 @@ def journey_version(workspace: Workspace, journey_id: int) -> int | None:
     """The change counter of a journey of this workspace, in one small query; None if absent."""
     return db.session.scalar(
         select(Journey.version).where(
-            Journey.id == journey_id, Journey.workspace_id == workspace.id
+            Journey.id == journey_id,
+            Journey.workspace_id == workspace.id,
+            Journey.deleted_at.is_(None),
         )
     )
 
@@ -130,7 +139,11 @@ def member_journey_version(user_id: int, workspace_id: int, journey_id: int) -> 
             Membership,
             (Membership.workspace_id == Journey.workspace_id) & (Membership.user_id == user_id),
         )
-        .where(Journey.id == journey_id, Journey.workspace_id == workspace_id)
+        .where(
+            Journey.id == journey_id,
+            Journey.workspace_id == workspace_id,
+            Journey.deleted_at.is_(None),
+        )
     )
 
 
@@ -398,10 +411,55 @@ def duplicate_journey(journey: Journey, user: User, name: str) -> Journey:
     return copy
 
 
-def delete_journey(journey: Journey) -> None:
-    """Remove a journey with everything in it."""
-    db.session.delete(journey)
+def delete_journey(journey: Journey, user: User) -> None:
+    """Put a journey among the workspace's deleted journeys, where it can be restored for
+    KEEP_DELETED; journeys deleted longer ago than that go for good now."""
+    purge_deleted_journeys(journey.workspace_id)
+    journey.deleted_at, journey.deleted_by_id = utcnow(), user.id
     db.session.flush()
+
+
+def deleted_journeys(workspace: Workspace) -> list[Journey]:
+    """The workspace's journeys that can still be restored, most recently deleted first."""
+    return list(
+        db.session.scalars(
+            select(Journey)
+            .where(
+                Journey.workspace_id == workspace.id,
+                Journey.deleted_at > utcnow() - KEEP_DELETED,
+            )
+            .options(selectinload(Journey.deleted_by))
+            .order_by(Journey.deleted_at.desc(), Journey.id.desc())
+        )
+    )
+
+
+def get_deleted_journey(workspace: Workspace, journey_id: int) -> Journey | None:
+    """A deleted journey of this workspace that can still be restored."""
+    return next((j for j in deleted_journeys(workspace) if j.id == journey_id), None)
+
+
+def restore_journey(journey: Journey, user: User) -> None:
+    """Bring a deleted journey back, as it was, into the sprints it was in."""
+    journey.deleted_at = journey.deleted_by_id = None
+    record_change(journey, user, "journey_restored", journey.name)
+    db.session.flush()
+
+
+def purge_deleted_journeys(workspace_id: int) -> int:
+    """Delete for good, with everything in them, the journeys deleted more than KEEP_DELETED ago."""
+    old = list(
+        db.session.scalars(
+            select(Journey).where(
+                Journey.workspace_id == workspace_id,
+                Journey.deleted_at <= utcnow() - KEEP_DELETED,
+            )
+        )
+    )
+    for journey in old:
+        db.session.delete(journey)
+    db.session.flush()
+    return len(old)
 
 
 # --- positions ---------------------------------------------------------------------------------
@@ -450,8 +508,10 @@ def add_step(
     title: str,
     description: str = "",
     channel: Channel | None = None,
+    emotion_student: int | None = None,
+    emotion_employer: int | None = None,
 ) -> Step:
-    """A new step at the end of its cell."""
+    """A new step at the end of its cell, with how the student and the employer feel there."""
     stage, lane = stage_and_lane(journey, stage_id, lane_id)
     record_change(journey, user, "step_added", title.strip())
     if step_count(journey) >= MAX_STEPS:
@@ -465,6 +525,8 @@ def add_step(
         title=title.strip(),
         description=description.strip(),
         channel=channel,
+        emotion_student=emotion_student,
+        emotion_employer=emotion_employer,
     )
     db.session.add(step)
     db.session.flush()

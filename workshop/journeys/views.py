@@ -15,7 +15,7 @@ from workshop.accounts.models import Role
 from workshop.critical_points import services as points
 from workshop.critical_points.forms import read_filters
 from workshop.extensions import db
-from workshop.forms_common import EmptyForm
+from workshop.forms_common import ConfirmForm, EmptyForm
 from workshop.fragment_cache import fragment_cache
 from workshop.htmx import redirect_page, render_page, wants_fragment
 from workshop.i18n import current_language
@@ -42,6 +42,7 @@ from workshop.journeys.models import JourneyKind, LaneKind, Stage
 bp = Blueprint("journeys", __name__)
 
 UNDO_KEY = "undo_step"
+UNDO_JOURNEY_KEY = "undo_journey"
 
 
 ACTIVITY_TEXTS = {
@@ -63,6 +64,7 @@ ACTIVITY_TEXTS = {
     "lane_moved": _l("%(user)s moved the lane “%(subject)s”"),
     "lane_deleted": _l("%(user)s deleted the lane “%(subject)s”"),
     "journey_imported": _l("%(user)s imported the journey “%(subject)s”"),
+    "journey_restored": _l("%(user)s restored the journey “%(subject)s” after it was deleted"),
     "point_reported": _l("%(user)s reported the critical point “%(subject)s”"),
     "report_added": _l("%(user)s added a report to “%(subject)s”"),
     "point_edited": _l("%(user)s edited the critical point “%(subject)s”"),
@@ -206,12 +208,19 @@ def _changed(workspace, membership, journey, message, anchor=None):
 @workspace_role(Role.OBSERVER)
 def index(workspace, membership):
     """The workspace's journeys, last changed first."""
+    can_manage = membership.role.allows(Role.FACILITATOR)
+    deleted = services.deleted_journeys(workspace) if can_manage else []
+    undo_id = session.pop(UNDO_JOURNEY_KEY, None)
     return render_page(
         "journeys/index.html",
         workspace=workspace,
         membership=membership,
         journeys=services.journeys_of(workspace),
         can_edit=membership.role.allows(Role.PARTICIPANT),
+        deleted=deleted,
+        undo=next((j for j in deleted if j.id == undo_id), None),
+        keep_until={j.id: j.deleted_at + services.KEEP_DELETED for j in deleted},
+        action_form=EmptyForm(),
     )
 
 
@@ -361,23 +370,38 @@ def edit(workspace, membership, journey_id):
 @bp.route("/<int:journey_id>/delete", methods=["GET", "POST"])
 @workspace_role(Role.FACILITATOR)
 def delete(workspace, membership, journey_id):
-    """Delete a journey with everything in it, after asking."""
+    """Delete a journey, after asking; it can be restored for a while."""
     journey = _journey_or_404(workspace, journey_id)
-    form = EmptyForm()
-    if not form.validate_on_submit():
+    form = ConfirmForm()
+    if not form.is_confirmed():
         return render_page(
             "journeys/delete.html",
             workspace=workspace,
             membership=membership,
             journey=journey,
             steps=services.step_count(journey),
-            status=422 if form.is_submitted() else 200,
+            days=services.KEEP_DELETED.days,
+            expired=bool(form.errors),
+            status=422 if form.errors else 200,
         )
-    name = journey.name
-    services.delete_journey(journey)
+    services.delete_journey(journey, current_user)
     db.session.commit()
-    flash(_("Journey “%(name)s” deleted.", name=name), "success")
+    # The list says so, with "Undo", once.
+    session[UNDO_JOURNEY_KEY] = journey.id
     return redirect_page(url_for("journeys.index", workspace_id=workspace.id))
+
+
+@bp.post("/<int:journey_id>/restore")
+@workspace_role(Role.FACILITATOR)
+def restore(workspace, membership, journey_id):
+    """Bring a deleted journey back, as it was."""
+    journey = services.get_deleted_journey(workspace, journey_id) or abort(404)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    services.restore_journey(journey, current_user)
+    db.session.commit()
+    flash(_("Journey “%(name)s” restored.", name=journey.name), "success")
+    return redirect_page(_board_url(journey))
 
 
 @bp.route("/<int:journey_id>/duplicate", methods=["GET", "POST"])
@@ -452,6 +476,8 @@ def add_step(workspace, membership, journey_id):
                 form.title.data,
                 form.description.data or "",
                 form.channel_value(),
+                form.emotion_student.data,
+                form.emotion_employer.data,
             )
         except services.NotInJourney:
             abort(404)
@@ -601,8 +627,8 @@ def compare(workspace, membership, journey_id):
     journey = _journey_or_404(workspace, journey_id)
     others = [j for j in services.journeys_of(workspace) if j.id != journey.id]
     other_id = parse_id(request.args.get("with"))
-    if other_id is None and journey.source_journey_id:
-        other_id = journey.source_journey_id
+    if other_id is None and any(j.id == journey.source_journey_id for j in others):
+        other_id = journey.source_journey_id  # unless the original was deleted
     other = next((j for j in others if j.id == other_id), None)
     if other_id is not None and other is None:
         abort(404)

@@ -34,12 +34,13 @@ from workshop import addresses
 from workshop.access import public, workspace_role
 from workshop.accounts.models import Role
 from workshop.accounts.services import membership_for, organisations_of
+from workshop.confirm import ask_first
 from workshop.critical_points import services as points
 from workshop.critical_points.forms import CATEGORY_LABELS
 from workshop.critical_points.models import ReporterRole
 from workshop.errors import render_error
 from workshop.extensions import db
-from workshop.forms_common import EmptyForm
+from workshop.forms_common import ConfirmForm, EmptyForm
 from workshop.fragment_cache import fragment_cache
 from workshop.htmx import redirect_page, render_page, wants_fragment
 from workshop.ids import parse_id
@@ -821,10 +822,32 @@ def lock(workspace, membership, sprint_id, session_id):
     return _control(workspace, membership, sprint_id, session_id, change)
 
 
-@room.post("/<int:session_id>/end")
+@room.route("/<int:session_id>/end", methods=["GET", "POST"])
 @workspace_role(Role.FACILITATOR)
 def end(workspace, membership, sprint_id, session_id):
-    """End the session: the code stops working and guests can only look."""
+    """End the session, after asking: the code stops working and guests can only look."""
+    sprint = _sprint(workspace, sprint_id)
+    live = _session(sprint, session_id)
+    confirm = ConfirmForm()
+    if request.method == "GET" or not confirm.is_confirmed():
+        joined = len(live.guests)
+        return ask_first(
+            _("End the live session with the code %(code)s?", code=live.join_code),
+            [
+                _("The join code stops working at once; it cannot be opened again."),
+                ngettext(
+                    "The %(num)d person who joined can still look, but no longer add or vote.",
+                    "The %(num)d people who joined can still look, but no longer add or vote.",
+                    joined,
+                ),
+                _("What the room made stays in the sprint. A new session gets a new code."),
+            ],
+            url_for("room.end", workspace_id=workspace.id, sprint_id=sprint.id, session_id=live.id),
+            _("End the live session"),
+            url_for("room.console", workspace_id=workspace.id, sprint_id=sprint.id),
+            _("Live session"),
+            confirm if confirm.is_submitted() else None,
+        )
 
     def change(live, form):
         services.end_session(live)

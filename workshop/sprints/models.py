@@ -14,6 +14,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    and_,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -105,7 +106,14 @@ class Sprint(db.Model):
 
     workspace: Mapped[Workspace] = relationship()
     closed_by: Mapped[User | None] = relationship(foreign_keys=[closed_by_id])
-    journeys: Mapped[list[Journey]] = relationship(secondary=sprint_journey, order_by=Journey.id)
+    # A deleted journey leaves the sprint's scope until it is restored (its row here stays).
+    journeys: Mapped[list[Journey]] = relationship(
+        secondary=sprint_journey,
+        secondaryjoin=lambda: and_(
+            Journey.id == sprint_journey.c.journey_id, Journey.deleted_at.is_(None)
+        ),
+        order_by=Journey.id,
+    )
     phases: Mapped[list["SprintPhase"]] = relationship(
         back_populates="sprint", cascade="all, delete-orphan", order_by="SprintPhase.position"
     )

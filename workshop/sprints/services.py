@@ -3,9 +3,10 @@
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
 
-from flask_babel import get_timezone
+from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -59,6 +60,10 @@ class TooMany(SprintError):
     def __init__(self, limit: int):
         super().__init__(limit)
         self.limit = limit
+
+
+class ComparedLater(SprintError):
+    """A sprint closed later on the same journeys is compared with this one's snapshot."""
 
 
 class ShareLinkGone(SprintError):
@@ -240,6 +245,41 @@ def close_sprint(sprint: Sprint, user: User) -> Snapshot:
     db.session.add(shot)
     db.session.flush()
     return shot
+
+
+def closed_after(sprint: Sprint) -> Sprint | None:
+    """A sprint closed after this one on one of its journeys: its "changes since" rest on this
+    sprint's snapshot, so this one cannot be reopened."""
+    journey_ids = {j.id for j in sprint.journeys}
+    if sprint.closed_at is None or not journey_ids:
+        return None
+    later = db.session.scalars(
+        select(Sprint)
+        .where(
+            Sprint.workspace_id == sprint.workspace_id,
+            Sprint.id != sprint.id,
+            Sprint.status == SprintStatus.CLOSED,
+            Sprint.closed_at > sprint.closed_at,
+        )
+        .options(selectinload(Sprint.journeys))
+    )
+    return next((s for s in later if journey_ids & {j.id for j in s.journeys}), None)
+
+
+def reopen_sprint(sprint: Sprint) -> None:
+    """Closed → running again, the undo of closing: the snapshot goes, and closing again freezes
+    a new one. Refused once a later sprint on the same journeys has closed (ComparedLater)."""
+    if not sprint.is_closed:
+        raise WrongStatus()
+    db.session.execute(
+        select(Sprint.id).where(Sprint.id == sprint.id).with_for_update()
+    ).scalar_one()
+    if closed_after(sprint) is not None:
+        raise ComparedLater()
+    sprint.snapshot = None
+    sprint.status = SprintStatus.RUNNING
+    sprint.closed_at = sprint.closed_by_id = None
+    db.session.flush()
 
 
 def delete_sprint(sprint: Sprint) -> None:
@@ -491,8 +531,9 @@ def create_share_link(
     token = secrets.token_urlsafe(24)
     expires_at = None
     if expires_on is not None:
-        # Valid through the whole last day, in the time zone the app shows dates in.
-        expires_at = datetime.combine(expires_on + timedelta(days=1), time(0), get_timezone())
+        # The end date is inclusive: the link works until the last moment of that day in the
+        # workspace's time zone, which is also the zone dates are shown in.
+        expires_at = datetime.combine(expires_on, time.max, time_zone(sprint.workspace))
     link = ShareLink(
         token_hash=_hash_token(token), label=label, created_by_id=user.id, expires_at=expires_at
     )
@@ -501,13 +542,29 @@ def create_share_link(
     return link, token
 
 
+def get_share_link(sprint: Sprint, link_id: int) -> ShareLink | None:
+    """A share link of this sprint."""
+    return next((s for s in sprint.share_links if s.id == link_id), None)
+
+
 def revoke_share_link(sprint: Sprint, link_id: int) -> None:
-    """Stop a link from working; it stays listed as revoked."""
-    link = next((s for s in sprint.share_links if s.id == link_id), None)
+    """Stop a link from working; it stays listed as revoked, and can be restored."""
+    link = get_share_link(sprint, link_id)
     if link is None:
         raise SprintError("link")
     if link.revoked_at is None:
         link.revoked_at = utcnow()
+    db.session.flush()
+
+
+def restore_share_link(sprint: Sprint, link_id: int) -> None:
+    """Make a revoked link work again, at the same address; refused once it has expired."""
+    link = get_share_link(sprint, link_id)
+    if link is None:
+        raise SprintError("link")
+    if is_expired(link):
+        raise ShareLinkGone()
+    link.revoked_at = None
     db.session.flush()
 
 
@@ -518,6 +575,17 @@ def find_share_link(token: str) -> ShareLink | None:
     link = db.session.scalar(select(ShareLink).where(ShareLink.token_hash == _hash_token(token)))
     if link is None:
         return None
-    if link.revoked_at is not None or (link.expires_at and link.expires_at <= utcnow()):
+    if link.revoked_at is not None or is_expired(link):
         raise ShareLinkGone()
     return link
+
+
+def is_expired(link: ShareLink) -> bool:
+    """True once the link's last day has ended."""
+    return link.expires_at is not None and link.expires_at < utcnow()
+
+
+def time_zone(workspace: Workspace) -> ZoneInfo:
+    """The zone a workspace's dates are meant in: BABEL_DEFAULT_TIMEZONE (Europe/Helsinki
+    unless set), the zone every page shows dates and times in."""
+    return ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])

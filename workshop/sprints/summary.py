@@ -9,7 +9,7 @@ from types import SimpleNamespace
 from flask import render_template, url_for
 from flask_babel import force_locale
 
-from workshop.critical_points.forms import CATEGORY_LABELS
+from workshop.critical_points.forms import CATEGORY_LABELS, ROLE_LABELS
 from workshop.critical_points.models import ReporterRole
 from workshop.export import pdf
 from workshop.journeys.emotion import MARGIN_LEFT, MARGIN_RIGHT, STEP_WIDTH, Curve, emotion_curve
@@ -195,8 +195,39 @@ def _participants(document: dict) -> list[tuple[str | None, list[tuple[str, int,
     ]
 
 
+def _without_names(document: dict) -> dict:
+    """The document with no personal name in it: participants, guests and facilitators lose
+    theirs, and owners of decisions and experiments are shown by role and organisation (as far
+    as the participants tell them) instead. Translates roles, so call it in the reader's locale."""
+    # Copies of the parts that change: the journeys (large) are shared, and carry no names.
+    document = dict(document)
+    for key in ("participants", "decisions", "experiments"):
+        document[key] = [dict(item) for item in document[key]]
+    people = {}
+    for person in document["participants"]:
+        people.setdefault(person["name"].strip().casefold(), dict(person))
+        person["name"] = ""
+
+    def hide(item: dict) -> None:
+        name = (item.get("owner") or "").strip().casefold()
+        known = people.get(name) if name else None
+        item["owner"] = str(ROLE_LABELS[ReporterRole(known["role"])]) if known else ""
+        if known and not item.get("owner_organisation"):
+            item["owner_organisation"] = known["organisation"]
+
+    for decision in document["decisions"]:
+        hide(decision)
+    for experiment in document["experiments"]:
+        hide(experiment)
+        if experiment.get("owner") and experiment.get("owner_organisation"):
+            experiment["owner"] += ", " + experiment["owner_organisation"]
+    return document
+
+
 def build_summary(document: dict, previous: dict | None, show_names: bool) -> Summary:
     """The summary of one sprint document, compared with the previous sprint's if there is one."""
+    if not show_names:
+        document = _without_names(document)
     journeys = []
     for journey in document["journeys"]:
         views = _point_views(journey)

@@ -24,16 +24,16 @@ from wtforms import SelectChoice
 from workshop.access import public, workspace_role
 from workshop.accounts import services as accounts
 from workshop.accounts.models import Role
+from workshop.confirm import ask_first
 from workshop.critical_points import services as points
 from workshop.critical_points.models import ReporterRole
 from workshop.errors import render_error
 from workshop.export import pdf
 from workshop.extensions import db
-from workshop.forms_common import EmptyForm
+from workshop.forms_common import ConfirmForm, EmptyForm
 from workshop.htmx import redirect_page, render_page
 from workshop.journeys import services as journeys
 from workshop.live import services as live_sessions
-from workshop.models_base import utcnow
 from workshop.sprints import services, snapshot
 from workshop.sprints.forms import (
     DECISION_STATUS_LABELS,
@@ -51,7 +51,7 @@ from workshop.sprints.forms import (
     read_language,
     version_of,
 )
-from workshop.sprints.models import DecisionStatus, ExperimentStatus
+from workshop.sprints.models import DecisionStatus, ExperimentStatus, SprintStatus
 from workshop.sprints.summary import render_summary
 
 bp = Blueprint("sprints", __name__)
@@ -174,7 +174,7 @@ def _sprint_page(workspace, membership, sprint, status=200, **extra):
         sprint=sprint,
         previous=previous,
         summary={"changes": changes},
-        now=utcnow(),
+        expired_links={link.id for link in sprint.share_links if services.is_expired(link)},
         step_total=services.step_total(sprint),
         max_steps=current_app.config["PDF_MAX_STEPS"],
         can_edit=can_edit,
@@ -184,6 +184,7 @@ def _sprint_page(workspace, membership, sprint, status=200, **extra):
         action_form=EmptyForm(),
         language=read_language(str(get_locale()), "fi"),
         new_link=_new_link(sprint),
+        reopenable=facilitator and sprint.is_closed and services.closed_after(sprint) is None,
         live=live_sessions.current_session(sprint) if sprint.is_running else None,
         **extra,
     )
@@ -276,12 +277,52 @@ def confirm_delete(workspace, membership, sprint_id):
     )
 
 
+def _close_question(workspace, sprint, form=None):
+    return ask_first(
+        _("Close the sprint “%(title)s”?", title=sprint.title),
+        [
+            _(
+                "A snapshot of its journeys, critical points, experiments and decisions is "
+                "frozen as they are now; the summary and its PDF come from it from then on."
+            ),
+            _("Nothing in the sprint can be changed after that, and its live session stops."),
+            _(
+                "The next sprint on the same journeys is compared with it. Until such a sprint "
+                "has closed, a facilitator can reopen this one."
+            ),
+        ],
+        url_for(
+            "sprints.change_status", workspace_id=workspace.id, sprint_id=sprint.id, action="close"
+        ),
+        _("Close the sprint"),
+        url_for("sprints.detail", workspace_id=workspace.id, sprint_id=sprint.id),
+        sprint.title,
+        form,
+    )
+
+
+@bp.get("/<int:sprint_id>/close")
+@workspace_role(Role.FACILITATOR)
+def confirm_close(workspace, membership, sprint_id):
+    """Ask before closing a sprint: what freezes, and what can no longer change."""
+    sprint = _sprint(workspace, sprint_id)
+    if sprint.is_closed:
+        return _closed_refusal(workspace, membership, sprint)
+    return _close_question(workspace, sprint)
+
+
 @bp.post("/<int:sprint_id>/<any(start, close, delete):action>")
 @workspace_role(Role.FACILITATOR)
 def change_status(workspace, membership, sprint_id, action):
-    """Start a planned sprint, close a running one (freezing its snapshot), or delete one."""
+    """Start a planned sprint, close a running one (freezing its snapshot; asked first), or
+    delete one."""
     sprint = _sprint(workspace, sprint_id)
-    EmptyForm().validate_on_submit() or abort(400)
+    if action == "close" and sprint.status == SprintStatus.RUNNING:
+        form = ConfirmForm()
+        if not form.is_confirmed():
+            return _close_question(workspace, sprint, form)
+    else:
+        EmptyForm().validate_on_submit() or abort(400)
     try:
         if action == "start":
             services.start_sprint(sprint)
@@ -306,6 +347,37 @@ def change_status(workspace, membership, sprint_id, action):
     db.session.commit()
     flash(_("Sprint deleted."), "success")
     return redirect_page(url_for("sprints.index", workspace_id=workspace.id))
+
+
+@bp.post("/<int:sprint_id>/reopen")
+@workspace_role(Role.FACILITATOR)
+def reopen(workspace, membership, sprint_id):
+    """Undo closing: the sprint runs again and its snapshot goes, unless a later sprint on the
+    same journeys has closed and is compared with it."""
+    sprint = _sprint(workspace, sprint_id)
+    EmptyForm().validate_on_submit() or abort(400)
+    try:
+        services.reopen_sprint(sprint)
+    except services.WrongStatus:
+        db.session.rollback()
+        return _sprint_page(
+            workspace, membership, sprint, 409, error=_("This sprint is not closed.")
+        )
+    except services.ComparedLater:
+        db.session.rollback()
+        return _sprint_page(
+            workspace,
+            membership,
+            sprint,
+            409,
+            error=_(
+                "A later sprint on the same journeys has closed and is compared with this "
+                "one, so this sprint stays closed."
+            ),
+        )
+    return _to_sprint(
+        workspace, sprint, _("The sprint is running again. Closing it freezes a new snapshot.")
+    )
 
 
 # --- participants ------------------------------------------------------------------------------
@@ -718,20 +790,74 @@ def create_share_link(workspace, membership, sprint_id):
     return _to_sprint(workspace, sprint, _("Share link made."))
 
 
-@bp.post("/<int:sprint_id>/share/<int:link_id>/revoke")
+def _revoke_question(workspace, sprint, link, form=None):
+    question = (
+        _("Withdraw the share link “%(label)s”?", label=link.label)
+        if link.label
+        else _("Withdraw this share link?")
+    )
+    return ask_first(
+        question,
+        [
+            _(
+                "Whoever opens it is told it was withdrawn, instead of seeing the sprint's "
+                "summary and its PDF."
+            ),
+            _("You can restore it on the sprint's page until its end date; it keeps its address."),
+        ],
+        url_for(
+            "sprints.revoke_share_link",
+            workspace_id=workspace.id,
+            sprint_id=sprint.id,
+            link_id=link.id,
+        ),
+        _("Withdraw the link"),
+        url_for(
+            "sprints.detail", workspace_id=workspace.id, sprint_id=sprint.id, _anchor="share-title"
+        ),
+        sprint.title,
+        form,
+    )
+
+
+@bp.route("/<int:sprint_id>/share/<int:link_id>/revoke", methods=["GET", "POST"])
 @workspace_role(Role.FACILITATOR)
 def revoke_share_link(workspace, membership, sprint_id, link_id):
-    """Stop a share link from working."""
+    """Stop a share link from working, after asking."""
+    sprint = _sprint(workspace, sprint_id)
+    link = services.get_share_link(sprint, link_id) or abort(404)
+    form = ConfirmForm()
+    if request.method == "GET" or not form.is_confirmed():
+        return _revoke_question(workspace, sprint, link, form if form.is_submitted() else None)
+    services.revoke_share_link(sprint, link.id)
+    return _to_sprint(
+        workspace, sprint, _("Share link withdrawn. “Restore” below makes it work again.")
+    )
+
+
+@bp.post("/<int:sprint_id>/share/<int:link_id>/restore")
+@workspace_role(Role.FACILITATOR)
+def restore_share_link(workspace, membership, sprint_id, link_id):
+    """Undo a withdrawal: the link works again at the same address, unless it has expired."""
     sprint = _sprint(workspace, sprint_id)
     EmptyForm().validate_on_submit() or abort(400)
     try:
-        services.revoke_share_link(sprint, link_id)
+        services.restore_share_link(sprint, link_id)
+    except services.ShareLinkGone:
+        db.session.rollback()
+        return _sprint_page(
+            workspace,
+            membership,
+            sprint,
+            409,
+            error=_("This link has expired; make a new one instead."),
+        )
     except services.SprintError:
         abort(404)
-    return _to_sprint(workspace, sprint, _("Share link withdrawn."))
+    return _to_sprint(workspace, sprint, _("Share link restored: it works again."))
 
 
-def _shared_sprint(token):
+def _shared_link(token):
     try:
         link = services.find_share_link(token)
     except services.ShareLinkGone:
@@ -740,18 +866,26 @@ def _shared_sprint(token):
         )
     if link is None:
         return None, render_error(404)
-    return link.sprint, None
+    return link, None
+
+
+def _shared_links(link, **links) -> dict:
+    """What a shared summary links to: no names, and the last day the link works."""
+    expires_on = None
+    if link.expires_at is not None:
+        expires_on = link.expires_at.astimezone(services.time_zone(link.sprint.workspace)).date()
+    return {"names_allowed": False, "expires_on": expires_on} | links
 
 
 @shared.get("/<token>")
 @public
 def page(token):
     """The sprint summary for someone without an account."""
-    sprint, refusal = _shared_sprint(token)
+    link, refusal = _shared_link(token)
     if refusal:
         return refusal
-    links = {"pdf": url_for("shared.download", token=token), "names_allowed": False}
-    response = _summary(sprint, False, links)
+    links = _shared_links(link, pdf=url_for("shared.download", token=token))
+    response = _summary(link.sprint, False, links)
     # The token is in the address: keep it out of caches and other sites' logs.
     response.headers["Cache-Control"] = "private, no-store"
     response.headers["Referrer-Policy"] = "no-referrer"
@@ -762,7 +896,7 @@ def page(token):
 @public
 def download(token):
     """The shared sprint summary as a PDF."""
-    sprint, refusal = _shared_sprint(token)
+    link, refusal = _shared_link(token)
     if refusal:
         return refusal
-    return _summary(sprint, True, {"names_allowed": False})
+    return _summary(link.sprint, True, _shared_links(link))
