@@ -61,6 +61,10 @@ def defaults(instance_path: str) -> dict:
         # The address phones join at, e.g. https://polku.example.fi; unset, the join address
         # is the one the request came to, or this machine's network address (addresses.py).
         "PUBLIC_URL": None,
+        # Wrong join codes one address may try (a whole room can sit behind one school's
+        # address and mistype), and one wrong code may be tried from anywhere.
+        "JOIN_LIMIT_PER_ADDRESS": "30 per minute;300 per hour",
+        "JOIN_LIMIT_PER_CODE": "10 per minute",
         "JOURNEYS_DIR": str(Path(__file__).resolve().parent.parent / "journeys"),
     }
 

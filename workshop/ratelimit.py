@@ -117,16 +117,17 @@ def _typed_code() -> str:
     return "".join(ch for ch in typed.upper() if ch.isalnum())[:10] or "-"
 
 
-# (endpoint, limit, whose): wrong join codes, per client address and per code tried.
-LIMITS = [
-    ("live.join", "10 per minute;50 per hour", client_address),
-    ("live.join", "10 per minute", _typed_code),
-]
+def limits_of(app: Flask) -> list[tuple[str, str, object]]:
+    """(endpoint, limit, whose): wrong join codes, per client address and per code tried."""
+    return [
+        ("live.join", app.config["JOIN_LIMIT_PER_ADDRESS"], client_address),
+        ("live.join", app.config["JOIN_LIMIT_PER_CODE"], _typed_code),
+    ]
 
 
 def init_app(app: Flask) -> None:
     """A limiter of this app's own (on its database unless another storage is configured),
-    put on the views LIMITS names; call after the blueprints are registered."""
+    put on the views limits_of() names; call after the blueprints are registered."""
     app.config.setdefault("RATELIMIT_STORAGE_URI", STORAGE_URI)
     app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
     if app.config["RATELIMIT_STORAGE_URI"] == STORAGE_URI:
@@ -135,7 +136,8 @@ def init_app(app: Flask) -> None:
         app.config["RATELIMIT_STORAGE_OPTIONS"] = {"engine": engine}
     limiter = Limiter(key_func=client_address)
     limiter.init_app(app)
-    limited = {endpoint for endpoint, _limit, _whose in LIMITS}
+    limits = limits_of(app)
+    limited = {endpoint for endpoint, _limit, _whose in limits}
 
     @app.after_request
     def end_transaction_before_counting(response):
@@ -146,7 +148,7 @@ def init_app(app: Flask) -> None:
             db.session.rollback()
         return response
 
-    for endpoint, limit, whose in LIMITS:
+    for endpoint, limit, whose in limits:
         view = app.view_functions[endpoint]
         app.view_functions[endpoint] = limiter.limit(limit, key_func=whose, deduct_when=_wrong)(
             view

@@ -4,6 +4,7 @@ at speed, nothing a guest types is lost, and the facilitator can undo ballot stu
 import re
 
 import pytest
+from limits import parse_many
 from sqlalchemy import select
 
 from tests.conftest import RequestClient, close_app, config_for_tests, page, text_of
@@ -82,6 +83,13 @@ def test_a_guest_and_a_member_of_the_workspace_still_poll_their_room(client, roo
 # --- defect 2: wrong join codes are limited per client and per code, across app processes ----
 
 
+def per_minute(app, setting="JOIN_LIMIT_PER_ADDRESS"):
+    """How many wrong codes a setting allows in a minute."""
+    return next(
+        item.amount for item in parse_many(app.config[setting]) if item.GRANULARITY.name == "minute"
+    )
+
+
 def _wrong_codes(n):
     """n codes of the right shape that no room has."""
     alphabet = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -90,12 +98,13 @@ def _wrong_codes(n):
 
 def test_guessing_codes_is_refused_with_a_translated_429_and_retry_after(app, room):
     guesser = app.test_client()
-    answers = [guesser.get(f"/j/{code}") for code in _wrong_codes(12)]
-    assert [a.status_code for a in answers[:10]] == [404] * 10
+    allowed = per_minute(app)
+    answers = [guesser.get(f"/j/{code}") for code in _wrong_codes(allowed + 2)]
+    assert [a.status_code for a in answers[:allowed]] == [404] * allowed
     refused = answers[-1]
     assert refused.status_code == 429
     assert 0 < int(refused.headers["Retry-After"]) <= 60
-    finnish = guesser.get(f"/j/{_wrong_codes(13)[-1]}", headers={"Accept-Language": "fi"})
+    finnish = guesser.get(f"/j/{_wrong_codes(allowed + 3)[-1]}", headers={"Accept-Language": "fi"})
     assert finnish.status_code == 429
     assert "Liian monta väärää koodia" in text_of(finnish)
     # Typing the code into the form is guessing too.
@@ -120,12 +129,13 @@ def test_the_right_code_still_joins_under_the_limit_and_a_whole_room_joins_from_
 
 def test_one_code_guessed_from_many_addresses_is_limited_too(app, room):
     refused = []
-    for n in range(12):
+    allowed = per_minute(app, "JOIN_LIMIT_PER_CODE")
+    for n in range(allowed + 2):
         guesser = app.test_client()
         guesser.environ_base["REMOTE_ADDR"] = f"10.0.{n}.1"
         # Sent as the join form, which writes: the count is kept all the same.
         refused.append(guesser.post("/j/ZZZZZZ", data={"display_name": "X"}).status_code)
-    assert refused[:10] == [404] * 10 and refused[-1] == 429
+    assert refused[:allowed] == [404] * allowed and refused[-1] == 429
 
 
 def test_the_limit_holds_across_two_app_processes_on_one_database(app, room, tmp_path):
@@ -133,7 +143,7 @@ def test_the_limit_holds_across_two_app_processes_on_one_database(app, room, tmp
     second.test_client_class = RequestClient
     try:
         first_client, second_client = app.test_client(), second.test_client()
-        codes = _wrong_codes(10)
+        codes = _wrong_codes(per_minute(app))
         for n, code in enumerate(codes):
             client = first_client if n % 2 else second_client
             assert client.get(f"/j/{code}").status_code == 404
