@@ -25,9 +25,13 @@ instance/secret_key:
 	$(PYTHON) -c 'import secrets; print(secrets.token_hex(32))' > $@
 	chmod 600 $@
 
-## translations: compile the fi/sv/en catalogs (the .mo files are not in git)
-translations: $(STAMP)
-	@$(BIN)/pybabel compile -d translations 2>/dev/null || $(BIN)/pybabel compile -d translations
+## translations: compile the fi/sv/en catalogs (the .mo files are not in git); only those whose
+##               .po changed, so a suite already running never reads a catalog being rewritten
+CATALOGS := $(patsubst %.po,%.mo,$(wildcard translations/*/LC_MESSAGES/messages.po))
+translations: $(CATALOGS)
+
+translations/%/LC_MESSAGES/messages.mo: translations/%/LC_MESSAGES/messages.po $(STAMP)
+	@$(BIN)/pybabel compile -d translations -l $* >/dev/null 2>&1 || $(BIN)/pybabel compile -d translations -l $*
 
 ## messages: extract new strings and merge them into the catalogs for translating
 messages: $(STAMP)
