@@ -291,6 +291,25 @@ def test_removing_a_guest_takes_their_entries_and_dots_out_of_every_count_until_
     assert stuffer.get(f"/live/{room.id}/").status_code == 200
 
 
+def test_removing_a_guest_says_first_whose_dots_on_their_points_would_be_lost(
+    app, client, team, sprint, room
+):
+    reporter, voter = _phone(app), _phone(app)
+    join(reporter, room, name="Raportoija")
+    join(voter, room, name="Äänestäjä")
+    send_point(reporter, room, steps(room)[0], text="Ongelma, jota muut tukivat")
+    point = db.session.scalar(select(CriticalPoint))
+    control(client, team, sprint, room, "voting", action="open", budget=3, stacking="y")
+    url = f"{console_url(team, sprint)}{room.id}/people/{_guest_named('Raportoija').id}/remove"
+    assert "dot or vote" not in text_of(client.get(url))
+    dot(voter, room, point)
+    dot(voter, room, point)
+    assert "Others gave 2 dots and votes" in text_of(client.get(url))
+    # The voter's own page asks nothing of the kind: no one else is on their points.
+    other = f"{console_url(team, sprint)}{room.id}/people/{_guest_named('Äänestäjä').id}/remove"
+    assert "Others gave" not in text_of(client.get(other))
+
+
 def test_removing_a_guest_needs_the_facilitator_and_a_csrf_token(
     app, client, team, sprint, room, guest_client
 ):

@@ -16,7 +16,13 @@ from sqlalchemy.orm import joinedload, selectinload
 from workshop.accounts import services as accounts
 from workshop.accounts.models import Organisation, User
 from workshop.critical_points import services as points
-from workshop.critical_points.models import CriticalPoint, PointStatus, Report, ReporterRole
+from workshop.critical_points.models import (
+    CriticalPoint,
+    PointStatus,
+    Report,
+    ReporterRole,
+    Vote,
+)
 from workshop.extensions import db
 from workshop.journeys import services as journeys
 from workshop.journeys.models import TITLE_MAX as STEP_TITLE_MAX
@@ -610,6 +616,23 @@ def remove_guest(live: LiveSession, guest: Guest, user: User, reason: str) -> No
         _take_back_point(live, entry, user)
     guest.removed_at, guest.removed_by_id, guest.removed_reason = utcnow(), user.id, reason.strip()
     db.session.flush()
+
+
+def votes_lost_with(live: LiveSession, guest: Guest) -> int:
+    """Others' dots and votes on the critical points only this guest reported: removing the
+    guest takes those points off the journey, and restoring brings the points back without them."""
+    point_ids = [
+        entry.point_id
+        for entry in _entries_of_guest(live, guest)
+        if entry.point is not None and len(entry.point.reports) <= 1
+    ]
+    if not point_ids:
+        return 0
+    dots = db.session.scalar(
+        select(func.count(Dot.id)).where(Dot.point_id.in_(point_ids), Dot.guest_id != guest.id)
+    )
+    votes = db.session.scalar(select(func.count(Vote.id)).where(Vote.point_id.in_(point_ids)))
+    return dots + votes
 
 
 def restore_guest(live: LiveSession, guest: Guest) -> None:

@@ -928,6 +928,7 @@ def remove_guest(workspace, membership, sprint_id, session_id, guest_id):
         sprint=sprint,
         live=live,
         guest=guest,
+        votes_lost=services.votes_lost_with(live, guest),
         form=form,
         status=422 if form.errors else 200,
     )
