@@ -4,7 +4,7 @@ import ipaddress
 import socket
 from urllib.parse import urlsplit
 
-from flask import current_app, request
+from flask import current_app, request, url_for
 
 # Addresses a server listens on when it listens on every interface.
 ALL_INTERFACES = frozenset({"0.0.0.0", "::", "[::]"})
@@ -70,6 +70,12 @@ def request_root() -> str:
         request.environ.get("SERVER_NAME"),
         current_app.config.get("PUBLIC_URL"),
     )
+
+
+def external_url(endpoint: str, **values) -> str:
+    """A full address of this app to hand to someone elsewhere (a phone, a partner): on
+    request_root(), not on the loopback address the facilitator happens to use."""
+    return request_root() + url_for(endpoint, **values)
 
 
 def check_public_url(url: str | None) -> str | None:

@@ -139,3 +139,34 @@ def test_make_run_prints_the_join_address_a_phone_can_open(app, tmp_path, monkey
     public = runner.invoke(args=["demo", "--host", "127.0.0.1"])
     assert f"phones join at https://polku.koulu.fi/j/{code} " in public.output
     assert "Only this computer" not in public.output
+
+
+def test_share_and_invitation_links_use_the_address_others_can_open(app, client, team, sprint):
+    """A facilitator on the laptop itself hands partners a link that works away from it."""
+    credentials = {"email": team["facilitator"].email, "password": PASSWORD}
+    request = asked(LAPTOP, ON_ALL_INTERFACES)
+    assert client.post("/login", data=credentials, **request).status_code in (302, 303)
+    workspace_id = sprint.workspace_id
+
+    def made_links() -> tuple[str, str]:
+        shared = client.post(
+            f"/w/{workspace_id}/sprints/{sprint.id}/share", data={"label": "Kumppanit"}, **request
+        )
+        share_link = page(client.get(shared.headers["Location"], **request)).select_one(
+            "#new-share-link"
+        )["value"]
+        invited = client.post(
+            f"/w/{workspace_id}/invitations", data={"role": "observer"}, **request
+        )
+        invitation_link = page(client.get(invited.headers["Location"], **request)).select_one(
+            "#new-invitation-link"
+        )["value"]
+        return share_link, invitation_link
+
+    share_link, invitation_link = made_links()
+    assert share_link.startswith("http://192.168.1.23:5000/shared/")
+    assert invitation_link.startswith("http://192.168.1.23:5000/invite/")
+    app.config["PUBLIC_URL"] = "https://polku.koulu.fi"
+    share_link, invitation_link = made_links()
+    assert share_link.startswith("https://polku.koulu.fi/shared/")
+    assert invitation_link.startswith("https://polku.koulu.fi/invite/")

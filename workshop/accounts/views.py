@@ -13,6 +13,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
+from workshop import addresses
 from workshop.access import public, workspace_role
 from workshop.accounts import services
 from workshop.accounts.forms import (
@@ -297,7 +298,7 @@ def create_invitation(workspace, membership):
         workspace, Role(form.role.data), current_user, days, form.note.data or ""
     )
     db.session.commit()
-    link = url_for("accounts.accept_invitation", token=token, _external=True)
+    link = addresses.external_url("accounts.accept_invitation", token=token)
     new = {"id": invitation.id, "link": link}
     if wants_fragment():
         return _people_page(workspace, membership, block="invitation_list", new_invitation=new)

@@ -162,12 +162,12 @@ def _room_context(live: LiveSession, for_phone: bool = False) -> dict:
 
 def join_url(live: LiveSession) -> str:
     """The address in the QR code: one a phone in the room can open."""
-    return addresses.request_root() + url_for("live.join", code=live.join_code)
+    return addresses.external_url("live.join", code=live.join_code)
 
 
 def enter_code_url() -> str:
     """Where a phone types the code, on the same address as join_url()."""
-    return addresses.request_root() + url_for("live.enter_code")
+    return addresses.external_url("live.enter_code")
 
 
 def qr_svg(live: LiveSession) -> Markup:

@@ -21,6 +21,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms import SelectChoice
 
+from workshop import addresses
 from workshop.access import public, workspace_role
 from workshop.accounts import services as accounts
 from workshop.accounts.models import Role
@@ -786,7 +787,7 @@ def create_share_link(workspace, membership, sprint_id):
         form.form_errors.append(_("A sprint has at most %(max)d share links.", max=error.limit))
         return _sprint_page(workspace, membership, sprint, 422, share_form=form)
     # Shown once, on the page the browser is sent to: reloading that page makes no new link.
-    session[NEW_LINK_KEY] = (sprint.id, url_for("shared.page", token=token, _external=True))
+    session[NEW_LINK_KEY] = (sprint.id, addresses.external_url("shared.page", token=token))
     return _to_sprint(workspace, sprint, _("Share link made."))
 
 
