@@ -250,8 +250,11 @@ def join(code):
     """Join a session: a name, a role, an organisation if one likes; no account."""
     live = services.session_for_code(code)
     if live is None:
+        # Echo no more than a code's worth of what was typed: the address may be any length.
         form = CodeForm(formdata=None, code=code[:12])
-        message = _("No workshop has the code %(code)s. Check the code on the screen.", code=code)
+        message = _(
+            "No workshop has the code %(code)s. Check the code on the screen.", code=code[:12]
+        )
         return render_page("live/code.html", form=form, error=message, status=404)
     if not live.is_open(utcnow()):
         return render_page("live/ended.html", live=live, status=410)
