@@ -59,10 +59,12 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from workshop import access, cli
     from workshop.accounts.views import bp as accounts_bp
+    from workshop.critical_points import ranking
     from workshop.critical_points.views import bp as points_bp
     from workshop.export.views import bp as export_bp
     from workshop.journey_templates.views import bp as templates_bp
     from workshop.journeys.views import bp as journeys_bp
+    from workshop.live import services as live_services
     from workshop.live.views import bp as live_bp
     from workshop.live.views import room as room_bp
     from workshop.main.views import bp as main_bp
@@ -79,6 +81,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(shared_bp, url_prefix="/shared")
     app.register_blueprint(live_bp)
     app.register_blueprint(room_bp, url_prefix="/w/<int:workspace_id>/sprints/<int:sprint_id>/live")
+    # Layers point one way (accounts → journeys → critical points → sprints → live): what a
+    # lower layer needs from a higher one is handed down here.
+    ranking.init_app(app, dot_counts=live_services.dot_counts)
     access.init_app(app)
     ratelimit.init_app(app)
     cli.init_app(app)

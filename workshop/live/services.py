@@ -7,6 +7,7 @@ concurrent changes to the same session: budgets and double clicks are checked af
 import ipaddress
 import secrets
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -948,6 +949,21 @@ def dots_of(live: LiveSession, guest: Guest) -> Counter:
         .group_by(Dot.point_id)
     )
     return Counter(dict(rows.all()))
+
+
+def dot_counts(point_ids: Sequence[int]) -> dict[int, int]:
+    """Per point, the dots of every live session that count (see counting_guest); the ranking
+    of critical points adds them to the board's votes."""
+    if not point_ids:
+        return {}
+    return dict(
+        db.session.execute(
+            select(Dot.point_id, func.count(Dot.id))
+            .join(Guest, Guest.id == Dot.guest_id)
+            .where(Dot.point_id.in_(list(point_ids)), *counting_guest())
+            .group_by(Dot.point_id)
+        ).all()
+    )
 
 
 @dataclass(frozen=True)
