@@ -16,6 +16,7 @@ from sqlalchemy.orm import selectinload
 from workshop.accounts.models import Membership, User, Workspace
 from workshop.extensions import db
 from workshop.journey_templates.loader import JourneyTemplate
+from workshop.journeys import document
 from workshop.journeys.models import (
     Activity,
     Channel,
@@ -278,7 +279,7 @@ def create_journey(
             journey.lanes.append(Lane(position=position, title=title, kind=LaneKind.FRONTSTAGE))
         db.session.flush()
     else:
-        _copy_template(journey, template, language)
+        write_structure(journey, template_document(template, language))
     record_change(journey, user, "journey_created", journey.name)
     return journey
 
@@ -308,43 +309,136 @@ def _default_lanes(language: str) -> list[str]:
     }[language]
 
 
-def _copy_template(journey: Journey, template: JourneyTemplate, language: str) -> None:
-    """Stages, lanes and steps of the template, with its typical critical points as suggestions."""
-    stages = {
-        s.id: Stage(position=i, title=s.title.get(language)) for i, s in enumerate(template.stages)
-    }
-    lanes = {
-        lane.id: Lane(position=i, title=lane.title.get(language), kind=LaneKind(lane.kind))
-        for i, lane in enumerate(template.lanes)
-    }
-    journey.stages.extend(stages.values())
-    journey.lanes.extend(lanes.values())
-    counters: dict[tuple[str, str], int] = defaultdict(int)
+def template_document(template: JourneyTemplate, language: str) -> document.JourneyDocument:
+    """The template's stages, lanes and steps in one language, its typical critical points as
+    suggestions, as the document a new journey is written from."""
+    steps = []
     for source in template.steps:
-        cell = (source.stage, source.lane)
-        step = Step(
-            journey=journey,
-            stage=stages[source.stage],
-            lane=lanes[source.lane],
-            position=counters[cell],
-            key=f"{template.id}.{source.id}",
-            title=source.title.get(language),
-            description=source.description.get(language),
-            channel=Channel(source.channel),
-        )
-        counters[cell] += 1
+        suggestions = []
         for point in source.critical_points:
             reference = template.source(point.source)
-            step.suggestions.append(
-                StepSuggestion(
+            suggestions.append(
+                document.Suggestion(
                     text=point.text.get(language),
                     basis=point.basis,
                     source_title=reference.title if reference else "",
                     source_url=reference.url if reference else "",
                 )
             )
+        steps.append(
+            document.Step(
+                key=f"{template.id}.{source.id}",
+                stage=source.stage,
+                lane=source.lane,
+                title=source.title.get(language),
+                description=source.description.get(language),
+                channel=Channel(source.channel),
+                suggestions=tuple(suggestions),
+            )
+        )
+    return document.JourneyDocument(
+        name=template.title.get(language),
+        kind=JourneyKind(template.kind),
+        language=language,
+        template_id=template.id,
+        stages=tuple(document.Stage(s.id, s.title.get(language)) for s in template.stages),
+        lanes=tuple(
+            document.Lane(lane.id, lane.title.get(language), LaneKind(lane.kind))
+            for lane in template.lanes
+        ),
+        steps=tuple(steps),
+    )
+
+
+def structure_document(journey: Journey) -> document.JourneyDocument:
+    """The journey's stages, lanes and live steps (with their suggestions), without its
+    critical points: the shape a copy is written from."""
+    board = load_board(journey)
+    stage_ids = {stage.id: f"s{n}" for n, stage in enumerate(board.stages, 1)}
+    lane_ids = {lane.id: f"l{n}" for n, lane in enumerate(board.lanes, 1)}
+    return document.JourneyDocument(
+        id=journey.id,
+        version=journey.version,
+        name=journey.name,
+        kind=journey.kind,
+        language=journey.language,
+        description=journey.description,
+        template_id=journey.template_id,
+        stages=tuple(document.Stage(stage_ids[s.id], s.title) for s in board.stages),
+        lanes=tuple(
+            document.Lane(lane_ids[lane.id], lane.title, lane.kind) for lane in board.lanes
+        ),
+        steps=tuple(
+            document.Step(
+                key=step.key,
+                stage=stage_ids[step.stage_id],
+                lane=lane_ids[step.lane_id],
+                title=step.title,
+                description=step.description,
+                channel=step.channel,
+                emotion_student=step.emotion_student,
+                emotion_employer=step.emotion_employer,
+                suggestions=tuple(
+                    document.Suggestion(
+                        text=s.text,
+                        basis=s.basis,
+                        source_title=s.source_title,
+                        source_url=s.source_url,
+                        handled=s.handled_at is not None,
+                    )
+                    for s in step.suggestions
+                ),
+            )
+            for step in board.steps
+        ),
+    )
+
+
+def write_structure(journey: Journey, source: document.JourneyDocument) -> dict[str, Step]:
+    """The document's stages, lanes and steps (with suggestions) added to a new journey;
+    its steps by key, for what is written on them next."""
+    stages = {s.id: Stage(position=i, title=s.title) for i, s in enumerate(source.stages)}
+    lanes = {
+        lane.id: Lane(position=i, title=lane.title, kind=lane.kind)
+        for i, lane in enumerate(source.lanes)
+    }
+    journey.stages.extend(stages.values())
+    journey.lanes.extend(lanes.values())
+    counters: dict[tuple[str, str], int] = defaultdict(int)
+    steps: dict[str, Step] = {}
+    # A document tells only whether a suggestion was handled, not when: a copy counts it as
+    # handled when the copy was made.
+    now = utcnow()
+    for entry in source.steps:
+        cell = (entry.stage, entry.lane)
+        step = Step(
+            journey=journey,
+            stage=stages[entry.stage],
+            lane=lanes[entry.lane],
+            position=counters[cell],
+            # The same key as in the source, so the copy compares with it step by step.
+            key=entry.key,
+            title=entry.title,
+            description=entry.description,
+            channel=entry.channel,
+            emotion_student=entry.emotion_student,
+            emotion_employer=entry.emotion_employer,
+        )
+        counters[cell] += 1
+        step.suggestions = [
+            StepSuggestion(
+                text=s.text,
+                basis=s.basis,
+                source_title=s.source_title,
+                source_url=s.source_url,
+                handled_at=now if s.handled else None,
+            )
+            for s in entry.suggestions
+        ]
         db.session.add(step)
+        steps[entry.key] = step
     db.session.flush()
+    return steps
 
 
 def update_journey(
@@ -362,7 +456,6 @@ def update_journey(
 
 def duplicate_journey(journey: Journey, user: User, name: str) -> Journey:
     """A copy of the journey (as-is to to-be), with the same step keys so the two compare."""
-    board = load_board(journey)
     copy = Journey(
         workspace_id=journey.workspace_id,
         name=name.strip(),
@@ -375,38 +468,7 @@ def duplicate_journey(journey: Journey, user: User, name: str) -> Journey:
         updated_by_id=user.id,
     )
     db.session.add(copy)
-    stages = {s.id: Stage(position=s.position, title=s.title) for s in board.stages}
-    lanes = {
-        lane.id: Lane(position=lane.position, title=lane.title, kind=lane.kind)
-        for lane in board.lanes
-    }
-    copy.stages.extend(stages.values())
-    copy.lanes.extend(lanes.values())
-    for step in board.steps:
-        clone = Step(
-            journey=copy,
-            stage=stages[step.stage_id],
-            lane=lanes[step.lane_id],
-            position=step.position,
-            key=step.key,
-            title=step.title,
-            description=step.description,
-            channel=step.channel,
-            emotion_student=step.emotion_student,
-            emotion_employer=step.emotion_employer,
-        )
-        clone.suggestions = [
-            StepSuggestion(
-                text=s.text,
-                basis=s.basis,
-                source_title=s.source_title,
-                source_url=s.source_url,
-                handled_at=s.handled_at,
-            )
-            for s in step.suggestions
-        ]
-        db.session.add(clone)
-    db.session.flush()
+    write_structure(copy, structure_document(journey))
     record_change(copy, user, "journey_duplicated", journey.name)
     return copy
 
