@@ -3,27 +3,24 @@
 The document names stages and lanes by ids local to it ("s1", "l1") and steps by their keys,
 so a journey imported from an export compares step by step with the one it came from.
 Critical points (with their reports) name their step by its key, their category by its default
-key or its name, and each report's organisation by its name, so they fit any workspace. Votes
-stay out: they belong to the members of the room, not to the journey.
-Importing checks the whole document before writing anything and never commits.
+key or its name, and each report's organisation by its name, so they fit any workspace. They
+come in the ranking's order with their votes and dots; an import reads those but makes no votes:
+votes belong to the members of the room, not to the journey.
+The file is the journey document's JSON form (workshop/journeys/document.py); an older version
+is upgraded first. Importing checks the whole document before writing anything and never commits.
 """
 
 import json
 import re
-from collections import defaultdict
-from contextlib import suppress
-from dataclasses import dataclass
+from dataclasses import replace
 from datetime import date
 from urllib.parse import urlsplit
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
-from workshop.accounts import services as accounts
-from workshop.accounts.models import Organisation, OrganisationKind, User, Workspace
+from workshop.accounts.models import Organisation, User, Workspace
 from workshop.config import LANGUAGES
-from workshop.critical_points import services as critical_points
+from workshop.critical_points import document as points_document
 from workshop.critical_points.models import (
     DEFAULT_CATEGORIES,
     SEVERITY_MAX,
@@ -37,7 +34,7 @@ from workshop.critical_points.models import (
 )
 from workshop.extensions import db
 from workshop.journey_templates.loader import BASES
-from workshop.journeys import services
+from workshop.journeys import document, services
 from workshop.journeys.models import (
     DESCRIPTION_MAX,
     EMOTION_MAX,
@@ -47,16 +44,14 @@ from workshop.journeys.models import (
     Channel,
     Journey,
     JourneyKind,
-    Lane,
     LaneKind,
-    Stage,
     Step,
     StepSuggestion,
 )
 from workshop.models_base import utcnow
 
-FORMAT = "polku.journey"
-VERSION = 1
+FORMAT = document.FORMAT
+VERSION = document.SCHEMA_VERSION
 
 
 def _length(column) -> int:
@@ -115,94 +110,18 @@ class ImportProblem(Exception):
 
 def export_journey(journey: Journey) -> dict:
     """The journey with its stages, lanes, live steps and their critical points as a document."""
-    board = services.load_board(journey)
-    stage_ids = {stage.id: f"s{n}" for n, stage in enumerate(board.stages, 1)}
-    lane_ids = {lane.id: f"l{n}" for n, lane in enumerate(board.lanes, 1)}
+    found = points_document.journey_document(journey)
+    # Database ids mean nothing in another workspace: the file leaves them out.
+    found = replace(
+        found, id=None, version=None, points=tuple(replace(p, id=None) for p in found.points)
+    )
+    data = found.to_dict()
     return {
-        "format": FORMAT,
-        "version": VERSION,
+        "format": data.pop("format"),
+        "version": data.pop("version"),
         "exported_at": utcnow().strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "journey": {
-            "name": journey.name,
-            "kind": journey.kind.value,
-            "description": journey.description,
-            "language": journey.language,
-            "template_id": journey.template_id,
-        },
-        "stages": [{"id": stage_ids[s.id], "title": s.title} for s in board.stages],
-        "lanes": [
-            {"id": lane_ids[lane.id], "title": lane.title, "kind": lane.kind.value}
-            for lane in board.lanes
-        ],
-        "steps": [
-            {
-                "id": step.key,
-                "stage": stage_ids[step.stage_id],
-                "lane": lane_ids[step.lane_id],
-                "title": step.title,
-                "description": step.description,
-                "channel": step.channel.value if step.channel else None,
-                "emotion_student": step.emotion_student,
-                "emotion_employer": step.emotion_employer,
-                "suggestions": [
-                    {
-                        "text": s.text,
-                        "basis": s.basis,
-                        "source_title": s.source_title,
-                        "source_url": s.source_url,
-                        "handled": s.handled_at is not None,
-                    }
-                    for s in step.suggestions
-                ],
-            }
-            for step in board.steps
-        ],
-        "critical_points": _export_points(journey, board.steps),
+        **data,
     }
-
-
-def _export_points(journey: Journey, steps: list[Step]) -> list[dict]:
-    """The points on the live steps, in the steps' reading order and then as they were made."""
-    order = {step.id: n for n, step in enumerate(steps)}
-    keys = {step.id: step.key for step in steps}
-    found = db.session.scalars(
-        select(CriticalPoint)
-        .join(Step, Step.id == CriticalPoint.step_id)
-        .where(CriticalPoint.journey_id == journey.id, Step.deleted_at.is_(None))
-        .options(
-            selectinload(CriticalPoint.category),
-            selectinload(CriticalPoint.reports).selectinload(Report.organisation),
-        )
-    )
-    points = sorted(
-        (p for p in found if p.step_id in order), key=lambda p: (order[p.step_id], p.id)
-    )
-    return [
-        {
-            "step": keys[point.step_id],
-            "title": point.title,
-            "description": point.description,
-            "severity": point.severity,
-            "category": (
-                None
-                if point.category is None
-                else {"key": point.category.key, "name": point.category.name}
-            ),
-            "status": point.status.value,
-            "suggestion_source": point.suggestion_source,
-            "reports": [
-                {
-                    "role": report.reporter_role.value,
-                    "organisation": report.organisation.name if report.organisation else None,
-                    "quote": report.quote,
-                    "source": report.source,
-                    "reported_on": report.reported_on.isoformat() if report.reported_on else None,
-                }
-                for report in point.reports
-            ],
-        }
-        for point in points
-    ]
 
 
 def to_json(document: dict) -> str:
@@ -263,82 +182,9 @@ def _no_constant(name: str):
     raise ValueError(name)
 
 
-@dataclass(frozen=True)
-class SuggestionData:
-    """A suggested critical point of an imported step."""
-
-    text: str
-    basis: str
-    source_title: str
-    source_url: str
-    handled: bool = False
-
-
-@dataclass(frozen=True)
-class StepData:
-    """An imported step; `stage` and `lane` are the document's ids."""
-
-    key: str
-    stage: str
-    lane: str
-    title: str
-    description: str
-    channel: Channel | None
-    emotion_student: int | None
-    emotion_employer: int | None
-    suggestions: list[SuggestionData]
-
-
-@dataclass(frozen=True)
-class JourneyDocument:
-    """A checked document, ready to be written."""
-
-    name: str
-    kind: JourneyKind
-    description: str
-    language: str
-    template_id: str | None
-    stages: list[tuple[str, str]]
-    lanes: list[tuple[str, str, LaneKind]]
-    steps: list[StepData]
-    critical_points: list["PointData"]
-
-
-@dataclass(frozen=True)
-class CategoryData:
-    """A point's category: a default one by its key, a workspace's own by its name."""
-
-    key: str | None
-    name: str | None
-
-
-@dataclass(frozen=True)
-class ReportEntry:
-    """One report of an imported point; `organisation` is a name."""
-
-    role: ReporterRole
-    organisation: str | None
-    quote: str
-    source: str
-    reported_on: date | None
-
-
-@dataclass(frozen=True)
-class PointData:
-    """An imported critical point; `step` is the key of a step in the document."""
-
-    step: str
-    title: str
-    description: str
-    severity: int
-    category: CategoryData | None
-    status: PointStatus
-    suggestion_source: str
-    reports: list[ReportEntry]
-
-
-def validate_document(data) -> JourneyDocument:
-    """Check every field of a version-1 document; the first problem raises ImportProblem."""
+def validate_document(data) -> document.JourneyDocument:
+    """Check every field of a document of any version Polku wrote, and give it in the current
+    version; the first problem raises ImportProblem."""
     if not isinstance(data, dict):
         raise ImportProblem("", _l("The file must hold one JSON object, not a list or a value."))
     # Format and version first: the rest of a document means something only in a known version.
@@ -352,7 +198,7 @@ def validate_document(data) -> JourneyDocument:
     if "version" not in data:
         raise ImportProblem("version", _l("is missing."))
     version = data["version"]
-    if not _is_int(version) or version != VERSION:
+    if not _is_int(version) or not 1 <= version <= VERSION:
         raise ImportProblem(
             "version",
             _l(
@@ -391,25 +237,27 @@ def validate_document(data) -> JourneyDocument:
         raise ImportProblem(
             "stages", _l("has more than %(max)d entries.", max=services.MAX_COLUMNS)
         )
-    stages: list[tuple[str, str]] = []
+    stages: list[document.Stage] = []
     stage_ids: set[str] = set()
     for i, raw in enumerate(stage_list):
         field = f"stages[{i}]"
         entry = _object(raw, field, required=("id", "title"))
         stage_id = _local_id(entry["id"], f"{field}.id", stage_ids)
-        stages.append((stage_id, _text(entry["title"], f"{field}.title", TITLE_MAX)))
+        stages.append(document.Stage(stage_id, _text(entry["title"], f"{field}.title", TITLE_MAX)))
 
     lane_list = _list(data["lanes"], "lanes", minimum=1)
     if len(lane_list) > services.MAX_COLUMNS:
         raise ImportProblem("lanes", _l("has more than %(max)d entries.", max=services.MAX_COLUMNS))
-    lanes: list[tuple[str, str, LaneKind]] = []
+    lanes: list[document.Lane] = []
     lane_ids: set[str] = set()
     for i, raw in enumerate(lane_list):
         field = f"lanes[{i}]"
         entry = _object(raw, field, required=("id", "title", "kind"))
         lane_id = _local_id(entry["id"], f"{field}.id", lane_ids)
         title = _text(entry["title"], f"{field}.title", TITLE_MAX)
-        lanes.append((lane_id, title, _choice(entry["kind"], f"{field}.kind", LaneKind)))
+        lanes.append(
+            document.Lane(lane_id, title, _choice(entry["kind"], f"{field}.kind", LaneKind))
+        )
 
     step_list = _list(data["steps"], "steps")
     if len(step_list) > services.MAX_STEPS:
@@ -431,19 +279,29 @@ def validate_document(data) -> JourneyDocument:
                 max=MAX_CRITICAL_POINTS,
             ),
         )
-    points: list[PointData] = []
+    points: list[document.Point] = []
     report_count = 0
     for i, raw in enumerate(point_list):
-        point = _point(raw, f"critical_points[{i}]", keys, MAX_REPORTS - report_count)
+        point = _point(raw, f"critical_points[{i}]", keys, MAX_REPORTS - report_count, version)
         report_count += len(point.reports)
         points.append(point)
 
-    return JourneyDocument(
-        name, kind, description, language, template_id, stages, lanes, steps, points
+    return document.JourneyDocument(
+        name=name,
+        kind=kind,
+        language=language,
+        description=description,
+        template_id=template_id,
+        stages=tuple(stages),
+        lanes=tuple(lanes),
+        steps=tuple(steps),
+        points=tuple(points),
     )
 
 
-def _step(raw, field: str, stage_ids: set[str], lane_ids: set[str], keys: set[str]) -> StepData:
+def _step(
+    raw, field: str, stage_ids: set[str], lane_ids: set[str], keys: set[str]
+) -> document.Step:
     entry = _object(
         raw,
         field,
@@ -474,7 +332,7 @@ def _step(raw, field: str, stage_ids: set[str], lane_ids: set[str], keys: set[st
     suggestions = []
     for i, point in enumerate(_list(entry.get("suggestions", []), f"{field}.suggestions")):
         suggestions.append(_suggestion(point, f"{field}.suggestions[{i}]"))
-    return StepData(
+    return document.Step(
         key=key,
         stage=stage,
         lane=lane,
@@ -485,11 +343,11 @@ def _step(raw, field: str, stage_ids: set[str], lane_ids: set[str], keys: set[st
         channel=None if channel is None else _choice(channel, f"{field}.channel", Channel),
         emotion_student=_emotion(entry.get("emotion_student"), f"{field}.emotion_student"),
         emotion_employer=_emotion(entry.get("emotion_employer"), f"{field}.emotion_employer"),
-        suggestions=suggestions,
+        suggestions=tuple(suggestions),
     )
 
 
-def _suggestion(raw, field: str) -> SuggestionData:
+def _suggestion(raw, field: str) -> document.Suggestion:
     entry = _object(
         raw, field, required=("text", "basis"), optional=("source_title", "source_url", "handled")
     )
@@ -500,7 +358,7 @@ def _suggestion(raw, field: str) -> SuggestionData:
         raise ImportProblem(
             f"{field}.source_url", _l("must be an http or https address, or empty.")
         )
-    return SuggestionData(
+    return document.Suggestion(
         text=_text(entry["text"], f"{field}.text", SUGGESTION_TEXT_MAX),
         # The known bases only: pages show each with a translated label.
         basis=_choice(entry["basis"], f"{field}.basis", BASES),
@@ -515,14 +373,19 @@ def _suggestion(raw, field: str) -> SuggestionData:
     )
 
 
-def _point(raw, field: str, step_keys: set[str], reports_room: int) -> PointData:
-    """A critical point; `reports_room` is how many reports the file may still hold."""
+def _point(raw, field: str, step_keys: set[str], reports_room: int, version: int) -> document.Point:
+    """A critical point; `reports_room` is how many reports the file may still hold.
+
+    Version 2 added the point's votes and dots: read, and left behind by the import.
+    """
+    optional = ("description", "category", "status", "suggestion_source", "reports")
     entry = _object(
         raw,
         field,
         required=("step", "title", "severity"),
-        optional=("description", "category", "status", "suggestion_source", "reports"),
+        optional=optional + (("votes", "dots") if version >= 2 else ()),
     )
+    tallies = {key: _count(entry.get(key, 0), f"{field}.{key}") for key in ("votes", "dots")}
     step = _text(entry["step"], f"{field}.step", KEY_MAX)
     if step not in step_keys:
         raise ImportProblem(
@@ -560,25 +423,33 @@ def _point(raw, field: str, step_keys: set[str], reports_room: int) -> PointData
             ),
         )
     reports = [_report(r, f"{field}.reports[{i}]") for i, r in enumerate(report_list)]
-    return PointData(
-        step, title, description, severity, category, status, suggestion_source, reports
+    return document.Point(
+        step=step,
+        title=title,
+        description=description,
+        severity=severity,
+        category=category,
+        status=status.value,
+        suggestion_source=suggestion_source,
+        reports=tuple(reports),
+        **tallies,
     )
 
 
-def _category(value, field: str) -> CategoryData | None:
+def _category(value, field: str) -> document.Category | None:
     if value is None:
         return None
     entry = _object(value, field, required=(), optional=("key", "name"))
     key, name = entry.get("key"), entry.get("name")
     if key is None and name is None:
         raise ImportProblem(field, _l("must have a key, a name or both."))
-    return CategoryData(
+    return document.Category(
         key=None if key is None else _choice(key, f"{field}.key", DEFAULT_CATEGORIES),
         name=None if name is None else _text(name, f"{field}.name", CATEGORY_NAME_MAX),
     )
 
 
-def _report(raw, field: str) -> ReportEntry:
+def _report(raw, field: str) -> document.Report:
     entry = _object(
         raw,
         field,
@@ -589,8 +460,8 @@ def _report(raw, field: str) -> ReportEntry:
     organisation = entry.get("organisation")
     if organisation is not None:
         organisation = _text(organisation, f"{field}.organisation", ORGANISATION_NAME_MAX)
-    return ReportEntry(
-        role=role,
+    return document.Report(
+        role=role.value,
         organisation=organisation,
         quote=_text(entry.get("quote", ""), f"{field}.quote", POINT_TEXT_MAX, allow_empty=True),
         source=_text(
@@ -598,6 +469,12 @@ def _report(raw, field: str) -> ReportEntry:
         ),
         reported_on=_date(entry.get("reported_on"), f"{field}.reported_on"),
     )
+
+
+def _count(value, field: str) -> int:
+    if not _is_int(value) or value < 0:
+        raise ImportProblem(field, _l("must be a whole number, 0 or more."))
+    return value
 
 
 def _is_int(value) -> bool:
@@ -693,165 +570,21 @@ def _is_web_address(url: str) -> bool:
 
 def import_journey(workspace: Workspace, user: User, data, name: str | None = None) -> Journey:
     """A new journey in the workspace made from a checked document; `name` replaces its name."""
-    document = validate_document(data)
-    name = _text(name.strip(), "name", NAME_MAX) if name and name.strip() else document.name
+    found = validate_document(data)
+    name = _text(name.strip(), "name", NAME_MAX) if name and name.strip() else found.name
     journey = Journey(
         workspace=workspace,
         name=name,
-        kind=document.kind,
-        description=document.description,
-        language=document.language,
-        template_id=document.template_id,
+        kind=found.kind,
+        description=found.description,
+        language=found.language,
+        template_id=found.template_id,
         created_by_id=user.id,
         updated_by_id=user.id,
     )
     db.session.add(journey)
-    stages = {sid: Stage(position=i, title=title) for i, (sid, title) in enumerate(document.stages)}
-    lanes = {
-        lid: Lane(position=i, title=title, kind=kind)
-        for i, (lid, title, kind) in enumerate(document.lanes)
-    }
-    journey.stages.extend(stages.values())
-    journey.lanes.extend(lanes.values())
-    counters: dict[tuple[str, str], int] = defaultdict(int)
-    steps: dict[str, Step] = {}
-    # A document tells only whether a suggestion was handled, not when: an imported one counts
-    # as handled at the time of the import.
-    now = utcnow()
-    for source in document.steps:
-        cell = (source.stage, source.lane)
-        step = Step(
-            journey=journey,
-            stage=stages[source.stage],
-            lane=lanes[source.lane],
-            position=counters[cell],
-            # The document's id, so the import compares with the journey it was exported from.
-            key=source.key,
-            title=source.title,
-            description=source.description,
-            channel=source.channel,
-            emotion_student=source.emotion_student,
-            emotion_employer=source.emotion_employer,
-        )
-        counters[cell] += 1
-        step.suggestions = [
-            StepSuggestion(
-                text=s.text,
-                basis=s.basis,
-                source_title=s.source_title,
-                source_url=s.source_url,
-                handled_at=now if s.handled else None,
-            )
-            for s in source.suggestions
-        ]
-        db.session.add(step)
-        steps[source.key] = step
-    db.session.flush()
-    _write_points(workspace, user, journey, steps, document.critical_points)
+    steps = services.write_structure(journey, found)
+    points_document.write_points(workspace, user, journey, steps, found.points)
     # One entry in the journey's log for the whole import, points included.
     services.record_change(journey, user, "journey_imported", journey.name)
     return journey
-
-
-def _write_points(
-    workspace: Workspace,
-    user: User,
-    journey: Journey,
-    steps: dict[str, Step],
-    entries: list[PointData],
-) -> None:
-    """The document's points and reports, as made by the importing user.
-
-    Status changes keep no time or person: the document does not carry them.
-    """
-    categories = _categories(workspace, [e.category for e in entries if e.category])
-    organisations = _organisations(
-        workspace, [(r.organisation, r.role) for e in entries for r in e.reports if r.organisation]
-    )
-    for entry in entries:
-        point = CriticalPoint(
-            journey=journey,
-            step=steps[entry.step],
-            title=entry.title,
-            description=entry.description,
-            severity=entry.severity,
-            category=categories[entry.category] if entry.category else None,
-            status=entry.status,
-            suggestion_source=entry.suggestion_source,
-            created_by_id=user.id,
-        )
-        point.reports = [
-            Report(
-                reporter_role=r.role,
-                organisation=organisations[_fold(r.organisation)] if r.organisation else None,
-                quote=r.quote,
-                source=r.source,
-                reported_on=r.reported_on,
-                created_by_id=user.id,
-            )
-            for r in entry.reports
-        ]
-        db.session.add(point)
-    db.session.flush()
-
-
-def _fold(name: str) -> str:
-    """A name as it compares: without surrounding spaces or case, as the report form does."""
-    return name.strip().casefold()
-
-
-def _categories(workspace: Workspace, wanted: list[CategoryData]) -> dict[CategoryData, Category]:
-    """The workspace's category for each one the document names, made where it has none.
-
-    A default category the workspace already has keeps its name: an import renames nothing.
-    A category of the workspace's own is found by its name, ignoring case.
-    """
-    rows = db.session.scalars(
-        select(Category).where(Category.workspace_id == workspace.id).order_by(Category.id)
-    ).all()
-    known_keys = {row.key for row in rows if row.key}
-    own: dict[str, Category] = {}
-    for row in rows:
-        if not row.key and row.name:
-            own.setdefault(_fold(row.name), row)
-    found: dict[CategoryData, Category] = {}
-    for data in wanted:
-        if data in found:
-            continue
-        if data.key:
-            row = critical_points.resolve_category(workspace, f"key:{data.key}")
-            if data.key not in known_keys:
-                known_keys.add(data.key)
-                if data.name is not None:
-                    # The file's name for a default the workspace never used, unless another
-                    # category of the workspace is already called so.
-                    with suppress(critical_points.NameTaken):
-                        critical_points.rename_category(workspace, f"key:{data.key}", data.name)
-        else:
-            row = own.get(_fold(data.name)) or critical_points.find_category(workspace, data.name)
-            if row is None:
-                row = own[_fold(data.name)] = critical_points.add_category(workspace, data.name)
-        found[data] = row
-    return found
-
-
-def _organisations(
-    workspace: Workspace, wanted: list[tuple[str, ReporterRole]]
-) -> dict[str, Organisation]:
-    """The workspace's organisations by folded name, with those the document adds.
-
-    A new organisation is an employer when its first report comes from an employer or a
-    workplace instructor, as on the report form.
-    """
-    found: dict[str, Organisation] = {}
-    for organisation in accounts.organisations_of(workspace):
-        found.setdefault(_fold(organisation.name), organisation)
-    for name, role in wanted:
-        if _fold(name) not in found:
-            kind = (
-                OrganisationKind.EMPLOYER
-                if role in (ReporterRole.EMPLOYER, ReporterRole.WORKPLACE_INSTRUCTOR)
-                else OrganisationKind.OTHER
-            )
-            found[_fold(name)] = accounts.add_organisation(workspace, name, kind)
-    return found

@@ -179,8 +179,7 @@ class JourneyDocument:
             "journey": journey,
             "stages": [{"id": s.id, "title": s.title} for s in self.stages],
             "lanes": [
-                {"id": lane.id, "title": lane.title, "kind": lane.kind.value}
-                for lane in self.lanes
+                {"id": lane.id, "title": lane.title, "kind": lane.kind.value} for lane in self.lanes
             ],
             "steps": [_step_dict(s) for s in self.steps],
             "critical_points": [_point_dict(p) for p in self.points],
