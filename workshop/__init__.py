@@ -59,6 +59,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from workshop import access, cli
     from workshop.accounts.views import bp as accounts_bp
+    from workshop.critical_points import document as points_document
     from workshop.critical_points import ranking
     from workshop.critical_points.views import bp as points_bp
     from workshop.export.views import bp as export_bp
@@ -68,6 +69,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from workshop.live.views import bp as live_bp
     from workshop.live.views import room as room_bp
     from workshop.main.views import bp as main_bp
+    from workshop.sprints import snapshot
     from workshop.sprints.views import bp as sprints_bp
     from workshop.sprints.views import shared as shared_bp
 
@@ -84,6 +86,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     # Layers point one way (accounts → journeys → critical points → sprints → live): what a
     # lower layer needs from a higher one is handed down here.
     ranking.init_app(app, dot_counts=live_services.dot_counts)
+    points_document.init_app(app, typed_organisations=live_services.typed_organisations)
+    snapshot.init_app(app, room_guests=live_services.room_participants)
     access.init_app(app)
     ratelimit.init_app(app)
     cli.init_app(app)

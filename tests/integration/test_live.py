@@ -19,6 +19,7 @@ from workshop.live import services as live_services
 from workshop.live.models import JOIN_CODE_ALPHABET, Dot, Entry, Guest
 from workshop.models_base import utcnow
 from workshop.sprints import services as sprints
+from workshop.sprints.document import Participant
 
 
 @pytest.fixture
@@ -563,9 +564,9 @@ def test_the_rooms_dots_count_as_votes_in_the_sprint_summary(
     dot(guest_client, room, most)
     dot(guest_client, room, fewer)
     document = sprints.document_of(sprint)
-    points = {p["title"]: p for j in document["journeys"] for p in j["points"]}
-    assert points["Eniten ääniä"]["votes"] == 2
-    assert points["Vähemmän ääniä"]["votes"] == 1
+    points = {p.title: p for j in document.journeys for p in j.points}
+    assert (points["Eniten ääniä"].votes, points["Eniten ääniä"].dots) == (0, 2)
+    assert (points["Vähemmän ääniä"].votes, points["Vähemmän ääniä"].dots) == (0, 1)
 
 
 def test_a_form_loaded_nine_hours_ago_can_still_be_sent(app, room, monkeypatch):
@@ -619,13 +620,7 @@ def test_the_people_in_the_room_are_the_sprints_participants_in_its_summary(
 ):
     join(guest_client, room)
     document = sprints.document_of(sprint)
-    assert {
-        "name": "Eija",
-        "role": "employer",
-        "organisation": "Konepaja Oy",
-        "facilitator": False,
-        "member": False,
-    } in document["participants"]
+    assert Participant("Eija", "employer", "Konepaja Oy") in document.participants
 
 
 def test_ending_a_session_asks_first(client, team, sprint, room, guest_client):

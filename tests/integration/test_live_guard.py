@@ -221,7 +221,7 @@ def _guest_named(name) -> Guest:
 
 def _summary_votes(sprint) -> dict:
     document = sprints.document_of(sprint)
-    return {p["title"]: p["votes"] for j in document["journeys"] for p in j["points"]}
+    return {p.title: p.support for j in document.journeys for p in j.points}
 
 
 def _ranked(room) -> dict:
@@ -271,7 +271,7 @@ def test_removing_a_guest_takes_their_entries_and_dots_out_of_every_count_until_
     projector = text_of(client.get(f"{console_url(team, sprint)}{room.id}/projector"))
     assert "Keksitty ongelma" not in projector
     assert "Keksitty ongelma" not in text_of(honest.get(f"/live/{room.id}/"))
-    participants = [p["name"] for p in sprints.document_of(sprint)["participants"]]
+    participants = [p.name for p in sprints.document_of(sprint).participants]
     assert "Tuplaaja" not in participants
     console = text_of(client.get(console_url(team, sprint)))
     assert "Sama ihminen monta kertaa" in console and "Keksitty ongelma" not in console
@@ -402,9 +402,9 @@ def test_a_typed_organisation_stays_with_the_room_until_accepted(client, team, s
     assert count(Organisation) == before
     assert "Eija, Employer, acme oy" in text_of(first.get(f"/live/{room.id}/"))
     document = sprints.document_of(sprint)
-    assert {p["name"]: p["organisation"] for p in document["participants"]}["Olli"] == "Acme Oy"
-    report = next(p for j in document["journeys"] for p in j["points"])["reports"][0]
-    assert report["organisation"] == "acme oy"
+    assert {p.name: p.organisation for p in document.participants}["Olli"] == "Acme Oy"
+    report = next(p for j in document.journeys for p in j.points).reports[0]
+    assert report.organisation == "acme oy"
     console = page(client.get(console_url(team, sprint)))
     offered = console.select("form.roster__organisation")
     assert len(offered) == 1  # the two spellings are one

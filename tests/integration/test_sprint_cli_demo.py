@@ -69,20 +69,20 @@ def test_demo_sprint_is_closed_with_its_snapshot(app, demo_loaded):
     assert any(name and org for user, name, org in owners if user is None)
     assert all(d.due_on for d in sprint.decisions)
 
-    document = sprint.snapshot.document
-    assert document["sprint"]["title"] == demo.DEMO_SPRINT
-    assert document["sprint"]["status"] == "closed"
-    assert len(document["participants"]) == len(sprint.participants)
-    points = document["journeys"][0]["points"]
-    assert sum(p["votes"] for p in points) > 0
-    assert any(e["points"] for e in document["experiments"])
+    document = sprints.document_of(sprint)
+    assert document.sprint.title == demo.DEMO_SPRINT
+    assert document.sprint.status == "closed"
+    assert len(document.participants) == len(sprint.participants)
+    points = document.journeys[0].points
+    assert sum(p.votes for p in points) > 0
+    assert any(e.points for e in document.experiments)
 
 
 def test_demo_next_sprint_shows_changes_since_the_closed_one(app, demo_loaded):
     running = _sprint(demo.DEMO_NEXT_SPRINT)
     assert running.status == SprintStatus.RUNNING and running.snapshot is None
     assert sprints.previous_sprint(running) == _sprint(demo.DEMO_SPRINT)
-    closed = _sprint(demo.DEMO_SPRINT).snapshot.document
+    closed = sprints.document_of(_sprint(demo.DEMO_SPRINT))
     changes = snapshot.changes(closed, sprints.document_of(running))
     assert changes and not changes[0].empty
     assert changes[0].steps_changed and changes[0].points_new

@@ -41,6 +41,7 @@ from workshop.live.models import (
     LiveSession,
 )
 from workshop.models_base import utcnow
+from workshop.sprints.document import Participant
 from workshop.sprints.models import Sprint, SprintPhase
 
 
@@ -679,6 +680,26 @@ def typed_organisations(report_ids: list[int]) -> dict[int, str]:
         .where(Entry.report_id.in_(report_ids), Guest.organisation_name != "")
     )
     return dict(rows.all())
+
+
+def room_participants(sprint_id: int) -> list[Participant]:
+    """Everyone who joined the sprint's live sessions and counts (admitted, not removed),
+    people a facilitator entered included, as the sprint's document lists participants."""
+    guests = db.session.scalars(
+        select(Guest)
+        .join(LiveSession, LiveSession.id == Guest.session_id)
+        .where(LiveSession.sprint_id == sprint_id, *counting_guest())
+        .options(selectinload(Guest.organisation))
+        .order_by(Guest.id)
+    )
+    return [
+        Participant(
+            name=guest.display_name,
+            role=guest.role.value,
+            organisation=guest.organisation_label or None,
+        )
+        for guest in guests
+    ]
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from workshop.critical_points.models import CriticalPoint, PointStatus, Reporter
 from workshop.extensions import db
 from workshop.journeys import services as journeys
 from workshop.models_base import utcnow
+from workshop.sprints import document as sprint_document
 from workshop.sprints import snapshot
 from workshop.sprints.models import (
     MAX_PHASES,
@@ -133,7 +134,7 @@ def points_in_scope(sprint: Sprint) -> list[CriticalPoint]:
 def summary_step_count(sprint: Sprint) -> int:
     """How many steps the sprint's summary shows: frozen in the snapshot, or live."""
     if sprint.snapshot is not None:
-        return sum(len(j["steps"]) for j in sprint.snapshot.document["journeys"])
+        return sprint_document.load(sprint.snapshot.document).step_count
     return step_total(sprint)
 
 
@@ -241,7 +242,9 @@ def close_sprint(sprint: Sprint, user: User) -> Snapshot:
     sprint.status = SprintStatus.CLOSED
     sprint.closed_at, sprint.closed_by_id = utcnow(), user.id
     db.session.flush()
-    shot = Snapshot(sprint=sprint, taken_at=sprint.closed_at, document=snapshot.build(sprint))
+    shot = Snapshot(
+        sprint=sprint, taken_at=sprint.closed_at, document=snapshot.build(sprint).to_dict()
+    )
     db.session.add(shot)
     db.session.flush()
     return shot
@@ -292,10 +295,11 @@ def delete_sprint(sprint: Sprint) -> None:
 # --- what the summary shows --------------------------------------------------------------------
 
 
-def document_of(sprint: Sprint) -> dict:
-    """The frozen snapshot of a closed sprint, or the live state of an open one, as a document."""
+def document_of(sprint: Sprint) -> sprint_document.SprintDocument:
+    """The frozen snapshot of a closed sprint (of any schema version, upgraded), or the live
+    state of an open one, as a document."""
     if sprint.snapshot is not None:
-        return sprint.snapshot.document
+        return sprint_document.load(sprint.snapshot.document)
     return snapshot.build(sprint)
 
 

@@ -1,233 +1,127 @@
-"""The sprint as a versioned document, and what changed between two of them.
+"""The sprint's document built from the database, and what changed between two of them.
 
-The same document serves a closed sprint (frozen in the database) and an open one (built from
-the live state on demand), so the summary page and the PDF have one source of truth.
+The same document (workshop/sprints/document.py) serves a closed sprint (frozen in the database)
+and an open one (built from the live state on demand), so the summary page and the PDF have one
+source of truth.
+
+Live sessions sit above sprints: the live domain hands down who joined the sprint's sessions
+through `init_app`, called in create_app.
 """
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from flask import current_app
 
-from workshop.critical_points.models import CriticalPoint, PointStatus, Report, Vote
-from workshop.extensions import db
-from workshop.journeys import services as journeys
-from workshop.live import services as live_services
-from workshop.live.models import Dot, Guest, LiveSession
+from workshop.critical_points import document as points_document
+from workshop.critical_points import ranking
+from workshop.critical_points.models import PointStatus
+from workshop.journeys.document import JourneyDocument, Point, Step
 from workshop.models_base import utcnow
+from workshop.sprints.document import (
+    Decision,
+    Experiment,
+    Participant,
+    SprintDocument,
+    SprintInfo,
+)
 
-FORMAT = "polku.sprint-snapshot"
-VERSION = 1
 STEP_FIELDS = ("title", "description", "channel", "emotion_student", "emotion_employer")
 CLOSED_STATUSES = {PointStatus.RESOLVED.value, PointStatus.WONT_FIX.value}
 
+RoomGuests = Callable[[int], Sequence[Participant]]
+_ROOM_GUESTS = "polku.room_guests"
 
-def _room_guests(sprint, listed: set[str]) -> list[dict]:
-    """Who joined the sprint's live sessions by code and is not listed as a participant
-    already (by name); people entered by a facilitator count too."""
-    guests = db.session.scalars(
-        select(Guest)
-        .join(LiveSession, LiveSession.id == Guest.session_id)
-        .where(LiveSession.sprint_id == sprint.id, *live_services.counting_guest())
-        .options(selectinload(Guest.organisation))
-        .order_by(Guest.id)
-    )
+
+def init_app(app, room_guests: RoomGuests) -> None:
+    """Take the live domain's list of who joined a sprint's live sessions (by sprint id)."""
+    app.extensions[_ROOM_GUESTS] = room_guests
+
+
+def _room_guests(sprint, listed: set[str]) -> list[Participant]:
+    """Who joined the sprint's live sessions and is not listed as a participant already (by
+    name); people entered by a facilitator count too."""
+    lookup = current_app.extensions.get(_ROOM_GUESTS)
     found = []
-    for guest in guests:
-        if guest.display_name.casefold() in listed:
-            continue
-        listed.add(guest.display_name.casefold())
-        found.append(
-            {
-                "name": guest.display_name,
-                "role": guest.role.value,
-                "organisation": guest.organisation_label or None,
-                "facilitator": False,
-                "member": False,
-            }
-        )
+    for guest in lookup(sprint.id) if lookup is not None else ():
+        if guest.name.casefold() not in listed:
+            listed.add(guest.name.casefold())
+            found.append(guest)
     return found
 
 
-def _iso(value) -> str | None:
-    return value.isoformat() if value is not None else None
-
-
-def _journey(
-    journey, votes: dict[int, int], found: list[CriticalPoint], typed: dict[int, str]
-) -> dict:
-    board = journeys.load_board(journey)
-    steps = board.steps
-    keys = {s.id: s.key for s in steps}
-    return {
-        "id": journey.id,
-        "name": journey.name,
-        "kind": journey.kind.value,
-        "language": journey.language,
-        "version": journey.version,
-        "stages": [{"id": s.id, "title": s.title} for s in board.stages],
-        "lanes": [
-            {"id": lane.id, "title": lane.title, "kind": lane.kind.value} for lane in board.lanes
-        ],
-        "steps": [
-            {
-                "key": s.key,
-                "stage": s.stage_id,
-                "lane": s.lane_id,
-                "title": s.title,
-                "description": s.description,
-                "channel": s.channel.value if s.channel else None,
-                "emotion_student": s.emotion_student,
-                "emotion_employer": s.emotion_employer,
-            }
-            for s in steps
-        ],
-        "points": [
-            {
-                "id": p.id,
-                "step": keys[p.step_id],
-                "title": p.title,
-                "description": p.description,
-                "severity": p.severity,
-                "status": p.status.value,
-                "category": (
-                    None if p.category is None else {"key": p.category.key, "name": p.category.name}
-                ),
-                "votes": votes.get(p.id, 0),
-                "reports": [
-                    {
-                        "role": r.reporter_role.value,
-                        # A guest's organisation not yet in the workspace: as they typed it.
-                        "organisation": (
-                            r.organisation.name if r.organisation else typed.get(r.id)
-                        ),
-                        "quote": r.quote,
-                        "source": r.source,
-                        "reported_on": _iso(r.reported_on),
-                    }
-                    for r in p.reports
-                ],
-            }
-            for p in found
-            if p.journey_id == journey.id and p.step_id in keys
-        ],
-    }
-
-
-def build(sprint) -> dict:
-    """The sprint, its journeys (steps and critical points with votes and reports), experiments
-    and decisions, as they are now."""
-    journey_ids = [j.id for j in sprint.journeys]
-    found = list(
-        db.session.scalars(
-            select(CriticalPoint)
-            .where(CriticalPoint.journey_id.in_(journey_ids))
-            .options(
-                selectinload(CriticalPoint.category),
-                selectinload(CriticalPoint.reports).selectinload(Report.organisation),
+def build(sprint) -> SprintDocument:
+    """The sprint, its journeys (steps and critical points with votes, dots and reports, in the
+    ranking's order), experiments and decisions, as they are now."""
+    now = utcnow().replace(microsecond=0)
+    return SprintDocument(
+        taken_at=now,
+        sprint=SprintInfo(
+            id=sprint.id,
+            title=sprint.title,
+            challenge=sprint.challenge,
+            starts_on=sprint.starts_on,
+            ends_on=sprint.ends_on,
+            status=sprint.status.value,
+            closed_at=sprint.closed_at.replace(microsecond=0) if sprint.closed_at else None,
+            workspace=sprint.workspace.name,
+            phases=tuple(p.name for p in sprint.phases),
+        ),
+        participants=tuple(
+            [
+                Participant(
+                    name=p.name,
+                    role=p.role.value,
+                    organisation=p.organisation.name if p.organisation else None,
+                    facilitator=p.is_facilitator,
+                    member=p.user_id is not None,
+                )
+                for p in sprint.participants
+            ]
+            + _room_guests(sprint, {p.name.casefold() for p in sprint.participants})
+        ),
+        journeys=tuple(
+            points_document.journey_document(j, typed_organisations=True) for j in sprint.journeys
+        ),
+        experiments=tuple(
+            Experiment(
+                id=e.id,
+                title=e.title,
+                hypothesis=e.hypothesis,
+                change=e.change,
+                owner=e.owner,
+                starts_on=e.starts_on,
+                ends_on=e.ends_on,
+                success_measure=e.success_measure,
+                result=e.result,
+                status=e.status.value,
+                points=tuple(p.id for p in e.points),
             )
-            .order_by(CriticalPoint.id)
-        )
-    )
-    votes = dict(
-        db.session.execute(
-            select(Vote.point_id, func.count(Vote.id))
-            .join(CriticalPoint, CriticalPoint.id == Vote.point_id)
-            .where(CriticalPoint.journey_id.in_(journey_ids))
-            .group_by(Vote.point_id)
-        ).all()
-    )
-    # The dots of the sprint's live sessions are the room's votes too.
-    dots = db.session.execute(
-        select(Dot.point_id, func.count(Dot.id))
-        .join(LiveSession, LiveSession.id == Dot.session_id)
-        .join(Guest, Guest.id == Dot.guest_id)
-        .where(LiveSession.sprint_id == sprint.id, *live_services.counting_guest())
-        .group_by(Dot.point_id)
-    ).all()
-    for point_id, count in dots:
-        votes[point_id] = votes.get(point_id, 0) + count
-    typed = live_services.typed_organisations(
-        [r.id for p in found for r in p.reports if r.organisation_id is None]
-    )
-    return {
-        "format": FORMAT,
-        "version": VERSION,
-        "taken_at": utcnow().strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "sprint": {
-            "id": sprint.id,
-            "title": sprint.title,
-            "challenge": sprint.challenge,
-            "starts_on": _iso(sprint.starts_on),
-            "ends_on": _iso(sprint.ends_on),
-            "status": sprint.status.value,
-            "closed_at": sprint.closed_at.strftime("%Y-%m-%dT%H:%M:%SZ")
-            if sprint.closed_at
-            else None,
-            "workspace": sprint.workspace.name,
-            "phases": [p.name for p in sprint.phases],
-        },
-        "participants": [
-            {
-                "name": p.name,
-                "role": p.role.value,
-                "organisation": p.organisation.name if p.organisation else None,
-                "facilitator": p.is_facilitator,
-                "member": p.user_id is not None,
-            }
-            for p in sprint.participants
-        ]
-        + _room_guests(sprint, {p.name.casefold() for p in sprint.participants}),
-        "journeys": [_journey(j, votes, found, typed) for j in sprint.journeys],
-        "experiments": [
-            {
-                "id": e.id,
-                "title": e.title,
-                "hypothesis": e.hypothesis,
-                "change": e.change,
-                "owner": e.owner,
-                "starts_on": _iso(e.starts_on),
-                "ends_on": _iso(e.ends_on),
-                "success_measure": e.success_measure,
-                "result": e.result,
-                "status": e.status.value,
-                "points": [p.id for p in e.points],
-            }
             for e in sprint.experiments
-        ],
-        "decisions": [
-            {
-                "id": d.id,
-                "text": d.text,
-                "owner": d.owner_label,
-                "owner_organisation": d.owner_organisation.name if d.owner_organisation else None,
-                "due_on": _iso(d.due_on),
-                "status": d.status.value,
-            }
+        ),
+        decisions=tuple(
+            Decision(
+                id=d.id,
+                text=d.text,
+                owner=d.owner_label,
+                owner_organisation=d.owner_organisation.name if d.owner_organisation else None,
+                due_on=d.due_on,
+                status=d.status.value,
+            )
             for d in sprint.decisions
-        ],
-    }
+        ),
+    )
 
 
-# --- ranking and comparing ---------------------------------------------------------------------
-
-
-def rank_key(point: dict) -> tuple:
-    """Most votes first, then the most severe, then the most reported, then the oldest."""
-    return (-point["votes"], -point["severity"], -len(point["reports"]), point["id"])
-
-
-def ranked(points: list[dict]) -> list[dict]:
-    """Points in the order the room put them."""
-    return sorted(points, key=rank_key)
+# --- comparing ---------------------------------------------------------------------------------
 
 
 @dataclass
 class PointChange:
     """A critical point that is new, resolved, or moved in priority since the last sprint."""
 
-    point: dict
-    before: dict | None = None
+    point: Point
+    before: Point | None = None
     rank_before: int | None = None
     rank_after: int | None = None
 
@@ -236,14 +130,14 @@ class PointChange:
 class JourneyChanges:
     """What changed on one journey between two sprints."""
 
-    journey: dict
-    steps_added: list[dict] = field(default_factory=list)
-    steps_removed: list[dict] = field(default_factory=list)
-    steps_changed: list[tuple[dict, dict, list[str]]] = field(default_factory=list)
+    journey: JourneyDocument
+    steps_added: list[Step] = field(default_factory=list)
+    steps_removed: list[Step] = field(default_factory=list)
+    steps_changed: list[tuple[Step, Step, list[str]]] = field(default_factory=list)
     points_new: list[PointChange] = field(default_factory=list)
     points_resolved: list[PointChange] = field(default_factory=list)
     points_reprioritised: list[PointChange] = field(default_factory=list)
-    points_removed: list[dict] = field(default_factory=list)  # deleted, or merged into another
+    points_removed: list[Point] = field(default_factory=list)  # deleted, or merged into another
 
     @property
     def empty(self) -> bool:
@@ -258,56 +152,53 @@ class JourneyChanges:
         )
 
 
-def _places(journey: dict) -> dict[str, tuple[str, str]]:
-    stages = {s["id"]: s["title"] for s in journey["stages"]}
-    lanes = {lane["id"]: lane["title"] for lane in journey["lanes"]}
-    return {s["key"]: (stages[s["stage"]], lanes[s["lane"]]) for s in journey["steps"]}
+def _places(journey: JourneyDocument) -> dict[str, tuple[str, str]]:
+    stages = {s.id: s.title for s in journey.stages}
+    lanes = {lane.id: lane.title for lane in journey.lanes}
+    return {s.key: (stages[s.stage], lanes[s.lane]) for s in journey.steps}
 
 
-def _compare_journey(old: dict, new: dict) -> JourneyChanges:
+def _compare_journey(old: JourneyDocument, new: JourneyDocument) -> JourneyChanges:
     result = JourneyChanges(new)
-    old_steps = {s["key"]: s for s in old["steps"]}
-    new_steps = {s["key"]: s for s in new["steps"]}
+    old_steps = {s.key: s for s in old.steps}
+    new_steps = {s.key: s for s in new.steps}
     old_places, new_places = _places(old), _places(new)
     result.steps_added = [s for k, s in new_steps.items() if k not in old_steps]
     result.steps_removed = [s for k, s in old_steps.items() if k not in new_steps]
     for key, step in new_steps.items():
         if key in old_steps:
-            changed = [f for f in STEP_FIELDS if old_steps[key][f] != step[f]]
+            changed = [f for f in STEP_FIELDS if getattr(old_steps[key], f) != getattr(step, f)]
             if old_places[key] != new_places[key]:
                 changed.append("place")
             if changed:
                 result.steps_changed.append((old_steps[key], step, changed))
 
-    old_points = {p["id"]: p for p in old["points"]}
-    new_ids = {p["id"] for p in new["points"]}
+    old_points = {p.id: p for p in old.points}
+    new_ids = {p.id for p in new.points}
     # Ranks among the points both sprints had, so a new point above does not count as everyone
     # below it moving down.
-    old_rank = _ranks(p for p in old["points"] if p["id"] in new_ids)
-    new_rank = _ranks(p for p in new["points"] if p["id"] in old_points)
-    for point in ranked(new["points"]):
-        before = old_points.get(point["id"])
+    old_rank = _ranks(p for p in old.points if p.id in new_ids)
+    new_rank = _ranks(p for p in new.points if p.id in old_points)
+    for point in ranking.ranked(new.points):
+        before = old_points.get(point.id)
         if before is None:
             result.points_new.append(PointChange(point))
-        elif point["status"] in CLOSED_STATUSES and before["status"] not in CLOSED_STATUSES:
+        elif point.status in CLOSED_STATUSES and before.status not in CLOSED_STATUSES:
             result.points_resolved.append(PointChange(point, before))
-        elif (
-            before["severity"] != point["severity"]
-            or old_rank[point["id"]] != new_rank[point["id"]]
-        ):
+        elif before.severity != point.severity or old_rank[point.id] != new_rank[point.id]:
             result.points_reprioritised.append(
-                PointChange(point, before, old_rank[point["id"]], new_rank[point["id"]])
+                PointChange(point, before, old_rank[point.id], new_rank[point.id])
             )
-    result.points_removed = [p for p in old["points"] if p["id"] not in new_ids]
+    result.points_removed = [p for p in old.points if p.id not in new_ids]
     return result
 
 
 def _ranks(points) -> dict[int, int]:
-    return {p["id"]: n for n, p in enumerate(ranked(list(points)), 1)}
+    return {p.id: n for n, p in enumerate(ranking.ranked(points), 1)}
 
 
-def changes(before: dict, after: dict) -> list[JourneyChanges]:
+def changes(before: SprintDocument, after: SprintDocument) -> list[JourneyChanges]:
     """For each journey in both documents: steps added, removed and changed; critical points
     new, resolved and re-prioritised."""
-    old = {j["id"]: j for j in before["journeys"]}
-    return [_compare_journey(old[j["id"]], j) for j in after["journeys"] if j["id"] in old]
+    old = {j.id: j for j in before.journeys}
+    return [_compare_journey(old[j.id], j) for j in after.journeys if j.id in old]

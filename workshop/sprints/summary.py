@@ -2,18 +2,20 @@
 
 import math
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
-from types import SimpleNamespace
 
 from flask import render_template, url_for
 from flask_babel import force_locale
 
+from workshop.critical_points import ranking
 from workshop.critical_points.forms import CATEGORY_LABELS, ROLE_LABELS
 from workshop.critical_points.models import ReporterRole
 from workshop.export import pdf
+from workshop.journeys.document import Category, JourneyDocument, Lane, Point, Stage, Step
 from workshop.journeys.emotion import MARGIN_LEFT, MARGIN_RIGHT, STEP_WIDTH, Curve, emotion_curve
 from workshop.sprints import services, snapshot
+from workshop.sprints.document import Decision, Experiment, SprintDocument, SprintInfo
 
 STAGES_PER_PAGE = 4  # columns of a landscape A4 page that still read from a metre away
 TOP_POINTS = 5
@@ -22,35 +24,49 @@ CURVE_WIDTH = 1000  # SVG units across the page; its 12-unit labels print at abo
 CURVE_ROW = 22  # SVG units per emotion point
 
 
-def _date(value: str | None) -> date | None:
-    return date.fromisoformat(value) if value else None
+@dataclass(frozen=True)
+class PlacedPoint:
+    """A critical point of the document with its rank and the journey it is on."""
 
-
-@dataclass
-class PointView:
-    """A critical point with where it is and who reported it."""
-
-    point: dict
+    point: Point
     rank: int
-    journey: str
-    step: str
-    stage: str
-    category: str
-    by_role: list[tuple[ReporterRole, int]]
-    language: str | None = None  # of the journey's content, for hyphenation and screen readers
+    journey: JourneyDocument
 
     @property
     def id(self) -> int:
-        return self.point["id"]
+        return self.point.id
+
+    @property
+    def language(self) -> str:
+        """Of the journey's content, for hyphenation and screen readers."""
+        return self.journey.language
+
+    @property
+    def step(self) -> Step:
+        return self.journey.step(self.point.step)
+
+    @property
+    def stage(self) -> Stage:
+        return self.journey.stage(self.step.stage)
+
+    @property
+    def category(self) -> str:
+        return category_name(self.point.category)
+
+    @property
+    def by_role(self) -> list[tuple[ReporterRole, int]]:
+        """How many reports came from each role, in the roles' order."""
+        roles = Counter(ReporterRole(r.role) for r in self.point.reports)
+        return [(role, roles[role]) for role in ReporterRole if roles[role]]
 
 
 @dataclass
 class MapPage:
     """Some of a journey's stages, all its lanes: one landscape page of the map."""
 
-    stages: list[dict]
-    lanes: list[dict]
-    cells: dict[tuple[int, int], list[dict]]
+    stages: tuple[Stage, ...]
+    lanes: tuple[Lane, ...]
+    cells: dict[tuple[str, str], list[Step]]
     first_stage_number: int
     part: int
     parts: int
@@ -70,9 +86,9 @@ class JourneyView:
     """A journey of the sprint: its map in pages, each with its part of the emotion curve,
     and its ranked points."""
 
-    journey: dict
+    journey: JourneyDocument
     pages: list[MapPage]
-    points: list[PointView]
+    points: list[PlacedPoint]
     badges: dict[str, tuple[int, int]]  # step key → (points, worst severity)
 
     @property
@@ -84,99 +100,82 @@ class JourneyView:
 class Summary:
     """Everything the sprint summary prints, in the reader's language."""
 
-    document: dict
+    document: SprintDocument
     journeys: list[JourneyView]
-    ranked_points: list[PointView]
-    top_points: list[PointView]
-    experiments: list[tuple[dict, list[PointView]]]
-    decisions: list[dict]
+    ranked_points: list[PlacedPoint]
+    top_points: list[PlacedPoint]
+    experiments: list[tuple[Experiment, list[PlacedPoint]]]
+    decisions: tuple[Decision, ...]
     participants: list[tuple[str | None, list[tuple[str, int, list[str]]]]]
     organisations: list[str]
     show_names: bool
-    previous: dict | None = None
+    previous: SprintInfo | None = None
     changes: list[snapshot.JourneyChanges] = field(default_factory=list)
 
     @property
-    def sprint(self) -> dict:
-        return self.document["sprint"]
+    def sprint(self) -> SprintInfo:
+        return self.document.sprint
 
     @property
     def starts_on(self) -> date | None:
-        return _date(self.sprint["starts_on"])
+        return self.sprint.starts_on
 
     @property
     def ends_on(self) -> date | None:
-        return _date(self.sprint["ends_on"])
+        return self.sprint.ends_on
 
     @property
     def step_count(self) -> int:
-        return sum(len(j["steps"]) for j in self.document["journeys"])
+        return self.document.step_count
 
 
-def category_name(category: dict | None) -> str:
+def category_name(category: Category | None) -> str:
     """The workspace's own name for a category, or the translated default."""
     if category is None:
         return ""
-    return category.get("name") or str(CATEGORY_LABELS.get(category.get("key"), ""))
+    return category.name or str(CATEGORY_LABELS.get(category.key, ""))
 
 
-def _map_pages(journey: dict) -> list[MapPage]:
+def _map_pages(journey: JourneyDocument) -> list[MapPage]:
     """The map in landscape pages of a few stages each, and the emotion curve in the same parts,
     so a wide journey's curve stays readable instead of shrinking to a line."""
-    stages = journey["stages"]
-    cells: dict[tuple[int, int], list[dict]] = defaultdict(list)
-    for step in journey["steps"]:
-        cells[(step["stage"], step["lane"])].append(step)
+    stages = journey.stages
+    cells: dict[tuple[str, str], list[Step]] = defaultdict(list)
+    for step in journey.steps:
+        cells[(step.stage, step.lane)].append(step)
     parts = max(1, math.ceil(len(stages) / STAGES_PER_PAGE))
     size = max(1, math.ceil(len(stages) / parts))  # even pages: 6 stages print as 3 + 3
     pages = [
-        MapPage(stages[i : i + size], journey["lanes"], cells, i + 1, n, parts)
+        MapPage(stages[i : i + size], journey.lanes, cells, i + 1, n, parts)
         for n, i in enumerate(range(0, max(len(stages), 1), size), 1)
     ]
-    lanes = [SimpleNamespace(**lane) for lane in journey["lanes"]]
-    steps = {key: [SimpleNamespace(**step) for step in found] for key, found in cells.items()}
     widest = max(
-        sum(len(cells.get((s["id"], lane.id), ())) for s in page.stages for lane in lanes)
+        sum(len(cells.get((s.id, lane.id), ())) for s in page.stages for lane in journey.lanes)
         for page in pages
     )
     step_width = min(STEP_WIDTH, (CURVE_WIDTH - MARGIN_LEFT - MARGIN_RIGHT) / max(widest, 1))
     for page in pages:
-        board = SimpleNamespace(
-            stages=[SimpleNamespace(**s) for s in page.stages],
-            lanes=lanes,
-            steps_in=lambda stage, lane: steps.get((stage.id, lane.id), []),
+        # The journey with this page's stages only is the board the curve is drawn from.
+        page.curve = emotion_curve(
+            journey.with_stages(page.stages), step_width, CURVE_ROW, page.first_stage_number
         )
-        page.curve = emotion_curve(board, step_width, CURVE_ROW, page.first_stage_number)
     return pages
 
 
-def _point_views(journey: dict) -> list[PointView]:
-    stages = {s["id"]: s["title"] for s in journey["stages"]}
-    steps = {s["key"]: s for s in journey["steps"]}
-    views = []
-    for rank, point in enumerate(snapshot.ranked(journey["points"]), 1):
-        step = steps[point["step"]]
-        roles = Counter(ReporterRole(r["role"]) for r in point["reports"])
-        views.append(
-            PointView(
-                point=point,
-                rank=rank,
-                journey=journey["name"],
-                step=step["title"],
-                stage=stages[step["stage"]],
-                category=category_name(point["category"]),
-                by_role=[(role, roles[role]) for role in ReporterRole if roles[role]],
-                language=journey.get("language"),
-            )
-        )
-    return views
+def _placed(journey: JourneyDocument) -> list[PlacedPoint]:
+    return [
+        PlacedPoint(point, rank, journey)
+        for rank, point in enumerate(ranking.ranked(journey.points), 1)
+    ]
 
 
-def _participants(document: dict) -> list[tuple[str | None, list[tuple[str, int, list[str]]]]]:
+def _participants(
+    document: SprintDocument,
+) -> list[tuple[str | None, list[tuple[str, int, list[str]]]]]:
     """By organisation (those without one last), then by role: how many, and their names."""
     grouped: dict[str | None, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
-    for person in document["participants"]:
-        grouped[person["organisation"]][person["role"]].append(person["name"])
+    for person in document.participants:
+        grouped[person.organisation][person.role].append(person.name)
     order = sorted(grouped, key=lambda name: (name is None, (name or "").casefold()))
     return [
         (
@@ -195,68 +194,75 @@ def _participants(document: dict) -> list[tuple[str | None, list[tuple[str, int,
     ]
 
 
-def _without_names(document: dict) -> dict:
+def _without_names(document: SprintDocument) -> SprintDocument:
     """The document with no personal name in it: participants, guests and facilitators lose
     theirs, and owners of decisions and experiments are shown by role and organisation (as far
     as the participants tell them) instead. Translates roles, so call it in the reader's locale."""
-    # Copies of the parts that change: the journeys (large) are shared, and carry no names.
-    document = dict(document)
-    for key in ("participants", "decisions", "experiments"):
-        document[key] = [dict(item) for item in document[key]]
     people = {}
-    for person in document["participants"]:
-        people.setdefault(person["name"].strip().casefold(), dict(person))
-        person["name"] = ""
+    for person in document.participants:
+        people.setdefault(person.name.strip().casefold(), person)
 
-    def hide(item: dict) -> None:
-        name = (item.get("owner") or "").strip().casefold()
+    def owner(name: str):
+        name = (name or "").strip().casefold()
         known = people.get(name) if name else None
-        item["owner"] = str(ROLE_LABELS[ReporterRole(known["role"])]) if known else ""
-        if known and not item.get("owner_organisation"):
-            item["owner_organisation"] = known["organisation"]
+        role = str(ROLE_LABELS[ReporterRole(known.role)]) if known else ""
+        return role, known.organisation if known else None
 
-    for decision in document["decisions"]:
-        hide(decision)
-    for experiment in document["experiments"]:
-        hide(experiment)
-        if experiment.get("owner") and experiment.get("owner_organisation"):
-            experiment["owner"] += ", " + experiment["owner_organisation"]
-    return document
+    decisions = []
+    for decision in document.decisions:
+        role, organisation = owner(decision.owner)
+        decisions.append(
+            replace(
+                decision,
+                owner=role,
+                owner_organisation=decision.owner_organisation or organisation,
+            )
+        )
+    experiments = []
+    for experiment in document.experiments:
+        role, organisation = owner(experiment.owner)
+        if role and organisation:
+            role += ", " + organisation
+        experiments.append(replace(experiment, owner=role, owner_organisation=organisation))
+    return replace(
+        document,
+        participants=tuple(replace(p, name="") for p in document.participants),
+        decisions=tuple(decisions),
+        experiments=tuple(experiments),
+    )
 
 
-def build_summary(document: dict, previous: dict | None, show_names: bool) -> Summary:
+def build_summary(
+    document: SprintDocument, previous: SprintDocument | None, show_names: bool
+) -> Summary:
     """The summary of one sprint document, compared with the previous sprint's if there is one."""
     if not show_names:
         document = _without_names(document)
     journeys = []
-    for journey in document["journeys"]:
-        views = _point_views(journey)
+    for journey in document.journeys:
         badges = {}
-        for point in journey["points"]:
-            count, worst = badges.get(point["step"], (0, 0))
-            badges[point["step"]] = (count + 1, max(worst, point["severity"]))
-        journeys.append(JourneyView(journey, _map_pages(journey), views, badges))
+        for point in journey.points:
+            count, worst = badges.get(point.step, (0, 0))
+            badges[point.step] = (count + 1, max(worst, point.severity))
+        journeys.append(JourneyView(journey, _map_pages(journey), _placed(journey), badges))
     everything = [p for j in journeys for p in j.points]
-    ranked = sorted(everything, key=lambda v: snapshot.rank_key(v.point))
-    open_points = [v for v in ranked if v.point["status"] not in snapshot.CLOSED_STATUSES]
-    by_id = {v.id: v for v in everything}
+    ranked = sorted(everything, key=lambda placed: ranking.rank_key(placed.point))
+    open_points = [p for p in ranked if p.point.status not in snapshot.CLOSED_STATUSES]
+    by_id = {p.id: p for p in everything}
     organisations = sorted(
-        {p["organisation"] for p in document["participants"] if p["organisation"]},
-        key=str.casefold,
+        {p.organisation for p in document.participants if p.organisation}, key=str.casefold
     )
     return Summary(
         document=document,
         journeys=journeys,
         ranked_points=ranked,
         top_points=open_points[:TOP_POINTS],
-        experiments=[
-            (e, [by_id[i] for i in e["points"] if i in by_id]) for e in document["experiments"]
-        ],
-        decisions=document["decisions"],
+        experiments=[(e, [by_id[i] for i in e.points if i in by_id]) for e in document.experiments],
+        decisions=document.decisions,
         participants=_participants(document),
         organisations=organisations,
         show_names=show_names,
-        previous=previous["sprint"] if previous else None,
+        previous=previous.sprint if previous else None,
         changes=snapshot.changes(previous, document) if previous else [],
     )
 
