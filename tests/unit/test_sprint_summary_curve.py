@@ -2,29 +2,33 @@
 
 import itertools
 
+from workshop.journeys.document import JourneyDocument, Lane, Stage, Step
+from workshop.journeys.models import JourneyKind
 from workshop.sprints.summary import CURVE_WIDTH, _map_pages
 
 
-def journey(stages: int, steps_per_stage: int) -> dict:
-    lanes = [{"id": 1, "title": "Opiskelija", "kind": "actor"}]
+def journey(stages: int, steps_per_stage: int) -> JourneyDocument:
     steps = [
-        {
-            "key": f"{stage}-{n}",
-            "stage": stage,
-            "lane": 1,
-            "title": f"Askel {stage}.{n}",
+        Step(
+            key=f"{stage}-{n}",
+            stage=f"s{stage}",
+            lane="l1",
+            title=f"Askel {stage}.{n}",
             # Every other step of the employer has no score: the line breaks there.
-            "emotion_student": (stage + n) % 5 - 2,
-            "emotion_employer": None if n % 2 else 1,
-        }
+            emotion_student=(stage + n) % 5 - 2,
+            emotion_employer=None if n % 2 else 1,
+        )
         for stage in range(1, stages + 1)
         for n in range(steps_per_stage)
     ]
-    return {
-        "stages": [{"id": s, "title": f"Vaihe {s}"} for s in range(1, stages + 1)],
-        "lanes": lanes,
-        "steps": steps,
-    }
+    return JourneyDocument(
+        name="Polku",
+        kind=JourneyKind.CUSTOM,
+        language="fi",
+        stages=tuple(Stage(f"s{s}", f"Vaihe {s}") for s in range(1, stages + 1)),
+        lanes=(Lane("l1", "Opiskelija"),),
+        steps=tuple(steps),
+    )
 
 
 def test_each_map_page_has_the_curve_of_its_own_stages():

@@ -12,7 +12,7 @@ from wtforms import SelectChoice
 from workshop.access import workspace_role
 from workshop.accounts import services as accounts
 from workshop.accounts.models import Role
-from workshop.critical_points import services
+from workshop.critical_points import document, services
 from workshop.critical_points.forms import (
     ROLE_LABELS,
     SEVERITY_LABELS,
@@ -256,33 +256,34 @@ CSV_COLUMNS = (
 @bp.get("/journeys/<int:journey_id>/points.csv")
 @workspace_role(Role.OBSERVER)
 def export_csv(workspace, membership, journey_id):
-    """The list as CSV for a spreadsheet, with the same filters and order."""
+    """The list as CSV for a spreadsheet, with the same filters and order, written from the
+    journey's document."""
     journey = _journey(workspace, journey_id)
     filters_form, filters = read_filters(workspace)
     rows = services.list_points(journey, current_user, filters, filters_form.sort.data or "votes")
-    places = journeys.place_names(journeys.load_board(journey))
+    found = document.journey_document(journey)
+    points = {p.id: p for p in found.points}
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow([str(c) for c in CSV_COLUMNS])
-    for row in rows:
-        point = row.point
-        stage, lane = places.get(point.step_id, ("", ""))
-        roles = sorted({str(ROLE_LABELS[r.reporter_role]) for r in point.reports})
+    for point in (points[row.point.id] for row in rows if row.point.id in points):
+        step = found.step(point.step)
+        roles = sorted({str(ROLE_LABELS[ReporterRole(r.role)]) for r in point.reports})
         writer.writerow(
             [
                 csv_cell(v)
                 for v in (
-                    stage,
-                    lane,
-                    point.step.title,
+                    found.stage(step.stage).title,
+                    found.lane(step.lane).title,
+                    step.title,
                     point.title,
                     point.description,
                     point.severity,
                     category_label(point.category),
-                    STATUS_LABELS[point.status],
-                    row.votes,
-                    row.reports,
-                    row.organisations,
+                    STATUS_LABELS[PointStatus(point.status)],
+                    point.support,
+                    point.report_count,
+                    len({r.organisation for r in point.reports if r.organisation}),
                     ", ".join(roles),
                 )
             ]

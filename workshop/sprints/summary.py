@@ -9,10 +9,10 @@ from flask import render_template, url_for
 from flask_babel import force_locale
 
 from workshop.critical_points import ranking
-from workshop.critical_points.forms import CATEGORY_LABELS, ROLE_LABELS
+from workshop.critical_points.forms import ROLE_LABELS, category_label
 from workshop.critical_points.models import ReporterRole
 from workshop.export import pdf
-from workshop.journeys.document import Category, JourneyDocument, Lane, Point, Stage, Step
+from workshop.journeys.document import JourneyDocument, Lane, Point, Stage, Step
 from workshop.journeys.emotion import MARGIN_LEFT, MARGIN_RIGHT, STEP_WIDTH, Curve, emotion_curve
 from workshop.sprints import services, snapshot
 from workshop.sprints.document import Decision, Experiment, SprintDocument, SprintInfo
@@ -51,7 +51,7 @@ class PlacedPoint:
 
     @property
     def category(self) -> str:
-        return category_name(self.point.category)
+        return category_label(self.point.category)
 
     @property
     def by_role(self) -> list[tuple[ReporterRole, int]]:
@@ -127,13 +127,6 @@ class Summary:
     @property
     def step_count(self) -> int:
         return self.document.step_count
-
-
-def category_name(category: Category | None) -> str:
-    """The workspace's own name for a category, or the translated default."""
-    if category is None:
-        return ""
-    return category.name or str(CATEGORY_LABELS.get(category.key, ""))
 
 
 def _map_pages(journey: JourneyDocument) -> list[MapPage]:
