@@ -637,3 +637,19 @@ def test_import_reuses_categories_and_organisations_whatever_their_case(people):
     assert shown == [("", "Money"), ("compensation", ""), ("paperwork", "")]
     assert own.name == "Money"
     assert [o.name for o in accounts.organisations_of(workspace)] == ["Straße Oy"]
+
+
+def test_a_version_2_document_carries_tallies_that_the_import_reads_but_does_not_give(people):
+    user, home, _ = people
+    data = with_points(document())
+    data["version"] = 2
+    data["critical_points"][0] |= {"votes": 4, "dots": 2}
+    (voted, _other) = validate_document(data).points
+    assert (voted.votes, voted.dots, voted.support) == (4, 2, 6)
+    journey = import_journey(home, user, data)
+    assert count(Vote) == 0
+    assert journey_json.export_journey(journey)["critical_points"][0]["votes"] == 0
+    data["critical_points"][0]["dots"] = -1
+    assert problem_of(data).field == "critical_points[0].dots"
+    data["critical_points"][0]["dots"] = True
+    assert problem_of(data).field == "critical_points[0].dots"
