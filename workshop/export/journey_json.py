@@ -32,7 +32,6 @@ from workshop.critical_points.models import (
     Report,
     ReporterRole,
 )
-from workshop.extensions import db
 from workshop.journey_templates.loader import BASES
 from workshop.journeys import document, services
 from workshop.journeys.models import (
@@ -572,18 +571,7 @@ def import_journey(workspace: Workspace, user: User, data, name: str | None = No
     """A new journey in the workspace made from a checked document; `name` replaces its name."""
     found = validate_document(data)
     name = _text(name.strip(), "name", NAME_MAX) if name and name.strip() else found.name
-    journey = Journey(
-        workspace=workspace,
-        name=name,
-        kind=found.kind,
-        description=found.description,
-        language=found.language,
-        template_id=found.template_id,
-        created_by_id=user.id,
-        updated_by_id=user.id,
-    )
-    db.session.add(journey)
-    steps = services.write_structure(journey, found)
+    journey, steps = services.new_journey(workspace.id, user, replace(found, name=name))
     points_document.write_points(workspace, user, journey, steps, found.points)
     # One entry in the journey's log for the whole import, points included.
     services.record_change(journey, user, "journey_imported", journey.name)

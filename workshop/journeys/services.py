@@ -7,7 +7,7 @@ concurrent changes to one journey queue one after another, so positions stay uni
 
 import uuid
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 
 from sqlalchemy import func, select, update
@@ -262,26 +262,27 @@ def create_journey(
     template: JourneyTemplate | None = None,
 ) -> Journey:
     """A new journey, blank or copied from a template in the given language."""
-    journey = Journey(
-        workspace=workspace,
-        name=name.strip(),
-        kind=kind,
-        description=description.strip(),
-        language=language,
-        template_id=template.id if template else None,
-        created_by_id=user.id,
-        updated_by_id=user.id,
+    shape = template_document(template, language) if template else blank_document(language)
+    journey, _steps = new_journey(
+        workspace.id,
+        user,
+        replace(shape, name=name.strip(), kind=kind, description=description.strip()),
     )
-    db.session.add(journey)
-    if template is None:
-        journey.stages.append(Stage(position=0, title=_default_stage_title(language)))
-        for position, title in enumerate(_default_lanes(language)):
-            journey.lanes.append(Lane(position=position, title=title, kind=LaneKind.FRONTSTAGE))
-        db.session.flush()
-    else:
-        write_structure(journey, template_document(template, language))
     record_change(journey, user, "journey_created", journey.name)
     return journey
+
+
+def blank_document(language: str) -> document.JourneyDocument:
+    """A journey of one stage and the five actors' lanes, named in the content language."""
+    return document.JourneyDocument(
+        name="",
+        kind=JourneyKind.CUSTOM,
+        language=language,
+        stages=(document.Stage("s1", _default_stage_title(language)),),
+        lanes=tuple(
+            document.Lane(f"l{n}", title) for n, title in enumerate(_default_lanes(language), 1)
+        ),
+    )
 
 
 def _default_stage_title(language: str) -> str:
@@ -394,9 +395,30 @@ def structure_document(journey: Journey) -> document.JourneyDocument:
     )
 
 
-def write_structure(journey: Journey, source: document.JourneyDocument) -> dict[str, Step]:
-    """The document's stages, lanes and steps (with suggestions) added to a new journey;
-    its steps by key, for what is written on them next."""
+def new_journey(
+    workspace_id: int,
+    user: User,
+    source: document.JourneyDocument,
+    source_journey_id: int | None = None,
+) -> tuple[Journey, dict[str, Step]]:
+    """A new journey of the workspace written from the document (its critical points are the
+    critical-points domain's to write); the journey and its steps by key."""
+    journey = Journey(
+        workspace_id=workspace_id,
+        name=source.name,
+        kind=source.kind,
+        description=source.description,
+        language=source.language,
+        template_id=source.template_id,
+        source_journey_id=source_journey_id,
+        created_by_id=user.id,
+        updated_by_id=user.id,
+    )
+    db.session.add(journey)
+    return journey, _write_structure(journey, source)
+
+
+def _write_structure(journey: Journey, source: document.JourneyDocument) -> dict[str, Step]:
     stages = {s.id: Stage(position=i, title=s.title) for i, s in enumerate(source.stages)}
     lanes = {
         lane.id: Lane(position=i, title=lane.title, kind=lane.kind)
@@ -456,19 +478,8 @@ def update_journey(
 
 def duplicate_journey(journey: Journey, user: User, name: str) -> Journey:
     """A copy of the journey (as-is to to-be), with the same step keys so the two compare."""
-    copy = Journey(
-        workspace_id=journey.workspace_id,
-        name=name.strip(),
-        kind=journey.kind,
-        description=journey.description,
-        language=journey.language,
-        template_id=journey.template_id,
-        source_journey_id=journey.id,
-        created_by_id=user.id,
-        updated_by_id=user.id,
-    )
-    db.session.add(copy)
-    write_structure(copy, structure_document(journey))
+    shape = replace(structure_document(journey), name=name.strip())
+    copy, _steps = new_journey(journey.workspace_id, user, shape, source_journey_id=journey.id)
     record_change(copy, user, "journey_duplicated", journey.name)
     return copy
 
