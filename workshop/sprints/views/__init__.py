@@ -3,11 +3,11 @@ share links.
 
 Where things are: blueprint.py holds the two blueprints (`sprints` in a workspace, `shared`
 behind a share link); common.py the sprint's page and what every view needs to find and leave
-a sprint; the routes are in pages.py (the list and one sprint), participants.py, items.py
+a sprint; the routes are in sprints.py (the list and one sprint), participants.py, items.py
 (experiments and decisions) and summary.py (summary, PDF and share links). Importing a route
 module registers its routes."""
 
-from workshop.sprints.views import items, pages, participants, summary
+from workshop.sprints.views import items, participants, sprints, summary
 from workshop.sprints.views.blueprint import bp, shared
 
-__all__ = ["bp", "shared", "items", "pages", "participants", "summary"]
+__all__ = ["bp", "shared", "items", "participants", "sprints", "summary"]
