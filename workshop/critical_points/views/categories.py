@@ -8,10 +8,7 @@ from workshop.access import workspace_role
 from workshop.accounts import services as accounts
 from workshop.accounts.models import Role
 from workshop.critical_points import services
-from workshop.critical_points.forms import (
-    CategoryForm,
-    enum_or_none,
-)
+from workshop.critical_points.forms import CategoryForm, enum_or_none
 from workshop.critical_points.models import ReporterRole
 from workshop.critical_points.views.blueprint import bp
 from workshop.extensions import db

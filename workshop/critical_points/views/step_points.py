@@ -8,10 +8,7 @@ from flask_login import current_user
 from workshop.access import workspace_role
 from workshop.accounts.models import Role
 from workshop.critical_points import services
-from workshop.critical_points.forms import (
-    PointForm,
-    SuggestionForm,
-)
+from workshop.critical_points.forms import PointForm, SuggestionForm
 from workshop.critical_points.views.blueprint import bp
 from workshop.critical_points.views.common import (
     journey_or_404,

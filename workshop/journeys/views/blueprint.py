@@ -5,12 +5,7 @@ from flask import Blueprint
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from workshop.journeys.forms import (
-    CHANNEL_LABELS,
-    EMOTION_LABELS,
-    KIND_LABELS,
-    LANE_KIND_LABELS,
-)
+from workshop.journeys.forms import CHANNEL_LABELS, EMOTION_LABELS, KIND_LABELS, LANE_KIND_LABELS
 
 bp = Blueprint("journeys", __name__)
 

@@ -13,12 +13,7 @@ from workshop.extensions import db
 from workshop.forms_common import EmptyForm
 from workshop.htmx import redirect_page, render_page, wants_fragment
 from workshop.journeys import services
-from workshop.journeys.forms import (
-    DeleteColumnForm,
-    LaneForm,
-    MoveForm,
-    StageForm,
-)
+from workshop.journeys.forms import DeleteColumnForm, LaneForm, MoveForm, StageForm
 from workshop.journeys.models import LaneKind, Stage
 from workshop.journeys.views.blueprint import bp
 from workshop.journeys.views.board import journey_or_404

@@ -16,11 +16,7 @@ from workshop.i18n import current_language
 from workshop.ids import parse_id
 from workshop.journey_templates import services as templates
 from workshop.journeys import services
-from workshop.journeys.forms import (
-    DuplicateForm,
-    JourneyEditForm,
-    JourneyForm,
-)
+from workshop.journeys.forms import DuplicateForm, JourneyEditForm, JourneyForm
 from workshop.journeys.models import JourneyKind
 from workshop.journeys.views.blueprint import COMPARED_FIELD_LABELS, bp
 from workshop.journeys.views.board import board_url, journey_or_404

@@ -11,10 +11,7 @@ from workshop.forms_common import EmptyForm
 from workshop.htmx import redirect_page, render_page, wants_fragment
 from workshop.ids import parse_id
 from workshop.journeys import services
-from workshop.journeys.forms import (
-    MoveForm,
-    StepForm,
-)
+from workshop.journeys.forms import MoveForm, StepForm
 from workshop.journeys.views.blueprint import bp
 from workshop.journeys.views.board import (
     UNDO_KEY,

@@ -2,9 +2,7 @@
 sprint's facilitators (console and projector); with what every template and error page of
 the room needs from them."""
 
-from flask import (
-    Blueprint,
-)
+from flask import Blueprint
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_limiter import RateLimitExceeded

@@ -5,13 +5,7 @@ nobody outside a room that it exists."""
 from datetime import datetime
 
 import segno
-from flask import (
-    Response,
-    abort,
-    make_response,
-    request,
-    session,
-)
+from flask import Response, abort, make_response, request, session
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
@@ -74,9 +68,6 @@ def refusal_status(refusal: services.Refused) -> int:
 def refusal_text(refusal: services.Refused) -> str:
     """The translated reason."""
     return str(REFUSALS.get(refusal.reason, REFUSALS["unknown_submission"]))
-
-
-# --- shared pieces -----------------------------------------------------------------------------
 
 
 def epoch_ms(moment: datetime | None) -> int | None:

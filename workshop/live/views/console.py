@@ -3,14 +3,7 @@ input, lock, end, entries, and polling for what changed."""
 
 from urllib.parse import urlsplit
 
-from flask import (
-    abort,
-    current_app,
-    flash,
-    render_template,
-    request,
-    url_for,
-)
+from flask import abort, current_app, flash, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext

@@ -1,9 +1,6 @@
 """The big screen: the journey with its critical points, the ranking, timer and join code."""
 
-from flask import (
-    render_template,
-    url_for,
-)
+from flask import render_template, url_for
 
 from workshop.access import workspace_role
 from workshop.accounts.models import Role
@@ -23,8 +20,6 @@ from workshop.live.views.common import (
     session_or_404,
     sprint_or_404,
 )
-
-# --- the projector -----------------------------------------------------------------------------
 
 
 def _projector_context(workspace, sprint, live) -> dict:

@@ -1,12 +1,7 @@
 """Who is in the room: entering for someone without a device, the door, removing, restoring
 and admitting participants, and organisations guests typed."""
 
-from flask import (
-    abort,
-    flash,
-    request,
-    url_for,
-)
+from flask import abort, flash, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
@@ -18,17 +13,10 @@ from workshop.critical_points.models import ReporterRole
 from workshop.extensions import db
 from workshop.htmx import redirect_page, render_page
 from workshop.live import services
-from workshop.live.forms import (
-    OfflineGuestForm,
-    OrganisationForm,
-    RemoveForm,
-)
+from workshop.live.forms import OfflineGuestForm, OrganisationForm, RemoveForm
 from workshop.live.models import Guest
 from workshop.live.views.blueprint import room
-from workshop.live.views.common import (
-    session_or_404,
-    sprint_or_404,
-)
+from workshop.live.views.common import session_or_404, sprint_or_404
 from workshop.live.views.console import console_page, control, refused, to_console
 
 

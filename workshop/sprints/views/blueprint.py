@@ -3,9 +3,7 @@ behind a share link (no account); with the labels and filters every template nee
 
 from datetime import UTC, date, datetime
 
-from flask import (
-    Blueprint,
-)
+from flask import Blueprint
 
 from workshop.sprints.forms import (
     DECISION_STATUS_LABELS,

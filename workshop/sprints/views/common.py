@@ -1,13 +1,7 @@
 """What the sprint views share: finding the sprint, the sprint's page (also the answer to a
 refused change) and the way back to it."""
 
-from flask import (
-    abort,
-    current_app,
-    flash,
-    session,
-    url_for,
-)
+from flask import abort, current_app, flash, session, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 

@@ -1,9 +1,6 @@
 """A sprint's experiments and decisions: one form flow for both."""
 
-from flask import (
-    abort,
-    request,
-)
+from flask import abort, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -25,11 +22,7 @@ from workshop.sprints.forms import (
 )
 from workshop.sprints.models import DecisionStatus, ExperimentStatus
 from workshop.sprints.views.blueprint import bp
-from workshop.sprints.views.common import (
-    closed_refusal,
-    sprint_or_404,
-    to_sprint,
-)
+from workshop.sprints.views.common import closed_refusal, sprint_or_404, to_sprint
 
 
 def _experiment_form(sprint, experiment=None, formdata=True) -> ExperimentForm:

@@ -1,8 +1,6 @@
 """Who takes part in a sprint: members and guests, by organisation and role."""
 
-from flask import (
-    abort,
-)
+from flask import abort
 from flask_babel import gettext as _
 
 from workshop.access import workspace_role

@@ -1,12 +1,7 @@
 """The list of sprints and one sprint: planning, editing, starting, closing (asked first),
 reopening and deleting it."""
 
-from flask import (
-    abort,
-    flash,
-    request,
-    url_for,
-)
+from flask import abort, flash, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -20,19 +15,10 @@ from workshop.forms_common import ConfirmForm, EmptyForm
 from workshop.htmx import redirect_page, render_page
 from workshop.journeys import services as journeys
 from workshop.sprints import services
-from workshop.sprints.forms import (
-    DEFAULT_PHASES,
-    SprintForm,
-    version_of,
-)
+from workshop.sprints.forms import DEFAULT_PHASES, SprintForm, version_of
 from workshop.sprints.models import SprintStatus
 from workshop.sprints.views.blueprint import bp
-from workshop.sprints.views.common import (
-    closed_refusal,
-    sprint_or_404,
-    sprint_page,
-    to_sprint,
-)
+from workshop.sprints.views.common import closed_refusal, sprint_or_404, sprint_page, to_sprint
 
 
 def _sprint_form(workspace, sprint=None, formdata=True) -> SprintForm:

@@ -3,15 +3,7 @@ without an account."""
 
 import re
 
-from flask import (
-    Response,
-    abort,
-    current_app,
-    make_response,
-    request,
-    session,
-    url_for,
-)
+from flask import Response, abort, current_app, make_response, request, session, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -25,18 +17,10 @@ from workshop.export import pdf
 from workshop.extensions import db
 from workshop.forms_common import ConfirmForm, EmptyForm
 from workshop.sprints import services
-from workshop.sprints.forms import (
-    ShareLinkForm,
-    read_language,
-)
+from workshop.sprints.forms import ShareLinkForm, read_language
 from workshop.sprints.summary import render_summary
 from workshop.sprints.views.blueprint import bp, shared
-from workshop.sprints.views.common import (
-    NEW_LINK_KEY,
-    sprint_or_404,
-    sprint_page,
-    to_sprint,
-)
+from workshop.sprints.views.common import NEW_LINK_KEY, sprint_or_404, sprint_page, to_sprint
 
 # The browser sends this back with a PDF request, so the page can tell when the file arrived.
 READY_TOKEN = re.compile(r"^[A-Za-z0-9]{8,40}$")
