@@ -78,6 +78,16 @@ class Rankable(Protocol):
 T = TypeVar("T", bound=Rankable)
 
 
+@dataclass(frozen=True)
+class Standing:
+    """What ranking needs of a point carried as plain values (a document's dict, say)."""
+
+    id: int
+    severity: int
+    support: int
+    report_count: int
+
+
 def rank_key(point: Rankable) -> tuple:
     """The ranking's sort key (see the module's docstring)."""
     return (-point.support, -point.severity, -point.report_count, point.id)

@@ -280,7 +280,7 @@ def export_csv(workspace, membership, journey_id):
                     point.severity,
                     category_label(point.category),
                     STATUS_LABELS[point.status],
-                    row.votes,
+                    row.support,  # board votes and live dots, as the list shows them
                     row.reports,
                     row.organisations,
                     ", ".join(roles),
