@@ -153,16 +153,21 @@ def test_the_same_votes_and_dots_give_the_same_ranking_everywhere(client, login,
 
     # Where it hurts most: each step's votes, and its points in the ranking.
     insights = page(client.get(f"{base}/insights?kind=apprenticeship"))
-    spots = insights.select("table.table tbody tr")
-    assert len(spots) == 3
-    for spot in spots:
-        named = [li.select_one(".spot-points__title").get_text() for li in spot.select("li")]
+    totals = {
+        row.th.find(string=True).strip(): count(row.select_one(".spot-votes").get_text())
+        for row in insights.select("table.table tbody tr")
+    }
+    cards = insights.select(".spot-card")
+    assert len(cards) == len(totals) == 3
+    for card in cards:
+        named = [li.select_one(".spot-points__title").get_text() for li in card.select("li")]
         assert named == [t for t in TITLES if t in named]
-        assert [count(li.select_one(".meta").get_text()) for li in spot.select("li")] == [
+        assert [count(li.select_one(".meta").get_text()) for li in card.select("li")] == [
             SUPPORT[t] for t in named
         ]
-        assert count(spot.select_one(".spot-votes").get_text()) == sum(SUPPORT[t] for t in named)
-    assert sum(len(spot.select("li")) for spot in spots) == len(TITLES)
+        step = card.select_one(".spot-card__title").get_text()
+        assert totals[step] == sum(SUPPORT[t] for t in named)
+    assert sum(len(card.select("li")) for card in cards) == len(TITLES)
 
     # The projector in the room.
     projector = page(client.get(f"{base}/sprints/{sprint.id}/live/{session.id}/projector")).select(
