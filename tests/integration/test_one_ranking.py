@@ -215,3 +215,27 @@ def test_the_same_votes_and_dots_give_the_same_ranking_everywhere(client, login,
     assert [p["title"] for p in exported] == TITLES
     assert [p["rank"] for p in exported] == list(range(1, len(TITLES) + 1))
     assert [(p["votes"], p["dots"]) for p in exported] == [(v, d) for _t, v, d, *_ in EXPECTED]
+
+
+def test_merging_points_keeps_the_dots_as_well_as_the_votes(client, login, room):
+    workspace, facilitator, journey, sprint, session, made, _steps = room
+    login(facilitator)
+    base = f"/w/{workspace.id}"
+    target, other = made[TITLES[3]], made[TITLES[5]]  # 1 vote; 1 dot
+    response = client.post(
+        f"{base}/journeys/{journey.id}/points/{target.id}/merge", data={"other": other.id}
+    )
+    assert response.status_code == 303
+
+    listing = page(client.get(f"{base}/journeys/{journey.id}/points/?sort=votes"))
+    row = next(
+        r
+        for r in listing.select("#point-list li.point-row")
+        if r.select_one(".point-row__title a").get_text(strip=True) == TITLES[3]
+    )
+    assert count(row.select_one(".votes").get_text()) == 2
+    assert dots_within(row.select_one(".votes__dots")) == 1
+    projector = page(client.get(f"{base}/sprints/{sprint.id}/live/{session.id}/projector"))
+    titles = [t.get_text() for t in projector.select("#live-ranked .ranked-list__title")]
+    # Two votes now, severe as the third: the reports decide (the merged point brought one).
+    assert titles == [TITLES[i] for i in (0, 1, 3, 2, 4)]

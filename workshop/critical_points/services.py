@@ -483,7 +483,7 @@ def set_status(point: CriticalPoint, user: User, status: PointStatus) -> None:
 
 
 def merge_points(target: CriticalPoint, other: CriticalPoint, user: User) -> None:
-    """Fold `other` into `target`: every report and vote moves over, `other` goes."""
+    """Fold `other` into `target`: every report, vote and live dot moves over, `other` goes."""
     if target.id == other.id or target.journey_id != other.journey_id:
         raise PointError("merge")
     journeys.record_change(target.journey, user, "points_merged", target.title)
@@ -493,6 +493,7 @@ def merge_points(target: CriticalPoint, other: CriticalPoint, user: User) -> Non
     for vote in list(other.votes):
         if vote.user_id not in voters:
             vote.point = target
+    ranking.move_dots(other.id, target.id)
     db.session.flush()
     db.session.delete(other)
     db.session.flush()

@@ -967,6 +967,14 @@ def dot_counts(point_ids: Sequence[int]) -> dict[int, int]:
     )
 
 
+def move_dots(from_point_id: int, to_point_id: int) -> None:
+    """Every dot on one point onto another: merging two points keeps what the room gave both."""
+    db.session.execute(
+        update(Dot).where(Dot.point_id == from_point_id).values(point_id=to_point_id),
+        execution_options={"synchronize_session": False},
+    )
+
+
 @dataclass(frozen=True)
 class RankedPoint:
     """A critical point as the room ranks it: its votes on the board and dots in live sessions
