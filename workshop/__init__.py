@@ -83,7 +83,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(room_bp, url_prefix="/w/<int:workspace_id>/sprints/<int:sprint_id>/live")
     # Layers point one way (accounts → journeys → critical points → sprints → live): what a
     # lower layer needs from a higher one is handed down here.
-    ranking.init_app(app, dot_counts=live_services.dot_counts)
+    ranking.init_app(app, dot_counts=live_services.dot_counts, move_dots=live_services.move_dots)
     access.init_app(app)
     ratelimit.init_app(app)
     cli.init_app(app)

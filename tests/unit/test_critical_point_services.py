@@ -323,7 +323,8 @@ def test_list_points_sorts_by_votes_severity_reports_and_age(workspace, journey,
 
     assert order("votes") == ["c", "b", "a"]
     assert order("severity") == ["b", "c", "a"]
-    assert order("reports") == ["a", "b", "c"]
+    # Equal reports fall back on the ranking: c's two votes before b's one, severity after.
+    assert order("reports") == ["a", "c", "b"]
     assert order("age") == ["a", "b", "c"]
     assert order("nonsense") == order("votes")
     rows = {r.point.title: r for r in services.list_points(journey, voters[0])}

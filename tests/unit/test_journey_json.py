@@ -20,7 +20,12 @@ from workshop.critical_points.models import (
 )
 from workshop.critical_points.services import ReportData
 from workshop.export import journey_json
-from workshop.export.journey_json import ImportProblem, import_journey, validate_document
+from workshop.export.journey_json import (
+    TALLY_KEYS,
+    ImportProblem,
+    import_journey,
+    validate_document,
+)
 from workshop.extensions import db
 from workshop.journey_templates.services import get_template
 from workshop.journeys import services
@@ -165,6 +170,11 @@ def test_template_journey_survives_export_and_import(people, make_user):
     copy = import_journey(other, importer, json.loads(journey_json.to_json(exported)))
     again = journey_json.export_journey(copy)
     del exported["exported_at"], again["exported_at"]
+    # An import leaves the room's votes, dots and rank behind; everything else comes back.
+    tallies = [{k: p.pop(k) for k in TALLY_KEYS} for p in exported["critical_points"]]
+    assert [{k: p.pop(k) for k in TALLY_KEYS} for p in again["critical_points"]] == [
+        {"votes": 0, "dots": 0, "rank": n} for n in (1, 3, 2)
+    ]
     assert again == exported
     assert services.compare_journeys(original, copy).empty
     assert copy.template_id == "apprenticeship" and copy.source_journey_id is None
@@ -217,7 +227,11 @@ def test_template_journey_survives_export_and_import(people, make_user):
     assert all(p.status_changed_at is None for p in copied)
     theirs = accounts.organisations_of(other)
     assert [(o.name, o.kind) for o in theirs] == [("Konepaja Oy", OrganisationKind.EMPLOYER)]
-    assert "votes" not in json.dumps(exported)
+    assert tallies == [
+        {"votes": 1, "dots": 0, "rank": 1},  # Lomake hukassa: the one vote
+        {"votes": 0, "dots": 0, "rank": 3},  # Myöhässä: minor
+        {"votes": 0, "dots": 0, "rank": 2},  # the confirmed suggestion: serious
+    ]
 
 
 def test_import_puts_steps_in_cells_in_document_order(people):
@@ -343,6 +357,9 @@ def test_points_are_exported_in_step_order_then_as_made(people):
         "category": None,
         "status": "open",
         "suggestion_source": "",
+        "votes": 0,
+        "dots": 0,
+        "rank": 2,  # no votes, serious: after "Lomake hukassa", critical, and before "Hidas"
         "reports": [],
     }
 
@@ -450,7 +467,9 @@ def _set(data: dict, path: tuple, value) -> None:
         (("critical_points", 0, "severity"), 2.0, "critical_points[0].severity"),
         (("critical_points", 0, "severity"), "2", "critical_points[0].severity"),
         (("critical_points", 0, "status"), "done", "critical_points[0].status"),
-        (("critical_points", 0, "votes"), 3, "critical_points[0].votes"),
+        (("critical_points", 0, "votes"), -1, "critical_points[0].votes"),
+        (("critical_points", 0, "dots"), "3", "critical_points[0].dots"),
+        (("critical_points", 0, "rank"), True, "critical_points[0].rank"),
         (
             ("critical_points", 1, "suggestion_source"),
             "s" * 301,

@@ -3,8 +3,9 @@
 The document names stages and lanes by ids local to it ("s1", "l1") and steps by their keys,
 so a journey imported from an export compares step by step with the one it came from.
 Critical points (with their reports) name their step by its key, their category by its default
-key or its name, and each report's organisation by its name, so they fit any workspace. Votes
-stay out: they belong to the members of the room, not to the journey.
+key or its name, and each report's organisation by its name, so they fit any workspace. Each
+point carries its votes, dots and rank (critical_points.ranking) for the reader; importing reads
+none of them: they belong to the people of the room, not to the journey.
 Importing checks the whole document before writing anything and never commits.
 """
 
@@ -23,6 +24,7 @@ from sqlalchemy.orm import selectinload
 from workshop.accounts import services as accounts
 from workshop.accounts.models import Organisation, OrganisationKind, User, Workspace
 from workshop.config import LANGUAGES
+from workshop.critical_points import ranking
 from workshop.critical_points import services as critical_points
 from workshop.critical_points.models import (
     DEFAULT_CATEGORIES,
@@ -79,6 +81,8 @@ POINT_TEXT_MAX = TEXT_MAX
 # The most one file may hold; far more than a workshop makes, few enough to write in one go.
 MAX_CRITICAL_POINTS = 5_000
 MAX_REPORTS = 20_000
+TALLY_KEYS = ("votes", "dots", "rank")  # exported with each point, never imported
+TALLY_MAX = 1_000_000
 # Stage and lane ids live only inside the document; the limit just keeps them sane.
 LOCAL_ID_MAX = 60
 EXPORTED_AT_MAX = 40
@@ -177,6 +181,17 @@ def _export_points(journey: Journey, steps: list[Step]) -> list[dict]:
     points = sorted(
         (p for p in found if p.step_id in order), key=lambda p: (order[p.step_id], p.id)
     )
+    tallies = ranking.tallies(p.id for p in points)
+    ranks = {
+        standing.id: n
+        for n, standing in enumerate(
+            ranking.ranked(
+                ranking.Standing(p.id, p.severity, tallies[p.id].support, len(p.reports))
+                for p in points
+            ),
+            1,
+        )
+    }
     return [
         {
             "step": keys[point.step_id],
@@ -190,6 +205,9 @@ def _export_points(journey: Journey, steps: list[Step]) -> list[dict]:
             ),
             "status": point.status.value,
             "suggestion_source": point.suggestion_source,
+            "votes": tallies[point.id].votes,
+            "dots": tallies[point.id].dots,
+            "rank": ranks[point.id],
             "reports": [
                 {
                     "role": report.reporter_role.value,
@@ -521,8 +539,15 @@ def _point(raw, field: str, step_keys: set[str], reports_room: int) -> PointData
         raw,
         field,
         required=("step", "title", "severity"),
-        optional=("description", "category", "status", "suggestion_source", "reports"),
+        optional=("description", "category", "status", "suggestion_source", "reports", *TALLY_KEYS),
     )
+    for key in TALLY_KEYS:
+        # What the room said travels along for the reader, but an import starts with none.
+        if key in entry and not (_is_int(entry[key]) and 0 <= entry[key] <= TALLY_MAX):
+            raise ImportProblem(
+                f"{field}.{key}",
+                _l("must be a whole number from %(min)d to %(max)d.", min=0, max=TALLY_MAX),
+            )
     step = _text(entry["step"], f"{field}.step", KEY_MAX)
     if step not in step_keys:
         raise ImportProblem(

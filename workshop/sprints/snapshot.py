@@ -6,14 +6,15 @@ the live state on demand), so the summary page and the PDF have one source of tr
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from workshop.critical_points.models import CriticalPoint, PointStatus, Report, Vote
+from workshop.critical_points import ranking
+from workshop.critical_points.models import CriticalPoint, PointStatus, Report
 from workshop.extensions import db
 from workshop.journeys import services as journeys
 from workshop.live import services as live_services
-from workshop.live.models import Dot, Guest, LiveSession
+from workshop.live.models import Guest, LiveSession
 from workshop.models_base import utcnow
 
 FORMAT = "polku.sprint-snapshot"
@@ -129,24 +130,8 @@ def build(sprint) -> dict:
             .order_by(CriticalPoint.id)
         )
     )
-    votes = dict(
-        db.session.execute(
-            select(Vote.point_id, func.count(Vote.id))
-            .join(CriticalPoint, CriticalPoint.id == Vote.point_id)
-            .where(CriticalPoint.journey_id.in_(journey_ids))
-            .group_by(Vote.point_id)
-        ).all()
-    )
-    # The dots of the sprint's live sessions are the room's votes too.
-    dots = db.session.execute(
-        select(Dot.point_id, func.count(Dot.id))
-        .join(LiveSession, LiveSession.id == Dot.session_id)
-        .join(Guest, Guest.id == Dot.guest_id)
-        .where(LiveSession.sprint_id == sprint.id, *live_services.counting_guest())
-        .group_by(Dot.point_id)
-    ).all()
-    for point_id, count in dots:
-        votes[point_id] = votes.get(point_id, 0) + count
+    # A point's "votes" are its support in the ranking: board votes and live sessions' dots.
+    votes = {i: t.support for i, t in ranking.tallies(p.id for p in found).items()}
     typed = live_services.typed_organisations(
         [r.id for p in found for r in p.reports if r.organisation_id is None]
     )
@@ -213,8 +198,10 @@ def build(sprint) -> dict:
 
 
 def rank_key(point: dict) -> tuple:
-    """Most votes first, then the most severe, then the most reported, then the oldest."""
-    return (-point["votes"], -point["severity"], -len(point["reports"]), point["id"])
+    """The ranking's key (critical_points.ranking) of a document's point."""
+    return ranking.rank_key(
+        ranking.Standing(point["id"], point["severity"], point["votes"], len(point["reports"]))
+    )
 
 
 def ranked(points: list[dict]) -> list[dict]:

@@ -101,7 +101,7 @@ def _csv_values(row, places: dict) -> tuple:
         point.severity,
         category_label(point.category),
         STATUS_LABELS[point.status],
-        row.votes,
+        row.support,  # board votes and live dots, as the list shows them
         row.reports,
         row.organisations,
         ", ".join(roles),
