@@ -11,6 +11,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_user, logout_user
 
 from workshop import addresses
@@ -70,9 +71,10 @@ def login():
             )
         except services.LoginThrottled as throttled:
             form.form_errors.append(
-                _(
-                    "Too many failed attempts. Wait %(minutes)d minutes and try again.",
-                    minutes=throttled.minutes,
+                ngettext(
+                    "Too many failed attempts. Wait %(num)d minute and try again.",
+                    "Too many failed attempts. Wait %(num)d minutes and try again.",
+                    throttled.minutes,
                 )
             )
             return render_page("accounts/login.html", form=form, status=429)

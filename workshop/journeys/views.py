@@ -1,7 +1,7 @@
 """Journey pages: the list, the board, and every change to stages, lanes and steps."""
 
 from flask import Blueprint, abort, flash, make_response, request, session, url_for
-from flask_babel import get_locale
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -54,7 +54,7 @@ ACTIVITY_TEXTS = {
     "step_moved": _l("%(user)s moved the step “%(subject)s”"),
     "step_deleted": _l("%(user)s moved the step “%(subject)s” to the trash"),
     "step_restored": _l("%(user)s restored the step “%(subject)s”"),
-    "trash_emptied": _l("%(user)s emptied the trash (%(subject)s steps)"),
+    "trash_emptied": _l("%(user)s emptied the trash (steps deleted: %(subject)s)"),
     "stage_added": _l("%(user)s added the stage “%(subject)s”"),
     "stage_renamed": _l("%(user)s renamed a stage to “%(subject)s”"),
     "stage_moved": _l("%(user)s moved the stage “%(subject)s”"),
@@ -671,7 +671,10 @@ def empty_trash(workspace, membership, journey_id):
         abort(400)
     count = services.empty_trash(journey, current_user)
     db.session.commit()
-    flash(_("%(num)d steps deleted for good.", num=count), "success")
+    flash(
+        ngettext("%(num)d step deleted for good.", "%(num)d steps deleted for good.", count),
+        "success",
+    )
     return redirect_page(
         url_for("journeys.trash", workspace_id=workspace.id, journey_id=journey.id)
     )

@@ -15,7 +15,7 @@ from flask import (
     session,
     url_for,
 )
-from flask_babel import get_locale
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -662,10 +662,12 @@ def _too_large(sprint):
         return None
     return render_error(
         413,
-        _(
-            "This sprint's journeys have %(steps)d steps; a summary can show at most "
+        ngettext(
+            "This sprint's journeys have %(num)d step; a summary can show at most "
             "%(max)d. Take some journeys out of the sprint's scope and try again.",
-            steps=steps,
+            "This sprint's journeys have %(num)d steps; a summary can show at most "
+            "%(max)d. Take some journeys out of the sprint's scope and try again.",
+            steps,
             max=limit,
         ),
     )
@@ -698,10 +700,12 @@ def _pdf_response(html: str, filename: str):
         return make_response(
             *render_error(
                 503,
-                _(
-                    "Making the PDF took longer than %(seconds)d seconds and was stopped. "
+                ngettext(
+                    "Making the PDF took longer than %(num)d second and was stopped. "
                     "Try again later, or print the summary page from your browser.",
-                    seconds=renderer.timeout,
+                    "Making the PDF took longer than %(num)d seconds and was stopped. "
+                    "Try again later, or print the summary page from your browser.",
+                    renderer.timeout,
                 ),
             )
         )
