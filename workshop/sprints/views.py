@@ -1,6 +1,7 @@
 """Design sprints: plan, run and close them; experiments, decisions, the summary, its PDF and
 share links."""
 
+import math
 import re
 from datetime import UTC, date, datetime
 
@@ -705,7 +706,7 @@ def _pdf_response(html: str, filename: str):
                     "Try again later, or print the summary page from your browser.",
                     "Making the PDF took longer than %(num)d seconds and was stopped. "
                     "Try again later, or print the summary page from your browser.",
-                    renderer.timeout,
+                    math.ceil(renderer.timeout),
                 ),
             )
         )
