@@ -405,7 +405,7 @@ def test_board_filters_badges_and_shows_heat(client, team, journey, login):
         }.get(db.session.get(Step, int(c["id"].removeprefix("step-"))).key, 0)
         for c in cards
     )
-    assert loads == [f"Critical load: {expected}"]
+    assert loads == [f"Severity total: {expected}"]
     assert expected >= 5
     level = 0 if expected == 0 else 1 if expected <= 2 else 2 if expected <= 5 else 3
     assert f"heat--{level}" in cell["class"]

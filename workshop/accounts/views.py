@@ -12,6 +12,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user, login_user, logout_user
 
 from workshop import addresses
@@ -52,9 +53,6 @@ def accounts_labels() -> dict:
 NEW_INVITATION_KEY = "new_invitation"
 
 
-THROTTLED = _l("Too many failed attempts. Wait %(minutes)d minutes and try again.")
-
-
 def _login_limits() -> tuple[int, int]:
     """Failed logins allowed in a row, and the minutes a lockout lasts."""
     return current_app.config["LOGIN_MAX_FAILURES"], current_app.config["LOGIN_LOCKOUT_MINUTES"]
@@ -74,7 +72,13 @@ def login():
                 form.email.data, form.password.data, request.remote_addr or "", _login_limits()
             )
         except services.LoginThrottled as throttled:
-            form.form_errors.append(THROTTLED % {"minutes": throttled.minutes})
+            form.form_errors.append(
+                ngettext(
+                    "Too many failed attempts. Wait %(num)d minute and try again.",
+                    "Too many failed attempts. Wait %(num)d minutes and try again.",
+                    throttled.minutes,
+                )
+            )
             return render_page("accounts/login.html", form=form, status=429)
         db.session.commit()
         if user is not None:

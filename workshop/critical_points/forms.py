@@ -193,7 +193,7 @@ class FilterForm(FlaskForm):
         _l("Show"),
         choices=[
             SelectChoice("", _l("Steps")),
-            SelectChoice("heat", _l("Heat: critical load per cell")),
+            SelectChoice("heat", _l("Heat: severity total per cell")),
         ],
     )
 

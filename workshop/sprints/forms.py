@@ -1,6 +1,7 @@
 """Forms for planning a sprint, its participants, experiments, decisions, exports and share links."""
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -32,23 +33,25 @@ from workshop.sprints.models import (
     SprintStatus,
 )
 
+# Statuses carry a context: Swedish agrees them with the noun (en sprint är planerad, ett
+# försök planerat), so one English word can need two translations.
 SPRINT_STATUS_LABELS = {
-    SprintStatus.PLANNED: _l("Planned"),
-    SprintStatus.RUNNING: _l("Running"),
-    SprintStatus.CLOSED: _l("Closed"),
+    SprintStatus.PLANNED: lazy_pgettext("sprint status", "Planned"),
+    SprintStatus.RUNNING: lazy_pgettext("sprint status", "Running"),
+    SprintStatus.CLOSED: lazy_pgettext("sprint status", "Closed"),
 }
 EXPERIMENT_STATUS_LABELS = {
-    ExperimentStatus.PLANNED: _l("Planned"),
-    ExperimentStatus.RUNNING: _l("Running"),
-    ExperimentStatus.SUCCEEDED: _l("Worked"),
-    ExperimentStatus.FAILED: _l("Did not work"),
-    ExperimentStatus.STOPPED: _l("Stopped"),
+    ExperimentStatus.PLANNED: lazy_pgettext("experiment status", "Planned"),
+    ExperimentStatus.RUNNING: lazy_pgettext("experiment status", "Running"),
+    ExperimentStatus.SUCCEEDED: lazy_pgettext("experiment status", "Worked"),
+    ExperimentStatus.FAILED: lazy_pgettext("experiment status", "Did not work"),
+    ExperimentStatus.STOPPED: lazy_pgettext("experiment status", "Stopped"),
 }
 DECISION_STATUS_LABELS = {
-    DecisionStatus.OPEN: _l("Not started"),
-    DecisionStatus.IN_PROGRESS: _l("In progress"),
-    DecisionStatus.DONE: _l("Done"),
-    DecisionStatus.DROPPED: _l("Dropped"),
+    DecisionStatus.OPEN: lazy_pgettext("decision status", "Not started"),
+    DecisionStatus.IN_PROGRESS: lazy_pgettext("decision status", "In progress"),
+    DecisionStatus.DONE: lazy_pgettext("decision status", "Done"),
+    DecisionStatus.DROPPED: lazy_pgettext("decision status", "Dropped"),
 }
 DEFAULT_PHASES = [_l("Understand"), _l("Define"), _l("Ideate"), _l("Experiment"), _l("Decide")]
 LANGUAGES = {"fi": "Suomi", "sv": "Svenska", "en": "English"}

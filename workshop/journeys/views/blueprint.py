@@ -19,7 +19,7 @@ ACTIVITY_TEXTS = {
     "step_moved": _l("%(user)s moved the step “%(subject)s”"),
     "step_deleted": _l("%(user)s moved the step “%(subject)s” to the trash"),
     "step_restored": _l("%(user)s restored the step “%(subject)s”"),
-    "trash_emptied": _l("%(user)s emptied the trash (%(subject)s steps)"),
+    "trash_emptied": _l("%(user)s emptied the trash (steps deleted: %(subject)s)"),
     "stage_added": _l("%(user)s added the stage “%(subject)s”"),
     "stage_renamed": _l("%(user)s renamed a stage to “%(subject)s”"),
     "stage_moved": _l("%(user)s moved the stage “%(subject)s”"),

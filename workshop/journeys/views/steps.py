@@ -2,6 +2,7 @@
 
 from flask import abort, flash, request, session, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from workshop.access import workspace_role
@@ -245,7 +246,10 @@ def empty_trash(workspace, membership, journey_id):
         abort(400)
     count = services.empty_trash(journey, current_user)
     db.session.commit()
-    flash(_("%(num)d steps deleted for good.", num=count), "success")
+    flash(
+        ngettext("%(num)d step deleted for good.", "%(num)d steps deleted for good.", count),
+        "success",
+    )
     return redirect_page(
         url_for("journeys.trash", workspace_id=workspace.id, journey_id=journey.id)
     )

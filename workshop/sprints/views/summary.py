@@ -1,10 +1,11 @@
 """The sprint's summary as a page and a PDF, and the share links that show it to partners
 without an account."""
 
+import math
 import re
 
 from flask import Response, abort, current_app, make_response, request, session, url_for
-from flask_babel import get_locale
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -34,10 +35,12 @@ def _too_large(sprint):
         return None
     return render_error(
         413,
-        _(
-            "This sprint's journeys have %(steps)d steps; a summary can show at most "
+        ngettext(
+            "This sprint's journeys have %(num)d step; a summary can show at most "
             "%(max)d. Take some journeys out of the sprint's scope and try again.",
-            steps=steps,
+            "This sprint's journeys have %(num)d steps; a summary can show at most "
+            "%(max)d. Take some journeys out of the sprint's scope and try again.",
+            steps,
             max=limit,
         ),
     )
@@ -85,10 +88,12 @@ def _no_pdf(renderer: pdf.PdfRenderer, error: pdf.PdfError) -> Response:
         return make_response(render_error(503, message)[0], 503, {"Retry-After": "5"})
     if isinstance(error, pdf.RenderTimeout):
         current_app.logger.warning("PDF render stopped after %ss", renderer.timeout)
-        message = _(
-            "Making the PDF took longer than %(seconds)d seconds and was stopped. "
+        message = ngettext(
+            "Making the PDF took longer than %(num)d second and was stopped. "
             "Try again later, or print the summary page from your browser.",
-            seconds=renderer.timeout,
+            "Making the PDF took longer than %(num)d seconds and was stopped. "
+            "Try again later, or print the summary page from your browser.",
+            math.ceil(renderer.timeout),
         )
         return make_response(*render_error(503, message))
     if isinstance(error, pdf.RenderTooLarge):
