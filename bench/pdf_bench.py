@@ -35,13 +35,12 @@ from pathlib import Path
 import goals  # bench/goals.py: this script's directory is on the path
 import weasyprint
 
-from workshop import config, create_app
+from workshop import config, create_app, pdf
 from workshop.accounts import services as accounts
 from workshop.accounts.models import OrganisationKind, Workspace
 from workshop.critical_points import services as points
 from workshop.critical_points.models import DEFAULT_CATEGORIES, ReporterRole
 from workshop.critical_points.services import ReportData
-from workshop.export import pdf
 from workshop.extensions import db
 from workshop.journeys import services as journeys
 from workshop.journeys.models import Channel, JourneyKind, LaneKind

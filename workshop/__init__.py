@@ -11,10 +11,10 @@ from workshop import (
     htmx,
     i18n,
     input_checks,
+    pdf,
     ratelimit,
     security_headers,
 )
-from workshop.export import pdf
 from workshop.extensions import babel, csrf, db, login_manager, migrate
 from workshop.models_base import render_migration_item
 

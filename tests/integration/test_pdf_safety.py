@@ -20,12 +20,12 @@ import weasyprint
 from bs4 import BeautifulSoup
 from sqlalchemy import select
 
+from workshop import pdf
 from workshop.accounts import services as accounts
 from workshop.accounts.models import OrganisationKind
 from workshop.critical_points import services as points
 from workshop.critical_points.models import ReporterRole
 from workshop.critical_points.services import ReportData
-from workshop.export import pdf
 from workshop.extensions import db
 from workshop.journeys import services as journeys
 from workshop.journeys.models import Channel, JourneyKind, LaneKind, Step

@@ -21,7 +21,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms import SelectChoice
 
-from workshop import addresses
+from workshop import addresses, pdf
 from workshop.access import public, workspace_role
 from workshop.accounts import services as accounts
 from workshop.accounts.models import Role
@@ -29,7 +29,6 @@ from workshop.confirm import ask_first
 from workshop.critical_points import services as points
 from workshop.critical_points.models import ReporterRole
 from workshop.errors import render_error
-from workshop.export import pdf
 from workshop.extensions import db
 from workshop.forms_common import ConfirmForm, EmptyForm
 from workshop.htmx import redirect_page, render_page
