@@ -12,8 +12,6 @@ from wtforms import SelectChoice
 
 from workshop.access import ask_to_log_in, public, session_user_id, workspace_role
 from workshop.accounts.models import Role
-from workshop.critical_points import services as points
-from workshop.critical_points.forms import read_filters
 from workshop.extensions import db
 from workshop.forms_common import ConfirmForm, EmptyForm
 from workshop.fragment_cache import fragment_cache
@@ -21,7 +19,7 @@ from workshop.htmx import redirect_page, render_page, wants_fragment
 from workshop.i18n import current_language
 from workshop.ids import parse_id
 from workshop.journey_templates import services as templates
-from workshop.journeys import services
+from workshop.journeys import board_points, services
 from workshop.journeys.emotion import emotion_curve
 from workshop.journeys.forms import (
     CHANNEL_LABELS,
@@ -130,7 +128,7 @@ def _board_page(
     none of these is the same for everyone with the same role, so it comes from the cache
     when this version of it was rendered already.
     """
-    filters_form, filters = read_filters(workspace)
+    points = board_points.for_board(workspace, journey)
     undo_id = None if live else session.pop(UNDO_KEY, None)
     if undo is None and undo_id is not None:
         undo = services.get_step(journey, undo_id)
@@ -152,7 +150,7 @@ def _board_page(
             membership.role.value,
             str(get_locale()),
             tuple(sorted((k, v) for k, v in request.args.items(multi=True) if k != "since")),
-            tuple(str(choice.label) for choice in filters_form.category.choices),
+            points.cache_key,
         )
 
     def render() -> str:
@@ -167,11 +165,7 @@ def _board_page(
             action_form=EmptyForm(),
             notice=notice,
             focus=focus,
-            filters_form=filters_form,
-            filters=filters,
-            heat=filters_form.view.data == "heat",
-            summaries=points.step_summaries(journey, filters),
-            suggestion_counts=points.open_suggestion_counts(journey),
+            **points.template_context(),
             undo=undo,
             live_url=url_for(
                 "journeys.changes",

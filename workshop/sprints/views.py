@@ -33,8 +33,7 @@ from workshop.extensions import db
 from workshop.forms_common import ConfirmForm, EmptyForm
 from workshop.htmx import redirect_page, render_page
 from workshop.journeys import services as journeys
-from workshop.live import services as live_sessions
-from workshop.sprints import services, snapshot
+from workshop.sprints import live_link, services, snapshot
 from workshop.sprints.forms import (
     DECISION_STATUS_LABELS,
     DEFAULT_PHASES,
@@ -185,7 +184,7 @@ def _sprint_page(workspace, membership, sprint, status=200, **extra):
         language=read_language(str(get_locale()), "fi"),
         new_link=_new_link(sprint),
         reopenable=facilitator and sprint.is_closed and services.closed_after(sprint) is None,
-        live=live_sessions.current_session(sprint) if sprint.is_running else None,
+        live=live_link.current_session(sprint),
         **extra,
     )
 
