@@ -50,14 +50,13 @@ def create_app(test_config: dict | None = None) -> Flask:
         locale_selector=i18n.select_locale,
         default_translation_directories=str(PROJECT_ROOT / "translations"),
     )
-    i18n.init_app(app)
     htmx.init_app(app)
     errors.init_app(app)
     security_headers.init_app(app)
     pdf.init_app(app)
     fragment_cache.init_app(app)
 
-    from workshop import access, cli
+    from workshop import access, cli, templating
     from workshop.accounts import overview
     from workshop.accounts.views import bp as accounts_bp
     from workshop.critical_points import board, ranking
@@ -92,6 +91,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     board_points.init_app(app, board.board_points)
     ranking.init_app(app, dot_counts=live_services.dot_counts)
     live_link.init_app(app, current_session=live_services.current_session)
+    templating.init_app(app)
     access.init_app(app)
     ratelimit.init_app(app)
     cli.init_app(app)

@@ -12,7 +12,7 @@ from workshop.accounts import services as accounts
 from workshop.extensions import db
 from workshop.journey_templates.loader import LANGUAGES, TemplateError, load_template
 from workshop.sprints import services as sprints
-from workshop.sprints.forms import LANGUAGES as EXPORT_LANGUAGES
+from workshop.sprints.labels import LANGUAGES as EXPORT_LANGUAGES
 from workshop.sprints.summary import render_summary
 
 

@@ -3,8 +3,8 @@
 Low to high: accounts → journey_templates → journeys → critical_points → export → sprints →
 live → main. A module imports its own package, lower ones and the shared modules in
 `workshop/*.py`; those import no domain package, except `access.py`, which belongs to accounts.
-`workshop/__init__.py` (create_app), `cli.py` and `demo.py` wire everything together and may
-import anything. What a lower layer needs from a higher one is handed down in create_app.
+`workshop/__init__.py` (create_app), `cli.py`, `demo.py` and `templating.py` (what every template
+can call) wire everything together and may import anything. What a lower layer needs from a higher one is handed down in create_app.
 """
 
 import ast
@@ -26,7 +26,7 @@ ORDER = (
     "main",
 )
 WIRING = "wiring"
-WIRING_MODULES = {"__init__", "cli", "demo"}
+WIRING_MODULES = {"__init__", "cli", "demo", "templating"}
 SHARED = "shared"
 # Shared modules that stand in a domain's layer.
 SHARED_IN_LAYER = {"access": "accounts"}

@@ -17,9 +17,6 @@ from workshop import addresses
 from workshop.access import public, workspace_role
 from workshop.accounts import overview, services
 from workshop.accounts.forms import (
-    ORGANISATION_KIND_LABELS,
-    ROLE_HINTS,
-    ROLE_LABELS,
     AccountForm,
     InvitationForm,
     LanguageForm,
@@ -35,16 +32,6 @@ from workshop.htmx import redirect_page, render_page, wants_fragment
 from workshop.i18n import SESSION_KEY, supported
 
 bp = Blueprint("accounts", __name__)
-
-
-@bp.app_context_processor
-def accounts_labels() -> dict:
-    """Translated names of roles and organisation kinds, for every template."""
-    return {
-        "role_label": ROLE_LABELS.__getitem__,
-        "role_hint": ROLE_HINTS.__getitem__,
-        "organisation_kind_label": ORGANISATION_KIND_LABELS.__getitem__,
-    }
 
 
 NEW_INVITATION_KEY = "new_invitation"

@@ -14,11 +14,6 @@ from workshop.accounts import services as accounts
 from workshop.accounts.models import Role
 from workshop.critical_points import services
 from workshop.critical_points.forms import (
-    ROLE_LABELS,
-    SEVERITY_LABELS,
-    SEVERITY_SHAPES,
-    SEVERITY_SHORT,
-    STATUS_LABELS,
     CategoryForm,
     MergeForm,
     PointEditForm,
@@ -26,10 +21,10 @@ from workshop.critical_points.forms import (
     ReportForm,
     StatusForm,
     SuggestionForm,
-    category_label,
     enum_or_none,
     read_filters,
 )
+from workshop.critical_points.labels import ROLE_LABELS, STATUS_LABELS, category_label
 from workshop.critical_points.models import PointStatus, ReporterRole
 from workshop.extensions import db
 from workshop.forms_common import EmptyForm, safe_next
@@ -38,19 +33,6 @@ from workshop.journeys import services as journeys
 from workshop.journeys.models import JourneyKind
 
 bp = Blueprint("critical_points", __name__)
-
-
-@bp.app_context_processor
-def point_labels() -> dict:
-    """Translated names of roles, statuses and severities, for every template."""
-    return {
-        "reporter_role_label": ROLE_LABELS.__getitem__,
-        "status_label": STATUS_LABELS.__getitem__,
-        "severity_label": SEVERITY_LABELS.__getitem__,
-        "severity_short": SEVERITY_SHORT.__getitem__,
-        "severity_shape": SEVERITY_SHAPES.__getitem__,
-        "category_label": category_label,
-    }
 
 
 # --- helpers -----------------------------------------------------------------------------------

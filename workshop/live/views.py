@@ -36,7 +36,7 @@ from workshop.accounts.models import Role
 from workshop.accounts.services import membership_for, organisations_of
 from workshop.confirm import ask_first
 from workshop.critical_points import services as points
-from workshop.critical_points.forms import CATEGORY_LABELS
+from workshop.critical_points.labels import CATEGORY_LABELS
 from workshop.critical_points.models import ReporterRole
 from workshop.errors import render_error
 from workshop.extensions import db
@@ -110,19 +110,6 @@ INPUT_REFUSALS = {
     "unknown_guest",
     "unknown_organisation",
 }
-
-
-ENTRY_KIND_LABELS = {
-    EntryKind.POINT: _l("Critical point"),
-    EntryKind.STEP: _l("Suggested step"),
-    EntryKind.COMMENT: _l("Comment"),
-}
-
-
-@bp.app_context_processor
-def live_labels() -> dict:
-    """Names of entry kinds, and the kinds themselves, for every template."""
-    return {"entry_kind_label": ENTRY_KIND_LABELS.__getitem__, "kinds": EntryKind}
 
 
 def refusal_status(refusal: services.Refused) -> int:

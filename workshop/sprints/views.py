@@ -2,7 +2,6 @@
 share links."""
 
 import re
-from datetime import UTC, date, datetime
 
 from flask import (
     Blueprint,
@@ -35,11 +34,7 @@ from workshop.htmx import redirect_page, render_page
 from workshop.journeys import services as journeys
 from workshop.sprints import live_link, services, snapshot
 from workshop.sprints.forms import (
-    DECISION_STATUS_LABELS,
     DEFAULT_PHASES,
-    EXPERIMENT_STATUS_LABELS,
-    LANGUAGES,
-    SPRINT_STATUS_LABELS,
     DecisionForm,
     ExperimentForm,
     ParticipantForm,
@@ -58,29 +53,6 @@ shared = Blueprint("shared", __name__)
 
 # The browser sends this back with a PDF request, so the page can tell when the file arrived.
 READY_TOKEN = re.compile(r"^[A-Za-z0-9]{8,40}$")
-
-
-@bp.app_context_processor
-def sprint_labels() -> dict:
-    """Translated names of sprint, experiment and decision statuses, for every template."""
-    return {
-        "sprint_status_label": SPRINT_STATUS_LABELS.__getitem__,
-        "experiment_status_label": lambda v: EXPERIMENT_STATUS_LABELS[ExperimentStatus(v)],
-        "decision_status_label": lambda v: DECISION_STATUS_LABELS[DecisionStatus(v)],
-        "export_languages": LANGUAGES,
-    }
-
-
-@bp.app_template_filter("isodate")
-def isodate(value: str) -> date:
-    """A date kept as text in a sprint document, back as a date for formatting."""
-    return date.fromisoformat(value)
-
-
-@bp.app_template_filter("isodatetime")
-def isodatetime(value: str) -> datetime:
-    """A UTC moment kept as text in a sprint document, back as a datetime for formatting."""
-    return datetime.strptime(value, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
 
 
 # --- helpers -----------------------------------------------------------------------------------
