@@ -3,8 +3,9 @@
 Low to high: accounts → journey_templates → journeys → critical_points → export → sprints →
 live → main. A module imports its own package, lower ones and the shared modules in
 `workshop/*.py`; those import no domain package, except `access.py`, which belongs to accounts.
-`workshop/__init__.py` (create_app), `cli.py`, `demo.py` and `templating.py` (what every template
-can call) wire everything together and may import anything. What a lower layer needs from a higher one is handed down in create_app.
+`workshop/__init__.py` (create_app), `cli.py`, `demo.py` and `templating.py` (what every
+template can call) wire everything together and may import anything. What a lower layer needs
+from a higher one is handed down in create_app.
 """
 
 import ast
@@ -108,6 +109,12 @@ def test_imports_follow_the_layer_order():
     assert not found, f"imports against the layer order {' → '.join(ORDER)}:\n" + "\n".join(
         f"  workshop/{v.file}:{v.line} imports {v.module}" for v in found
     )
+
+
+def test_every_package_has_a_place_in_the_order():
+    """A new domain package must be placed in ORDER, or its imports would go unchecked."""
+    packages = {p.parent.name for p in PACKAGE.glob("*/__init__.py")}
+    assert packages <= set(ORDER), packages - set(ORDER)
 
 
 def test_the_allow_list_holds_only_imports_still_there():
