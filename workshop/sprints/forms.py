@@ -30,8 +30,6 @@ from workshop.sprints.models import (
     TITLE_MAX,
 )
 
-DEFAULT_PHASES = [_l("Understand"), _l("Define"), _l("Ideate"), _l("Experiment"), _l("Decide")]
-
 
 def _choices(labels: dict) -> list[SelectChoice]:
     return [SelectChoice(str(key), label) for key, label in labels.items()]

@@ -1,5 +1,6 @@
-"""Translated names of sprint, experiment and decision statuses, and the languages a summary
-is made in; templates get them through `for_templates` (registered in workshop/templating.py)."""
+"""Translated names of sprint, experiment and decision statuses, the default phases and the
+languages a summary is made in; templates get them through `for_templates` (registered in
+workshop/templating.py)."""
 
 from flask_babel import lazy_gettext as _l
 
@@ -23,6 +24,9 @@ DECISION_STATUS_LABELS = {
     DecisionStatus.DONE: _l("Done"),
     DecisionStatus.DROPPED: _l("Dropped"),
 }
+# The phases a new sprint starts with (the facilitator may rename them); a live session's
+# console offers the sprint's own.
+DEFAULT_PHASES = [_l("Understand"), _l("Define"), _l("Ideate"), _l("Experiment"), _l("Decide")]
 # The languages a summary and its PDF are made in, each named in itself.
 LANGUAGES = {"fi": "Suomi", "sv": "Svenska", "en": "English"}
 

@@ -34,7 +34,6 @@ from workshop.htmx import redirect_page, render_page
 from workshop.journeys import services as journeys
 from workshop.sprints import live_link, services, snapshot
 from workshop.sprints.forms import (
-    DEFAULT_PHASES,
     DecisionForm,
     ExperimentForm,
     ParticipantForm,
@@ -45,6 +44,7 @@ from workshop.sprints.forms import (
     read_language,
     version_of,
 )
+from workshop.sprints.labels import DEFAULT_PHASES
 from workshop.sprints.models import DecisionStatus, ExperimentStatus, SprintStatus
 from workshop.sprints.summary import render_summary
 
