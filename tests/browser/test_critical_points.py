@@ -127,13 +127,13 @@ def add_point(
         point = points.report_point(
             workspace,
             db.session.get(Journey, journey.id),
-            db.session.get(Step, journey.step_ids[key]),
             db.session.get(User, owner.id),
-            title,
-            "",
-            severity,
-            None,
-            points.ReportData(role=role, organisation_id=organisation_id, quote=quote),
+            points.NewPoint(
+                step=db.session.get(Step, journey.step_ids[key]),
+                title=title,
+                severity=severity,
+                report=points.ReportData(role=role, organisation_id=organisation_id, quote=quote),
+            ),
         )
         db.session.commit()
         return point.id

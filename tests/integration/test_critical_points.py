@@ -98,13 +98,13 @@ def make_point(journey, user, key="assess_workplace", title="Piste", severity=2,
     point = points.report_point(
         journey.workspace,
         journey,
-        step_of(journey, key),
         user,
-        title,
-        "",
-        severity,
-        None,
-        points.ReportData(role=ReporterRole(role)),
+        points.NewPoint(
+            step=step_of(journey, key),
+            title=title,
+            severity=severity,
+            report=points.ReportData(role=ReporterRole(role)),
+        ),
     )
     db.session.commit()
     return point
@@ -850,13 +850,13 @@ def test_an_administrator_sees_where_it_hurts_across_workspaces(
         points.report_point(
             workspace,
             journey,
-            step,
             owner,
-            "Sama ongelma",
-            "",
-            2,
-            None,
-            points.ReportData(ReporterRole.EMPLOYER),
+            points.NewPoint(
+                step=step,
+                title="Sama ongelma",
+                severity=2,
+                report=points.ReportData(ReporterRole.EMPLOYER),
+            ),
         )
     db.session.commit()
     login(admin)

@@ -429,13 +429,13 @@ def test_deleting_a_journey_asks_first_and_can_be_undone(client, team, journey, 
     points.report_point(
         team["workspace"],
         journey,
-        services.load_board(journey).steps[0],
         team["facilitator"],
-        "Sopimus myöhässä",
-        "",
-        2,
-        None,
-        points.ReportData(ReporterRole.EMPLOYER),
+        points.NewPoint(
+            step=services.load_board(journey).steps[0],
+            title="Sopimus myöhässä",
+            severity=2,
+            report=points.ReportData(ReporterRole.EMPLOYER),
+        ),
     )
     db.session.commit()
     steps_before = services.step_count(journey)

@@ -80,13 +80,15 @@ def journey(team):
     lost = points.report_point(
         team.home,
         journey,
-        steps[1],
         reporter,
-        "Lomake hukassa – ääkköset",
-        "Kukaan ei tiedä missä.",
-        3,
-        "key:paperwork",
-        ReportData(ReporterRole.EMPLOYER, firm.id, SCRIPT, "puhelu", date(2026, 1, 31)),
+        points.NewPoint(
+            step=steps[1],
+            title="Lomake hukassa – ääkköset",
+            description="Kukaan ei tiedä missä.",
+            severity=3,
+            category="key:paperwork",
+            report=ReportData(ReporterRole.EMPLOYER, firm.id, SCRIPT, "puhelu", date(2026, 1, 31)),
+        ),
     )
     points.add_report(team.home, lost, reporter, ReportData(role=ReporterRole.STUDENT))
     points.toggle_vote(lost, reporter)
@@ -98,13 +100,10 @@ def journey(team):
     points.report_point(
         team.home,
         journey,
-        steps[4],
         reporter,
-        "Roskiin",
-        "",
-        2,
-        None,
-        ReportData(ReporterRole.OTHER),
+        points.NewPoint(
+            step=steps[4], title="Roskiin", severity=2, report=ReportData(ReporterRole.OTHER)
+        ),
     )
     services.trash_step(journey, team.facilitator, steps[4])
     db.session.commit()

@@ -169,9 +169,11 @@ def test_the_board_shows_a_category_renamed_since_it_was_cached(client, login, t
 
     step = add_step(team, journey, "Lomake")
     points.report_point(
-        team["workspace"], journey, step, team["facilitator"], "Liikaa lomakkeita", "", 2,
-        "key:paperwork",
-        points.ReportData(ReporterRole.EMPLOYER, None, "", "", None),
+        team["workspace"], journey, team["facilitator"],
+        points.NewPoint(
+            step=step, title="Liikaa lomakkeita", severity=2, category="key:paperwork",
+            report=points.ReportData(ReporterRole.EMPLOYER, None, "", "", None),
+        ),
     )  # fmt: skip
     db.session.commit()
     login(team["facilitator"])

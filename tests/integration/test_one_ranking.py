@@ -56,13 +56,13 @@ def room(make_user, make_workspace, add_member):
         made[title] = points.report_point(
             workspace,
             journey,
-            steps[STEP_OF[n]],
             facilitator,
-            title,
-            "",
-            severity,
-            None,
-            points.ReportData(role=ReporterRole.EMPLOYER),
+            points.NewPoint(
+                step=steps[STEP_OF[n]],
+                title=title,
+                severity=severity,
+                report=points.ReportData(role=ReporterRole.EMPLOYER),
+            ),
         )
         for _ in range(reports - 1):
             points.add_report(

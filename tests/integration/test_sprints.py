@@ -51,13 +51,16 @@ def report(team, journey, step, title, severity=2, role=ReporterRole.EMPLOYER):
     point = points.report_point(
         team["workspace"],
         journey,
-        step,
         team["facilitator"],
-        title,
-        "",
-        severity,
-        "key:paperwork",
-        points.ReportData(role=role, organisation_id=None, quote="", source="", reported_on=None),
+        points.NewPoint(
+            step=step,
+            title=title,
+            severity=severity,
+            category="key:paperwork",
+            report=points.ReportData(
+                role=role, organisation_id=None, quote="", source="", reported_on=None
+            ),
+        ),
     )
     db.session.commit()
     return point
@@ -696,11 +699,14 @@ def test_no_personal_name_reaches_a_shared_summary_or_its_pdf(
     company = accounts.add_organisation(workspace, "Saha Oy", OrganisationKind.EMPLOYER)
     step = first_steps(journey, 1)[0]
     point = points.report_point(
-        workspace, journey, step, reporter, "Perehdytys puuttuu", "", 2, "key:paperwork",
-        points.ReportData(
-            role=ReporterRole.WORKPLACE_INSTRUCTOR, organisation_id=company.id,
-            quote="Kukaan ei kertonut mitään.", source=f"Haastattelu: {NAMES[6]}",
-            reported_on=None,
+        workspace, journey, reporter,
+        points.NewPoint(
+            step=step, title="Perehdytys puuttuu", severity=2, category="key:paperwork",
+            report=points.ReportData(
+                role=ReporterRole.WORKPLACE_INSTRUCTOR, organisation_id=company.id,
+                quote="Kukaan ei kertonut mitään.", source=f"Haastattelu: {NAMES[6]}",
+                reported_on=None,
+            ),
         ),
     )  # fmt: skip
     sprint = sprints.create_sprint(

@@ -6,6 +6,8 @@ from sqlalchemy import func, select
 from tests.conftest import page, text_of
 from workshop.accounts.models import Membership, Organisation, Role, Workspace
 from workshop.extensions import db
+from workshop.journeys import services as journeys
+from workshop.journeys.models import JourneyKind
 
 EN = {"Accept-Language": "en"}
 HX = {"HX-Request": "true", "Accept-Language": "en"}
@@ -231,3 +233,16 @@ def test_facilitator_leaving_with_htmx_goes_to_the_front_page(client, team, make
     assert response.status_code == 204
     assert response.headers["HX-Redirect"] == "/"
     assert client.get(f"/w/{team['workspace'].id}/").status_code == 404
+
+
+def test_the_workspace_page_lists_its_journeys_but_not_deleted_ones(client, team, login):
+    workspace, facilitator = team["workspace"], team["facilitator"]
+    kept = journeys.create_journey(workspace, facilitator, "Oppisopimus", JourneyKind.CUSTOM, "fi")
+    gone = journeys.create_journey(workspace, facilitator, "Poistettu", JourneyKind.CUSTOM, "fi")
+    journeys.delete_journey(gone, facilitator)
+    db.session.commit()
+    login(team["observer"].user)
+    links = page(client.get(f"/w/{workspace.id}/", headers=EN)).select("main a")
+    boards = {a.get_text(strip=True): a["href"] for a in links if "/journeys/" in a["href"]}
+    assert boards["Oppisopimus"] == f"/w/{workspace.id}/journeys/{kept.id}/"
+    assert "Poistettu" not in boards

@@ -75,14 +75,15 @@ def report(
     point = services.report_point(
         workspace,
         journey,
-        step_of(journey, key),
         user,
-        title,
-        "",
-        severity,
-        category,
-        ReportData(role=role, **report_fields),
-        submission_key,
+        services.NewPoint(
+            step=step_of(journey, key),
+            title=title,
+            severity=severity,
+            category=category,
+            report=ReportData(role=role, **report_fields),
+            submission_key=submission_key,
+        ),
     )
     db.session.commit()
     return point

@@ -133,24 +133,29 @@ def test_template_journey_survives_export_and_import(people, make_user):
     late = points.report_point(
         home,
         original,
-        steps[1],
         user,
-        "Myöhässä",
-        "",
-        1,
-        "key:assessment",
-        ReportData(role=ReporterRole.TEACHER),
+        points.NewPoint(
+            step=steps[1],
+            title="Myöhässä",
+            severity=1,
+            category="key:assessment",
+            report=ReportData(role=ReporterRole.TEACHER),
+        ),
     )
     first = points.report_point(
         home,
         original,
-        steps[0],
         user,
-        "Lomake hukassa",
-        "Kukaan ei tiedä missä.",
-        3,
-        "key:timing",
-        ReportData(ReporterRole.EMPLOYER, firm.id, "Ei löydy.", "puhelu", date(2026, 1, 31)),
+        points.NewPoint(
+            step=steps[0],
+            title="Lomake hukassa",
+            description="Kukaan ei tiedä missä.",
+            severity=3,
+            category="key:timing",
+            report=ReportData(
+                ReporterRole.EMPLOYER, firm.id, "Ei löydy.", "puhelu", date(2026, 1, 31)
+            ),
+        ),
     )
     points.add_report(home, first, user, ReportData(role=ReporterRole.STUDENT))
     points.toggle_vote(first, user)
@@ -161,7 +166,12 @@ def test_template_journey_survives_export_and_import(people, make_user):
     points.set_status(confirmed, user, PointStatus.TESTING)
     points.dismiss_suggestion(original, with_suggestions.suggestions[1], user)
     trashed = points.report_point(
-        home, original, steps[2], user, "Roskiin", "", 2, None, ReportData(ReporterRole.OTHER)
+        home,
+        original,
+        user,
+        points.NewPoint(
+            step=steps[2], title="Roskiin", severity=2, report=ReportData(ReporterRole.OTHER)
+        ),
     )
     services.trash_step(original, user, steps[2])
 

@@ -72,13 +72,10 @@ def make_point(journey, title):
     return points.report_point(
         journey.workspace,
         journey,
-        step,
         None,
-        title,
-        "",
-        2,
-        None,
-        points.ReportData(role=ReporterRole.EMPLOYER),
+        points.NewPoint(
+            step=step, title=title, severity=2, report=points.ReportData(role=ReporterRole.EMPLOYER)
+        ),
     )
 
 

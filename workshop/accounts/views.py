@@ -17,11 +17,8 @@ from flask_login import current_user, login_user, logout_user
 
 from workshop import addresses
 from workshop.access import public, workspace_role
-from workshop.accounts import services
+from workshop.accounts import overview, services
 from workshop.accounts.forms import (
-    ORGANISATION_KIND_LABELS,
-    ROLE_HINTS,
-    ROLE_LABELS,
     AccountForm,
     InvitationForm,
     LanguageForm,
@@ -35,19 +32,8 @@ from workshop.extensions import db
 from workshop.forms_common import EmptyForm
 from workshop.htmx import redirect_page, render_page, wants_fragment
 from workshop.i18n import SESSION_KEY, supported
-from workshop.journeys import services as journey_services
 
 bp = Blueprint("accounts", __name__)
-
-
-@bp.app_context_processor
-def accounts_labels() -> dict:
-    """Translated names of roles and organisation kinds, for every template."""
-    return {
-        "role_label": ROLE_LABELS.__getitem__,
-        "role_hint": ROLE_HINTS.__getitem__,
-        "organisation_kind_label": ORGANISATION_KIND_LABELS.__getitem__,
-    }
 
 
 NEW_INVITATION_KEY = "new_invitation"
@@ -145,7 +131,7 @@ def workspace(workspace, membership):
         membership=membership,
         members=services.members_of(workspace),
         organisations=services.organisations_of(workspace),
-        journeys=journey_services.journeys_of(workspace),
+        journeys=overview.journeys_of(workspace),
     )
 
 

@@ -389,22 +389,32 @@ def _report(workspace, user: User | None, data: ReportData) -> Report:
     )
 
 
+@dataclass(frozen=True)
+class NewPoint:
+    """A critical point as it is reported: on which step, what, how bad, and the first report.
+
+    `category` is a category choice ("key:…" or "id:…", see `resolve_category`); a form's
+    `submission_key` makes a second submission of the same form return the first one's point.
+    """
+
+    step: Step
+    title: str
+    severity: int
+    report: ReportData
+    description: str = ""
+    category: str | None = None
+    submission_key: str | None = None
+
+
 def report_point(
-    workspace: Workspace,
-    journey: Journey,
-    step: Step,
-    user: User | None,
-    title: str,
-    description: str,
-    severity: int,
-    category_value: str | None,
-    report: ReportData,
-    submission_key: str | None = None,
+    workspace: Workspace, journey: Journey, user: User | None, new: NewPoint
 ) -> CriticalPoint:
     """A new critical point on a live step, with its first report (user None: a guest's).
 
     A second submission of the same form (same key) returns the point the first one made.
     """
+    step, title, description, severity = new.step, new.title, new.description, new.severity
+    category_value, report, submission_key = new.category, new.report, new.submission_key
     if step.journey_id != journey.id or step.deleted_at is not None:
         raise NotFound("step")
     if submission_key:

@@ -525,19 +525,21 @@ def _publish(live: LiveSession, entry: Entry) -> None:
         point = points.report_point(
             live.sprint.workspace,
             live.journey,
-            step,
             None,
-            title,
-            # Nothing said is lost: a title cut short keeps the whole text beside it.
-            entry.text if title != " ".join(entry.text.split()) else "",
-            entry.severity or 2,
-            f"id:{category.id}" if category else None,
-            points.ReportData(
-                role=entry.guest.role,
-                organisation_id=entry.guest.organisation_id,
-                quote=entry.text if len(entry.text) > points.TITLE_MAX else "",
-                source=live.sprint.title,
-                reported_on=utcnow().date(),
+            points.NewPoint(
+                step=step,
+                title=title,
+                # Nothing said is lost: a title cut short keeps the whole text beside it.
+                description=entry.text if title != " ".join(entry.text.split()) else "",
+                severity=entry.severity or 2,
+                category=f"id:{category.id}" if category else None,
+                report=points.ReportData(
+                    role=entry.guest.role,
+                    organisation_id=entry.guest.organisation_id,
+                    quote=entry.text if len(entry.text) > points.TITLE_MAX else "",
+                    source=live.sprint.title,
+                    reported_on=utcnow().date(),
+                ),
             ),
         )
         entry.point, entry.report = point, point.reports[0]

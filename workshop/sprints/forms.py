@@ -1,7 +1,6 @@
 """Forms for planning a sprint, its participants, experiments, decisions, exports and share links."""
 
 from flask_babel import lazy_gettext as _l
-from flask_babel import lazy_pgettext
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -19,8 +18,9 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from workshop.accounts.forms import REQUIRED, too_long
 from workshop.accounts.models import ORG_NAME_MAX
-from workshop.critical_points.forms import ROLE_LABELS
+from workshop.critical_points.labels import ROLE_LABELS
 from workshop.forms_common import id_or_none, id_required
+from workshop.sprints.labels import DECISION_STATUS_LABELS, EXPERIMENT_STATUS_LABELS, LANGUAGES
 from workshop.sprints.models import (
     LABEL_MAX,
     MAX_PHASES,
@@ -28,33 +28,7 @@ from workshop.sprints.models import (
     PHASE_MAX,
     TEXT_MAX,
     TITLE_MAX,
-    DecisionStatus,
-    ExperimentStatus,
-    SprintStatus,
 )
-
-# Statuses carry a context: Swedish agrees them with the noun (en sprint är planerad, ett
-# försök planerat), so one English word can need two translations.
-SPRINT_STATUS_LABELS = {
-    SprintStatus.PLANNED: lazy_pgettext("sprint status", "Planned"),
-    SprintStatus.RUNNING: lazy_pgettext("sprint status", "Running"),
-    SprintStatus.CLOSED: lazy_pgettext("sprint status", "Closed"),
-}
-EXPERIMENT_STATUS_LABELS = {
-    ExperimentStatus.PLANNED: lazy_pgettext("experiment status", "Planned"),
-    ExperimentStatus.RUNNING: lazy_pgettext("experiment status", "Running"),
-    ExperimentStatus.SUCCEEDED: lazy_pgettext("experiment status", "Worked"),
-    ExperimentStatus.FAILED: lazy_pgettext("experiment status", "Did not work"),
-    ExperimentStatus.STOPPED: lazy_pgettext("experiment status", "Stopped"),
-}
-DECISION_STATUS_LABELS = {
-    DecisionStatus.OPEN: lazy_pgettext("decision status", "Not started"),
-    DecisionStatus.IN_PROGRESS: lazy_pgettext("decision status", "In progress"),
-    DecisionStatus.DONE: lazy_pgettext("decision status", "Done"),
-    DecisionStatus.DROPPED: lazy_pgettext("decision status", "Dropped"),
-}
-DEFAULT_PHASES = [_l("Understand"), _l("Define"), _l("Ideate"), _l("Experiment"), _l("Decide")]
-LANGUAGES = {"fi": "Suomi", "sv": "Svenska", "en": "English"}
 
 
 def _choices(labels: dict) -> list[SelectChoice]:

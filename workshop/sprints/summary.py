@@ -9,9 +9,9 @@ from types import SimpleNamespace
 from flask import render_template, url_for
 from flask_babel import force_locale
 
-from workshop.critical_points.forms import CATEGORY_LABELS, ROLE_LABELS
+from workshop import pdf
+from workshop.critical_points.labels import CATEGORY_LABELS, ROLE_LABELS
 from workshop.critical_points.models import ReporterRole
-from workshop.export import pdf
 from workshop.journeys.emotion import MARGIN_LEFT, MARGIN_RIGHT, STEP_WIDTH, Curve, emotion_curve
 from workshop.sprints import services, snapshot
 

@@ -5,7 +5,7 @@ from flask import abort
 
 from workshop.accounts import services as accounts
 from workshop.critical_points import services
-from workshop.critical_points.forms import category_label
+from workshop.critical_points.labels import category_label
 from workshop.critical_points.models import ReporterRole
 from workshop.journeys import services as journeys
 

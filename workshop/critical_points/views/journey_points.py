@@ -10,7 +10,8 @@ from flask_login import current_user
 from workshop.access import workspace_role
 from workshop.accounts.models import Role
 from workshop.critical_points import services
-from workshop.critical_points.forms import ROLE_LABELS, STATUS_LABELS, category_label, read_filters
+from workshop.critical_points.forms import read_filters
+from workshop.critical_points.labels import ROLE_LABELS, STATUS_LABELS, category_label
 from workshop.critical_points.views.blueprint import bp
 from workshop.critical_points.views.common import journey_or_404
 from workshop.forms_common import EmptyForm

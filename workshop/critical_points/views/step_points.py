@@ -74,14 +74,16 @@ def report(workspace, membership, journey_id, step_id):
         point = services.report_point(
             workspace,
             journey,
-            step,
             current_user,
-            form.title.data,
-            form.description.data or "",
-            form.severity.data,
-            form.category.data or None,
-            report_data(workspace, form),
-            form.submission_key.data,
+            services.NewPoint(
+                step=step,
+                title=form.title.data,
+                description=form.description.data or "",
+                severity=form.severity.data,
+                category=form.category.data or None,
+                report=report_data(workspace, form),
+                submission_key=form.submission_key.data,
+            ),
         )
     except services.NotFound:
         abort(404)

@@ -13,13 +13,11 @@ from markupsafe import Markup
 
 from workshop.access import ask_to_log_in, public, session_user_id, workspace_role
 from workshop.accounts.models import Role
-from workshop.critical_points import services as points
-from workshop.critical_points.forms import read_filters
 from workshop.extensions import db
 from workshop.forms_common import EmptyForm
 from workshop.fragment_cache import fragment_cache
 from workshop.htmx import redirect_page, render_page, wants_fragment
-from workshop.journeys import services
+from workshop.journeys import board_points, services
 from workshop.journeys.emotion import emotion_curve
 from workshop.journeys.views.blueprint import bp
 
@@ -51,16 +49,17 @@ def board_page(
     none of these is the same for everyone with the same role, so it comes from the cache
     when this version of it was rendered already.
     """
-    filters_form, filters = read_filters(workspace)
+    points = board_points.for_board(workspace, journey)
     undo = _undo_offered(journey, undo, live)
     page = _page_context(workspace, membership, journey)
-    shown = dict(notice=notice, focus=focus, undo=undo, filters_form=filters_form, filters=filters)
-    render = partial(_board_block, journey, page | shown)
+    render = partial(
+        _board_block, journey, points, page | dict(notice=notice, focus=focus, undo=undo)
+    )
     if notice or undo or focus:
         board_html = render()
     else:
         # One render per change and process, however many pollers ask at that moment.
-        key = _board_key(journey, membership, filters_form)
+        key = _board_key(journey, membership, points)
         board_html = fragment_cache("boards").get_or_render(key, generate_csrf(), "", render)
     return render_page(
         "journeys/board.html", block="board", status=status, board_html=Markup(board_html), **page
@@ -88,7 +87,7 @@ def _undo_offered(journey, undo, live: bool):
     return undo if undo is not None and undo.deleted_at is not None else None
 
 
-def _board_key(journey, membership, filters_form) -> tuple:
+def _board_key(journey, membership, points: board_points.BoardPoints) -> tuple:
     """What makes one board differ from another: the version, role, language and filters."""
     return (
         journey.id,
@@ -96,14 +95,13 @@ def _board_key(journey, membership, filters_form) -> tuple:
         membership.role.value,
         str(get_locale()),
         tuple(sorted((k, v) for k, v in request.args.items(multi=True) if k != "since")),
-        tuple(str(choice.label) for choice in filters_form.category.choices),
+        points.cache_key,
     )
 
 
-def _board_block(journey, context: dict) -> str:
+def _board_block(journey, points: board_points.BoardPoints, context: dict) -> str:
     """The board block: the map with its curve, points, filters and activity."""
     board = services.load_board(journey)
-    filters, filters_form = context["filters"], context["filters_form"]
     return render_block(
         "journeys/board.html",
         "board",
@@ -112,9 +110,7 @@ def _board_block(journey, context: dict) -> str:
         curve=emotion_curve(board),
         activity=services.recent_activity(journey),
         action_form=EmptyForm(),
-        heat=filters_form.view.data == "heat",
-        summaries=points.step_summaries(journey, filters),
-        suggestion_counts=points.open_suggestion_counts(journey),
+        **points.template_context(),
         live_url=_live_url(journey),
     )
 

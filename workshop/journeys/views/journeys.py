@@ -17,8 +17,9 @@ from workshop.ids import parse_id
 from workshop.journey_templates import services as templates
 from workshop.journeys import services
 from workshop.journeys.forms import DuplicateForm, JourneyEditForm, JourneyForm
+from workshop.journeys.labels import COMPARED_FIELD_LABELS
 from workshop.journeys.models import JourneyKind
-from workshop.journeys.views.blueprint import COMPARED_FIELD_LABELS, bp
+from workshop.journeys.views.blueprint import bp
 from workshop.journeys.views.board import board_url, journey_or_404
 
 UNDO_JOURNEY_KEY = "undo_journey"

@@ -27,7 +27,7 @@ from workshop.access import public
 from workshop.accounts.models import Role
 from workshop.accounts.services import membership_for
 from workshop.critical_points import services as points
-from workshop.critical_points.forms import CATEGORY_LABELS
+from workshop.critical_points.labels import CATEGORY_LABELS
 from workshop.critical_points.models import ReporterRole
 from workshop.extensions import db
 from workshop.fragment_cache import fragment_cache

@@ -10,8 +10,7 @@ from workshop.accounts.models import Role
 from workshop.extensions import db
 from workshop.forms_common import EmptyForm
 from workshop.htmx import redirect_page, render_page
-from workshop.live import services as live_sessions
-from workshop.sprints import services, snapshot
+from workshop.sprints import live_link, services, snapshot
 from workshop.sprints.forms import (
     ParticipantForm,
     ShareLinkForm,
@@ -93,6 +92,6 @@ def sprint_page(workspace, membership, sprint, status=200, **extra):
         language=read_language(str(get_locale()), "fi"),
         new_link=_new_link(sprint),
         reopenable=facilitator and sprint.is_closed and services.closed_after(sprint) is None,
-        live=live_sessions.current_session(sprint) if sprint.is_running else None,
+        live=live_link.current_session(sprint),
         **extra,
     )

@@ -15,7 +15,8 @@ from workshop.forms_common import ConfirmForm, EmptyForm
 from workshop.htmx import redirect_page, render_page
 from workshop.journeys import services as journeys
 from workshop.sprints import services
-from workshop.sprints.forms import DEFAULT_PHASES, SprintForm, version_of
+from workshop.sprints.forms import SprintForm, version_of
+from workshop.sprints.labels import DEFAULT_PHASES
 from workshop.sprints.models import SprintStatus
 from workshop.sprints.views.blueprint import bp
 from workshop.sprints.views.common import closed_refusal, sprint_or_404, sprint_page, to_sprint

@@ -9,12 +9,11 @@ from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from workshop import addresses
+from workshop import addresses, pdf
 from workshop.access import public, workspace_role
 from workshop.accounts.models import Role
 from workshop.confirm import ask_first
 from workshop.errors import render_error
-from workshop.export import pdf
 from workshop.extensions import db
 from workshop.forms_common import ConfirmForm, EmptyForm
 from workshop.sprints import services
