@@ -1,4 +1,5 @@
-"""Shared fixtures: the app on a rolled-back transaction per test, clients, and factories."""
+"""Shared fixtures: the app on a rolled-back transaction per test, clients, and factories
+(people, workspaces, teams, journeys)."""
 
 import contextlib
 import contextvars
@@ -7,6 +8,7 @@ import os
 import shutil
 import tempfile
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from bs4 import BeautifulSoup
@@ -76,7 +78,9 @@ class Databases:
 
     def _create_postgres(self, name: str, template: str | None = None) -> str:
         if self._admin is None:
-            self._admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT", poolclass=NullPool)
+            self._admin = create_engine(
+                POSTGRES_URL, isolation_level="AUTOCOMMIT", poolclass=NullPool
+            )
         with self._admin.connect() as connection:
             connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}"')
             clone = f' TEMPLATE "{template}"' if template else ""
@@ -88,10 +92,20 @@ class Databases:
         if self._template is None:
             base = make_url(POSTGRES_URL).database if POSTGRES_URL else None
             name = f"{base}_{WORKER}_template" if base else None
-            url = self._create_postgres(name) if name else f"sqlite:///{self.folder / 'template.sqlite'}"
-            engine = create_engine(url, poolclass=NullPool)
-            db.metadata.create_all(engine)
-            engine.dispose()
+            url = (
+                self._create_postgres(name)
+                if name
+                else f"sqlite:///{self.folder / 'template.sqlite'}"
+            )
+            # Through an app, so every model is imported and on the metadata.
+            builder = create_app(
+                {"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": url}
+            )
+            with builder.app_context():
+                db.create_all()
+                db.session.remove()
+                db.engine.dispose()
+            builder.extensions["polku_pdf"].close()
             self._template = name or str(self.folder / "template.sqlite")
         return self._template
 
@@ -152,9 +166,7 @@ def config_for_tests(tmp_path: Path | None, **overrides) -> dict:
     config = {
         "TESTING": True,
         "SECRET_KEY": "test-secret-key",
-        "SQLALCHEMY_DATABASE_URI": (
-            database_url(tmp_path) if tmp_path else DATABASES.shared_url()
-        ),
+        "SQLALCHEMY_DATABASE_URI": (database_url(tmp_path) if tmp_path else DATABASES.shared_url()),
         "WTF_CSRF_ENABLED": False,
         "HTMX_URL": "/static/vendor/htmx.min.js",
         "SERVER_NAME": "polku.test",
@@ -421,6 +433,60 @@ def template_journey(workspace, user, name: str, language: str = "fi"):
         language,
         template=load_template(ROOT / "journeys" / "apprenticeship.toml"),
     )
+
+
+class Team(SimpleNamespace):
+    """The people and places of a test: `team.workspace` and `team["workspace"]` alike."""
+
+    def __getitem__(self, name: str):
+        return getattr(self, name)
+
+
+@pytest.fixture
+def make_team(make_user, make_workspace, add_member):
+    """A workspace with its facilitator and members, by name; None leaves a member out:
+    make_team(facilitator="Fiia", workspace="Test workspace", participant="Paavo",
+    observer="Olli"). Members are users; team.memberships[role word] are their memberships."""
+
+    def make(facilitator="Fiia", workspace="Test workspace", participant="Paavo", observer="Olli"):
+        lead = make_user(name=facilitator)
+        team = Team(
+            workspace=make_workspace(owner=lead, name=workspace), facilitator=lead, memberships={}
+        )
+        for word, name, role in (
+            ("participant", participant, Role.PARTICIPANT),
+            ("observer", observer, Role.OBSERVER),
+        ):
+            if name is not None:
+                setattr(team, word, make_user(name=name))
+                team.memberships[word] = add_member(team.workspace, team[word], role)
+        return team
+
+    return make
+
+
+@pytest.fixture
+def team(make_team):
+    """Fiia facilitating "Test workspace", Paavo participating and Olli observing."""
+    return make_team()
+
+
+@pytest.fixture
+def make_journey(app):
+    """A journey from the apprenticeship template, committed: make_journey(team, name, language)."""
+
+    def make(team, name: str = "Oppisopimus", language: str = "en"):
+        journey = template_journey(team["workspace"], team["facilitator"], name, language)
+        db.session.commit()
+        return journey
+
+    return make
+
+
+@pytest.fixture
+def journey(team, make_journey):
+    """The team's apprenticeship journey "Oppisopimus", in English."""
+    return make_journey(team)
 
 
 @contextlib.contextmanager

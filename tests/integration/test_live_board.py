@@ -3,7 +3,7 @@ while nobody has changed the journey, or the board as it is now when someone has
 
 import pytest
 
-from tests.conftest import page, queries_sent, template_journey
+from tests.conftest import page, queries_sent
 from workshop.accounts.models import Role
 from workshop.critical_points.models import ReporterRole
 from workshop.extensions import db
@@ -14,19 +14,8 @@ HX = {"HX-Request": "true"}
 
 
 @pytest.fixture
-def team(make_user, make_workspace, add_member):
-    facilitator = make_user(name="Fiia")
-    workspace = make_workspace(owner=facilitator)
-    observer = make_user(name="Olli")
-    add_member(workspace, observer, Role.OBSERVER)
-    return {"workspace": workspace, "facilitator": facilitator, "observer": observer}
-
-
-@pytest.fixture
-def journey(team):
-    journey = template_journey(team["workspace"], team["facilitator"], "Oppisopimus", "en")
-    db.session.commit()
-    return journey
+def team(make_team):
+    return make_team(participant=None)
 
 
 def poll_url(journey, since) -> str:
