@@ -522,6 +522,21 @@ def text_of(response) -> str:
 # --- browser tests: Debian's Chromium, skipped loudly where it is missing, never under CI ---
 
 
+NO_CHROMIUM = "no Chromium installed: browser tests NOT run"
+NO_CHROMIUM_IN_CI = (
+    "CI=true but no Chromium was found: install Debian's chromium (apt-get install "
+    "chromium) or set CHROMIUM_PATH. Browser tests may not be skipped in CI."
+)
+
+CHROMIUM_REQUIRED = pytest.StashKey[bool]()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    if item.config.stash.get(CHROMIUM_REQUIRED, False) and item.get_closest_marker("browser"):
+        pytest.fail(NO_CHROMIUM_IN_CI, pytrace=False)
+
+
 def pytest_collection_modifyitems(config, items):
     browser_dir = ROOT / "tests" / "browser"
     browser_items = [i for i in items if browser_dir in Path(str(i.path)).parents]
@@ -530,18 +545,21 @@ def pytest_collection_modifyitems(config, items):
     if CHROMIUM or not browser_items:
         return
     if os.environ.get("CI") == "true":
-        raise pytest.UsageError(
-            "CI=true but no Chromium was found: install Debian's chromium (apt-get install "
-            "chromium) or set CHROMIUM_PATH. Browser tests may not be skipped in CI."
-        )
-    skip = pytest.mark.skip(reason="no Chromium installed: browser tests NOT run")
+        if hasattr(config, "workerinput"):
+            # In a pytest-xdist worker a usage error would only show as an internal error.
+            config.stash[CHROMIUM_REQUIRED] = True
+            return
+        raise pytest.UsageError(NO_CHROMIUM_IN_CI)
+    skip = pytest.mark.skip(reason=NO_CHROMIUM)
     for item in browser_items:
         item.add_marker(skip)
-    config._polku_browser_skipped = len(browser_items)
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
-    skipped = getattr(config, "_polku_browser_skipped", 0)
+    # Counted from the reports, which reach the main process from pytest-xdist's workers too.
+    skipped = sum(
+        NO_CHROMIUM in str(report.longrepr) for report in terminalreporter.stats.get("skipped", [])
+    )
     if skipped:
         terminalreporter.section("BROWSER TESTS SKIPPED", sep="!", red=True, bold=True)
         terminalreporter.write_line(
