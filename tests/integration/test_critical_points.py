@@ -10,28 +10,13 @@ from sqlalchemy import func, select
 
 from tests.conftest import ROOT, page, text_of
 from workshop.accounts import services as accounts
-from workshop.accounts.models import Organisation, OrganisationKind, Role
+from workshop.accounts.models import Organisation, OrganisationKind
 from workshop.critical_points import services as points
 from workshop.critical_points.models import Category, CriticalPoint, Report, ReporterRole, Vote
 from workshop.extensions import db
 from workshop.journey_templates.loader import load_template
 from workshop.journeys import services as journeys
 from workshop.journeys.models import Journey, JourneyKind, Step, StepSuggestion
-
-
-@pytest.fixture
-def team(make_user, make_workspace, add_member):
-    facilitator = make_user(name="Fiia")
-    workspace = make_workspace(owner=facilitator)
-    participant, observer = make_user(name="Paavo"), make_user(name="Olli")
-    add_member(workspace, participant, Role.PARTICIPANT)
-    add_member(workspace, observer, Role.OBSERVER)
-    return {
-        "workspace": workspace,
-        "facilitator": facilitator,
-        "participant": participant,
-        "observer": observer,
-    }
 
 
 def template_journey(workspace, user, name="Oppisopimus"):
@@ -45,11 +30,6 @@ def template_journey(workspace, user, name="Oppisopimus"):
     )
     db.session.commit()
     return journey
-
-
-@pytest.fixture
-def journey(team):
-    return template_journey(team["workspace"], team["facilitator"])
 
 
 def url(journey, path=""):

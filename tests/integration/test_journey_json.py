@@ -4,16 +4,15 @@ import copy
 import io
 import json
 from datetime import date
-from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import func, select
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
-from tests.conftest import page, text_of
+from tests.conftest import Team, page, text_of
 from workshop.accounts import services as accounts
-from workshop.accounts.models import Organisation, OrganisationKind, Role
+from workshop.accounts.models import Organisation, OrganisationKind
 from workshop.critical_points import services as points
 from workshop.critical_points.models import (
     Category,
@@ -32,20 +31,15 @@ SCRIPT = "<script>alert(1)</script>"
 
 
 @pytest.fixture
-def team(make_user, make_workspace, add_member):
+def team(make_team, make_user, make_workspace):
     """A facilitator of two workspaces, with a participant, an observer and an outsider."""
-    facilitator = make_user(name="Fiia Facilitator")
-    home = make_workspace(owner=facilitator, name="Esimerkkiopisto")
-    other = make_workspace(owner=facilitator, name="Toinen opisto")
-    participant, observer = make_user(name="Paavo Participant"), make_user(name="Olli Observer")
-    add_member(home, participant, Role.PARTICIPANT)
-    add_member(home, observer, Role.OBSERVER)
-    return SimpleNamespace(
-        home=home,
-        other=other,
-        facilitator=facilitator,
-        participant=participant,
-        observer=observer,
+    team = make_team("Fiia Facilitator", "Esimerkkiopisto", "Paavo Participant", "Olli Observer")
+    return Team(
+        home=team.workspace,
+        other=make_workspace(owner=team.facilitator, name="Toinen opisto"),
+        facilitator=team.facilitator,
+        participant=team.participant,
+        observer=team.observer,
         outsider=make_user(name="Ulla Outsider"),
     )
 

@@ -11,7 +11,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from tests.conftest import PASSWORD, ROOT, page, template_journey, text_of
+from tests.conftest import PASSWORD, ROOT, page, text_of
 from workshop.accounts import services as accounts
 from workshop.accounts.models import OrganisationKind, Role
 from workshop.critical_points import services as points
@@ -26,25 +26,13 @@ from workshop.sprints.models import Decision, Experiment, ShareLink, Sprint, Spr
 
 
 @pytest.fixture
-def team(make_user, make_workspace, add_member):
-    facilitator = make_user(name="Fiia Fasilitaattori")
-    workspace = make_workspace(owner=facilitator, name="Opisto")
-    participant, observer = make_user(name="Paavo"), make_user(name="Olli")
-    add_member(workspace, participant, Role.PARTICIPANT)
-    add_member(workspace, observer, Role.OBSERVER)
-    return {
-        "workspace": workspace,
-        "facilitator": facilitator,
-        "participant": participant,
-        "observer": observer,
-    }
+def team(make_team):
+    return make_team("Fiia Fasilitaattori", "Opisto")
 
 
 @pytest.fixture
-def journey(team):
-    journey = template_journey(team["workspace"], team["facilitator"], "Oppisopimuspolku", "fi")
-    db.session.commit()
-    return journey
+def journey(team, make_journey):
+    return make_journey(team, "Oppisopimuspolku", "fi")
 
 
 def report(team, journey, step, title, severity=2, role=ReporterRole.EMPLOYER):

@@ -3,7 +3,7 @@
 import pytest
 from sqlalchemy import func, select
 
-from tests.conftest import page, text_of
+from tests.conftest import Team, page, text_of
 from workshop.accounts.models import Membership, Organisation, Role, Workspace
 from workshop.extensions import db
 from workshop.journeys import services as journeys
@@ -14,17 +14,10 @@ HX = {"HX-Request": "true", "Accept-Language": "en"}
 
 
 @pytest.fixture
-def team(make_user, make_workspace, add_member):
-    """A workspace with a facilitator, a participant and an observer."""
-    facilitator = make_user(name="Fiia Facilitator")
-    workspace = make_workspace(owner=facilitator, name="Esimerkkiopisto")
-    participant, observer = make_user(name="Paavo Participant"), make_user(name="Olli Observer")
-    return {
-        "workspace": workspace,
-        "facilitator": facilitator,
-        "participant": add_member(workspace, participant, Role.PARTICIPANT),
-        "observer": add_member(workspace, observer, Role.OBSERVER),
-    }
+def team(make_team):
+    """A workspace with a facilitator, and a participant's and an observer's memberships."""
+    team = make_team("Fiia Facilitator", "Esimerkkiopisto", "Paavo Participant", "Olli Observer")
+    return Team(workspace=team.workspace, facilitator=team.facilitator, **team.memberships)
 
 
 def test_facilitator_creates_a_workspace(client, make_user, make_workspace, login):
