@@ -6,6 +6,8 @@ STAMP := $(VENV)/.installed
 FLASK := $(BIN)/flask --app workshop
 HOST ?= 127.0.0.1
 PORT ?= 5000
+# Processes the suite runs in (pytest-xdist); 0 runs it in this one.
+TEST_WORKERS ?= 2
 
 .PHONY: install run test test-postgres translations messages serve lint bench clean
 
@@ -35,7 +37,7 @@ translations/%/LC_MESSAGES/messages.mo: translations/%/LC_MESSAGES/messages.po $
 
 ## messages: extract new strings and merge them into the catalogs for translating
 messages: $(STAMP)
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o translations/messages.pot --no-location --sort-output --project Polku . >/dev/null
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k lazy_pgettext:1c,2 -o translations/messages.pot --no-location --sort-output --project Polku . >/dev/null
 	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching >/dev/null
 
 ## run: migrate the SQLite database in instance/, load the demo once, serve on 127.0.0.1:5000
@@ -53,15 +55,15 @@ static/vendor/htmx.min.js: scripts/fetch_vendor.py workshop/config.py | $(STAMP)
 static/vendor/axe.min.js: scripts/fetch_vendor.py workshop/config.py | $(STAMP)
 	$(BIN)/python scripts/fetch_vendor.py axe
 
-## test: the whole suite on SQLite, browser tests included
+## test: the whole suite on SQLite, browser tests included, in TEST_WORKERS processes
 test: install static/vendor/axe.min.js
 	$(BIN)/python scripts/fetch_vendor.py htmx
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS)
 
 ## test-postgres: the whole suite again on a throwaway PostgreSQL cluster
 test-postgres: install static/vendor/axe.min.js
 	$(BIN)/python scripts/fetch_vendor.py htmx
-	bash scripts/with-postgres.sh $(BIN)/python -m pytest
+	bash scripts/with-postgres.sh $(BIN)/python -m pytest -n $(TEST_WORKERS)
 
 ## serve: production-style server (gunicorn) on the configured database
 serve: install

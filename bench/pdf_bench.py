@@ -35,13 +35,12 @@ from pathlib import Path
 import goals  # bench/goals.py: this script's directory is on the path
 import weasyprint
 
-from workshop import config, create_app
+from workshop import config, create_app, pdf
 from workshop.accounts import services as accounts
 from workshop.accounts.models import OrganisationKind, Workspace
 from workshop.critical_points import services as points
 from workshop.critical_points.models import DEFAULT_CATEGORIES, ReporterRole
 from workshop.critical_points.services import ReportData
-from workshop.export import pdf
 from workshop.extensions import db
 from workshop.journeys import services as journeys
 from workshop.journeys.models import Channel, JourneyKind, LaneKind
@@ -127,18 +126,20 @@ def build(size: int, stage_count: int, user, workspace, organisations) -> Sprint
         point = points.report_point(
             workspace,
             journey,
-            step,
             user,
-            f"{POINT_TITLES[n % len(POINT_TITLES)]} ({n + 1})",
-            "Kuvaus siitä, mitä tapahtuu ja kenelle.",
-            n % 3 + 1,
-            f"key:{categories[n % len(categories)]}",
-            ReportData(
-                role=roles[n % len(roles)],
-                organisation_id=organisations[n % len(organisations)].id,
-                quote=QUOTE,
-                source="Työpaja",
-                reported_on=date(2025, 2, 1),
+            points.NewPoint(
+                step=step,
+                title=f"{POINT_TITLES[n % len(POINT_TITLES)]} ({n + 1})",
+                description="Kuvaus siitä, mitä tapahtuu ja kenelle.",
+                severity=n % 3 + 1,
+                category=f"key:{categories[n % len(categories)]}",
+                report=ReportData(
+                    role=roles[n % len(roles)],
+                    organisation_id=organisations[n % len(organisations)].id,
+                    quote=QUOTE,
+                    source="Työpaja",
+                    reported_on=date(2025, 2, 1),
+                ),
             ),
         )
         for extra in range(n % 3):

@@ -104,13 +104,16 @@ def build(database_url: str) -> dict:
             points.report_point(
                 workspace,
                 journey,
-                steps[(n * 37) % len(steps)],
                 user,
-                f"Kriittinen kohta {n + 1}",
-                "",
-                1 + n % 3,
-                "key:paperwork",
-                points.ReportData(ReporterRole.EMPLOYER, employer.id, "Lainaus", "työpaja", None),
+                points.NewPoint(
+                    step=steps[(n * 37) % len(steps)],
+                    title=f"Kriittinen kohta {n + 1}",
+                    severity=1 + n % 3,
+                    category="key:paperwork",
+                    report=points.ReportData(
+                        ReporterRole.EMPLOYER, employer.id, "Lainaus", "työpaja", None
+                    ),
+                ),
             )
         # The room: a running sprint on the journey, a live session with voting open.
         sprint = sprints.create_sprint(

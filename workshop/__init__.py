@@ -11,10 +11,10 @@ from workshop import (
     htmx,
     i18n,
     input_checks,
+    pdf,
     ratelimit,
     security_headers,
 )
-from workshop.export import pdf
 from workshop.extensions import babel, csrf, db, login_manager, migrate
 from workshop.models_base import render_migration_item
 
@@ -50,26 +50,28 @@ def create_app(test_config: dict | None = None) -> Flask:
         locale_selector=i18n.select_locale,
         default_translation_directories=str(PROJECT_ROOT / "translations"),
     )
-    i18n.init_app(app)
     htmx.init_app(app)
     errors.init_app(app)
     security_headers.init_app(app)
     pdf.init_app(app)
     fragment_cache.init_app(app)
 
-    from workshop import access, cli
+    from workshop import access, cli, templating
+    from workshop.accounts import overview
     from workshop.accounts.views import bp as accounts_bp
+    from workshop.critical_points import board, ranking
     from workshop.critical_points import document as points_document
-    from workshop.critical_points import ranking
     from workshop.critical_points.views import bp as points_bp
     from workshop.export.views import bp as export_bp
     from workshop.journey_templates.views import bp as templates_bp
+    from workshop.journeys import board_points
+    from workshop.journeys import services as journey_services
     from workshop.journeys.views import bp as journeys_bp
     from workshop.live import services as live_services
     from workshop.live.views import bp as live_bp
     from workshop.live.views import room as room_bp
     from workshop.main.views import bp as main_bp
-    from workshop.sprints import snapshot
+    from workshop.sprints import live_link, snapshot
     from workshop.sprints.views import bp as sprints_bp
     from workshop.sprints.views import shared as shared_bp
 
@@ -83,11 +85,16 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(shared_bp, url_prefix="/shared")
     app.register_blueprint(live_bp)
     app.register_blueprint(room_bp, url_prefix="/w/<int:workspace_id>/sprints/<int:sprint_id>/live")
-    # Layers point one way (accounts → journeys → critical points → sprints → live): what a
-    # lower layer needs from a higher one is handed down here.
-    ranking.init_app(app, dot_counts=live_services.dot_counts)
+    # Layers point one way (accounts → journey templates → journeys → critical points → export
+    # → sprints → live → main; tests/unit/test_layers.py keeps it so): what a lower layer needs
+    # from a higher one is handed down here.
+    overview.init_app(app, journeys_of=journey_services.journeys_of)
+    board_points.init_app(app, board.board_points)
+    ranking.init_app(app, dot_counts=live_services.dot_counts, move_dots=live_services.move_dots)
     points_document.init_app(app, typed_organisations=live_services.typed_organisations)
     snapshot.init_app(app, room_guests=live_services.room_participants)
+    live_link.init_app(app, current_session=live_services.current_session)
+    templating.init_app(app)
     access.init_app(app)
     ratelimit.init_app(app)
     cli.init_app(app)

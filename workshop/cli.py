@@ -7,13 +7,12 @@ from urllib.parse import urlsplit
 import click
 from flask import Flask, current_app, url_for
 
-from workshop import addresses, demo
+from workshop import addresses, demo, pdf
 from workshop.accounts import services as accounts
-from workshop.export import pdf
 from workshop.extensions import db
 from workshop.journey_templates.loader import LANGUAGES, TemplateError, load_template
 from workshop.sprints import services as sprints
-from workshop.sprints.forms import LANGUAGES as EXPORT_LANGUAGES
+from workshop.sprints.labels import LANGUAGES as EXPORT_LANGUAGES
 from workshop.sprints.summary import render_summary
 
 

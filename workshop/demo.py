@@ -138,17 +138,19 @@ def _demo_points(workspace: Workspace, journey, facilitator, steps) -> None:
     point_services.report_point(
         workspace,
         journey,
-        steps[1],
         facilitator,
-        CONTACT_POINT,
-        "Työnantaja ei tiedä, kenelle soittaa, kun opettaja vaihtuu.",
-        3,
-        "key:contact_person",
-        point_services.ReportData(
-            ReporterRole.EMPLOYER,
-            employer.id,
-            "Soitin kolme kertaa ennen kuin löysin oikean ihmisen.",
-            "Työpaja 1",
+        point_services.NewPoint(
+            step=steps[1],
+            title=CONTACT_POINT,
+            description="Työnantaja ei tiedä, kenelle soittaa, kun opettaja vaihtuu.",
+            severity=3,
+            category="key:contact_person",
+            report=point_services.ReportData(
+                ReporterRole.EMPLOYER,
+                employer.id,
+                "Soitin kolme kertaa ennen kuin löysin oikean ihmisen.",
+                "Työpaja 1",
+            ),
         ),
     )
 
@@ -498,18 +500,20 @@ def _changes_after(demo: _Demo, sprint: Sprint) -> None:
         point_services.report_point(
             demo.workspace,
             demo.journey,
-            compensation,
             demo.facilitator,
-            "Koulutuskorvauksen perusteet jäävät työnantajalle epäselviksi",
-            "Työnantaja ei tiedä, mistä korvauksen määrä riippuu eikä milloin se maksetaan.",
-            2,
-            "key:compensation",
-            point_services.ReportData(
-                ReporterRole.EMPLOYER,
-                demo.organisation_id("Kahvila Korvapuusti"),
-                "Kuulin korvauksesta vasta, kun sopimus oli jo allekirjoitettu.",
-                "Palaute ensimmäisen sprintin jälkeen",
-                demo.day(-10),
+            point_services.NewPoint(
+                step=compensation,
+                title="Koulutuskorvauksen perusteet jäävät työnantajalle epäselviksi",
+                description="Työnantaja ei tiedä, mistä korvauksen määrä riippuu eikä milloin se maksetaan.",
+                severity=2,
+                category="key:compensation",
+                report=point_services.ReportData(
+                    ReporterRole.EMPLOYER,
+                    demo.organisation_id("Kahvila Korvapuusti"),
+                    "Kuulin korvauksesta vasta, kun sopimus oli jo allekirjoitettu.",
+                    "Palaute ensimmäisen sprintin jälkeen",
+                    demo.day(-10),
+                ),
             ),
         )
 

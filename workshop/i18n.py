@@ -1,6 +1,6 @@
 """Which language a request is answered in, and the names of the languages."""
 
-from flask import Flask, current_app, has_request_context, request, session
+from flask import current_app, has_request_context, request, session
 from flask_babel import get_locale
 from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
@@ -44,9 +44,6 @@ def current_language() -> str:
     return str(get_locale())
 
 
-def init_app(app: Flask) -> None:
-    """Make the language helpers available to every template."""
-
-    @app.context_processor
-    def language_context():
-        return {"language_names": LANGUAGE_NAMES, "current_language": current_language}
+def for_templates() -> dict:
+    """The language helpers every template may call (registered in workshop/templating.py)."""
+    return {"language_names": LANGUAGE_NAMES, "current_language": current_language}

@@ -127,13 +127,13 @@ def add_point(
         point = points.report_point(
             workspace,
             db.session.get(Journey, journey.id),
-            db.session.get(Step, journey.step_ids[key]),
             db.session.get(User, owner.id),
-            title,
-            "",
-            severity,
-            None,
-            points.ReportData(role=role, organisation_id=organisation_id, quote=quote),
+            points.NewPoint(
+                step=db.session.get(Step, journey.step_ids[key]),
+                title=title,
+                severity=severity,
+                report=points.ReportData(role=role, organisation_id=organisation_id, quote=quote),
+            ),
         )
         db.session.commit()
         return point.id
@@ -435,11 +435,11 @@ def test_board_filters_by_reporter_and_severity_and_shows_the_heat(page, seed, c
     expect(filters.get_by_role("link", name="Clear filters")).to_be_visible()
     check_page(page, "2-filtered")
 
-    filters.get_by_label("Show").select_option(label="Heat: critical load per cell")
+    filters.get_by_label("Show").select_option(label="Heat: severity total per cell")
     filters.get_by_role("button", name="Show").click()
 
     expect(page).to_have_url(re.compile(r"view=heat"))
-    expect(cell_of(page, CONTRACT).locator(".heat__value")).to_have_text("Critical load: 3")
+    expect(cell_of(page, CONTRACT).locator(".heat__value")).to_have_text("Severity total: 3")
     expect(cell_of(page, CONTRACT)).to_have_class(re.compile(r"\bheat--2\b"))
     expect(cell_of(page, INSTRUCTOR).locator(".heat__value")).to_have_count(0)
     expect(page.locator("#board .heat__value")).to_have_count(1)
@@ -448,12 +448,12 @@ def test_board_filters_by_reporter_and_severity_and_shows_the_heat(page, seed, c
     # Without the filters the heat counts every point: 3 + 1 + 3 on the contract.
     filters.get_by_role("link", name="Clear filters").click()
     expect(page).to_have_url(re.compile(re.escape(journey.url) + "$"))
-    filters.get_by_label("Show").select_option(label="Heat: critical load per cell")
+    filters.get_by_label("Show").select_option(label="Heat: severity total per cell")
     filters.get_by_role("button", name="Show").click()
-    expect(cell_of(page, CONTRACT).locator(".heat__value")).to_have_text("Critical load: 7")
+    expect(cell_of(page, CONTRACT).locator(".heat__value")).to_have_text("Severity total: 7")
     expect(cell_of(page, CONTRACT)).to_have_class(re.compile(r"\bheat--3\b"))
-    expect(cell_of(page, INSTRUCTOR).locator(".heat__value")).to_have_text("Critical load: 2")
-    expect(cell_of(page, ORIENTATION).locator(".heat__value")).to_have_text("Critical load: 3")
+    expect(cell_of(page, INSTRUCTOR).locator(".heat__value")).to_have_text("Severity total: 2")
+    expect(cell_of(page, ORIENTATION).locator(".heat__value")).to_have_text("Severity total: 3")
     check_page(page, "4-heat")
 
 

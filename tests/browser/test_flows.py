@@ -57,10 +57,10 @@ def test_facilitator_logs_in_switches_to_swedish_and_sees_the_templates_in_swedi
     expect(page.get_by_role("button", name="Svenska")).to_have_attribute("aria-pressed", "true")
     check_page(page, "3-home-sv")
 
-    page.locator(".site-nav").get_by_role("link", name="Mallar för kundresor").click()
+    page.locator(".site-nav").get_by_role("link", name="Mallar för servicestigar").click()
     expect(page).to_have_url(re.compile(r"/templates/$"))
     expect(page.locator("html")).to_have_attribute("lang", "sv")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Mallar för kundresor")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Mallar för servicestigar")
     for title in sv_titles:
         expect(page.get_by_role("heading", level=2, name=title)).to_be_visible()
     check_page(page, "4-templates-sv")

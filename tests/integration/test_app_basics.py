@@ -48,6 +48,7 @@ def test_oversized_body_is_refused_with_413(app, client, make_workspace, login):
     assert "larger than Polku accepts" in text_of(response)
 
 
+@pytest.mark.own_database  # adds a route: an app of its own
 def test_server_error_page_is_translated_and_logged(app, client, make_user, login, caplog):
     @app.get("/boom")
     def boom():

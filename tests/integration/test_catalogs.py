@@ -7,18 +7,26 @@ from babel.messages.pofile import read_po
 
 from tests.conftest import ROOT
 
-KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None}
+KEYWORDS = {
+    "_": None,
+    "gettext": None,
+    "ngettext": (1, 2),
+    "_l": None,
+    "lazy_gettext": None,
+    "pgettext": ((1, "c"), 2),
+    "lazy_pgettext": ((1, "c"), 2),
+}
 
 
-def source_messages() -> set[str]:
-    """The msgids in the code and templates right now, as `make messages` extracts them."""
+def source_messages() -> set[tuple[str, str | None]]:
+    """The (msgid, context) pairs in the code and templates, as `make messages` extracts them."""
     with open(ROOT / "babel.cfg") as cfg:
         method_map, options_map = parse_mapping_cfg(cfg)
     found = set()
-    for _file, _line, message, _comments, _context in extract_from_dir(
+    for _file, _line, message, _comments, context in extract_from_dir(
         str(ROOT), method_map, options_map, keywords=KEYWORDS
     ):
-        found.add(message[0] if isinstance(message, tuple) else message)
+        found.add((message[0] if isinstance(message, tuple) else message, context))
     return found
 
 
@@ -31,8 +39,8 @@ def catalog(lang: str):
 def test_every_message_is_translated(lang):
     messages = catalog(lang)
     missing = []
-    for msgid in sorted(source_messages()):
-        entry = messages.get(msgid)
+    for msgid, context in sorted(source_messages(), key=lambda m: (m[0], m[1] or "")):
+        entry = messages.get(msgid, context=context)
         strings = entry.string if entry else None
         ok = all(strings) if isinstance(strings, tuple | list) else bool(strings)
         if not ok or entry.fuzzy:

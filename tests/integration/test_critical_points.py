@@ -10,28 +10,13 @@ from sqlalchemy import func, select
 
 from tests.conftest import ROOT, page, text_of
 from workshop.accounts import services as accounts
-from workshop.accounts.models import Organisation, OrganisationKind, Role
+from workshop.accounts.models import Organisation, OrganisationKind
 from workshop.critical_points import services as points
 from workshop.critical_points.models import Category, CriticalPoint, Report, ReporterRole, Vote
 from workshop.extensions import db
 from workshop.journey_templates.loader import load_template
 from workshop.journeys import services as journeys
 from workshop.journeys.models import Journey, JourneyKind, Step, StepSuggestion
-
-
-@pytest.fixture
-def team(make_user, make_workspace, add_member):
-    facilitator = make_user(name="Fiia")
-    workspace = make_workspace(owner=facilitator)
-    participant, observer = make_user(name="Paavo"), make_user(name="Olli")
-    add_member(workspace, participant, Role.PARTICIPANT)
-    add_member(workspace, observer, Role.OBSERVER)
-    return {
-        "workspace": workspace,
-        "facilitator": facilitator,
-        "participant": participant,
-        "observer": observer,
-    }
 
 
 def template_journey(workspace, user, name="Oppisopimus"):
@@ -45,11 +30,6 @@ def template_journey(workspace, user, name="Oppisopimus"):
     )
     db.session.commit()
     return journey
-
-
-@pytest.fixture
-def journey(team):
-    return template_journey(team["workspace"], team["facilitator"])
 
 
 def url(journey, path=""):
@@ -98,13 +78,13 @@ def make_point(journey, user, key="assess_workplace", title="Piste", severity=2,
     point = points.report_point(
         journey.workspace,
         journey,
-        step_of(journey, key),
         user,
-        title,
-        "",
-        severity,
-        None,
-        points.ReportData(role=ReporterRole(role)),
+        points.NewPoint(
+            step=step_of(journey, key),
+            title=title,
+            severity=severity,
+            report=points.ReportData(role=ReporterRole(role)),
+        ),
     )
     db.session.commit()
     return point
@@ -405,7 +385,7 @@ def test_board_filters_badges_and_shows_heat(client, team, journey, login):
         }.get(db.session.get(Step, int(c["id"].removeprefix("step-"))).key, 0)
         for c in cards
     )
-    assert loads == [f"Critical load: {expected}"]
+    assert loads == [f"Severity total: {expected}"]
     assert expected >= 5
     level = 0 if expected == 0 else 1 if expected <= 2 else 2 if expected <= 5 else 3
     assert f"heat--{level}" in cell["class"]
@@ -850,13 +830,13 @@ def test_an_administrator_sees_where_it_hurts_across_workspaces(
         points.report_point(
             workspace,
             journey,
-            step,
             owner,
-            "Sama ongelma",
-            "",
-            2,
-            None,
-            points.ReportData(ReporterRole.EMPLOYER),
+            points.NewPoint(
+                step=step,
+                title="Sama ongelma",
+                severity=2,
+                report=points.ReportData(ReporterRole.EMPLOYER),
+            ),
         )
     db.session.commit()
     login(admin)

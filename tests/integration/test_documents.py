@@ -151,15 +151,27 @@ def test_the_documents_survive_their_json_form(team, app):
     journey = template_journey(workspace, facilitator, "Oppisopimus")
     steps = journeys.load_board(journey).steps
     top = points.report_point(
-        workspace, journey, steps[0], facilitator, "Lomake hukassa", "Ei löydy", 3,
-        "key:paperwork",
-        points.ReportData(ReporterRole.EMPLOYER, None, "Sanottua", "puhelu", None),
-    )  # fmt: skip
+        workspace,
+        journey,
+        facilitator,
+        points.NewPoint(
+            step=steps[0],
+            title="Lomake hukassa",
+            description="Ei löydy",
+            severity=3,
+            category="key:paperwork",
+            report=points.ReportData(ReporterRole.EMPLOYER, None, "Sanottua", "puhelu", None),
+        ),
+    )
     points.toggle_vote(top, facilitator)
     points.report_point(
-        workspace, journey, steps[1], facilitator, "Hidas", "", 1, None,
-        points.ReportData(ReporterRole.STUDENT),
-    )  # fmt: skip
+        workspace,
+        journey,
+        facilitator,
+        points.NewPoint(
+            step=steps[1], title="Hidas", severity=1, report=points.ReportData(ReporterRole.STUDENT)
+        ),
+    )
     sprint = closed_sprint(workspace, facilitator, journey, "Kevät")
 
     built = points_document.journey_document(journey)

@@ -4,7 +4,6 @@ import pytest
 from sqlalchemy import event, func, select
 
 from tests.conftest import page, template_journey, text_of
-from workshop.accounts.models import Role
 from workshop.critical_points import services as points
 from workshop.critical_points.models import ReporterRole
 from workshop.extensions import db
@@ -13,28 +12,6 @@ from workshop.journeys.models import Journey, JourneyKind, Step
 from workshop.sprints import services as sprints
 
 HX = {"HX-Request": "true"}
-
-
-@pytest.fixture
-def team(make_user, make_workspace, add_member):
-    facilitator = make_user(name="Fiia")
-    workspace = make_workspace(owner=facilitator)
-    participant, observer = make_user(name="Paavo"), make_user(name="Olli")
-    add_member(workspace, participant, Role.PARTICIPANT)
-    add_member(workspace, observer, Role.OBSERVER)
-    return {
-        "workspace": workspace,
-        "facilitator": facilitator,
-        "participant": participant,
-        "observer": observer,
-    }
-
-
-@pytest.fixture
-def journey(team):
-    journey = template_journey(team["workspace"], team["facilitator"], "Oppisopimus", "en")
-    db.session.commit()
-    return journey
 
 
 def url(journey, path=""):
@@ -429,13 +406,13 @@ def test_deleting_a_journey_asks_first_and_can_be_undone(client, team, journey, 
     points.report_point(
         team["workspace"],
         journey,
-        services.load_board(journey).steps[0],
         team["facilitator"],
-        "Sopimus myöhässä",
-        "",
-        2,
-        None,
-        points.ReportData(ReporterRole.EMPLOYER),
+        points.NewPoint(
+            step=services.load_board(journey).steps[0],
+            title="Sopimus myöhässä",
+            severity=2,
+            report=points.ReportData(ReporterRole.EMPLOYER),
+        ),
     )
     db.session.commit()
     steps_before = services.step_count(journey)

@@ -2,6 +2,7 @@
 
 import threading
 
+import pytest
 from sqlalchemy import func, select
 
 from workshop.accounts.models import User
@@ -13,6 +14,7 @@ WRITERS = 16
 ADDS_EACH = 3
 
 
+@pytest.mark.own_database  # threads, each with a connection of its own
 def test_concurrent_adds_and_moves_lose_nothing(app, make_user, make_workspace):
     owner = make_user()
     workspace = make_workspace(owner=owner)

@@ -4,16 +4,15 @@ import copy
 import io
 import json
 from datetime import date
-from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import func, select
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
-from tests.conftest import page, text_of
+from tests.conftest import Team, page, text_of
 from workshop.accounts import services as accounts
-from workshop.accounts.models import Organisation, OrganisationKind, Role
+from workshop.accounts.models import Organisation, OrganisationKind
 from workshop.critical_points import services as points
 from workshop.critical_points.models import (
     Category,
@@ -32,20 +31,15 @@ SCRIPT = "<script>alert(1)</script>"
 
 
 @pytest.fixture
-def team(make_user, make_workspace, add_member):
+def team(make_team, make_user, make_workspace):
     """A facilitator of two workspaces, with a participant, an observer and an outsider."""
-    facilitator = make_user(name="Fiia Facilitator")
-    home = make_workspace(owner=facilitator, name="Esimerkkiopisto")
-    other = make_workspace(owner=facilitator, name="Toinen opisto")
-    participant, observer = make_user(name="Paavo Participant"), make_user(name="Olli Observer")
-    add_member(home, participant, Role.PARTICIPANT)
-    add_member(home, observer, Role.OBSERVER)
-    return SimpleNamespace(
-        home=home,
-        other=other,
-        facilitator=facilitator,
-        participant=participant,
-        observer=observer,
+    team = make_team("Fiia Facilitator", "Esimerkkiopisto", "Paavo Participant", "Olli Observer")
+    return Team(
+        home=team.workspace,
+        other=make_workspace(owner=team.facilitator, name="Toinen opisto"),
+        facilitator=team.facilitator,
+        participant=team.participant,
+        observer=team.observer,
         outsider=make_user(name="Ulla Outsider"),
     )
 
@@ -80,13 +74,15 @@ def journey(team):
     lost = points.report_point(
         team.home,
         journey,
-        steps[1],
         reporter,
-        "Lomake hukassa – ääkköset",
-        "Kukaan ei tiedä missä.",
-        3,
-        "key:paperwork",
-        ReportData(ReporterRole.EMPLOYER, firm.id, SCRIPT, "puhelu", date(2026, 1, 31)),
+        points.NewPoint(
+            step=steps[1],
+            title="Lomake hukassa – ääkköset",
+            description="Kukaan ei tiedä missä.",
+            severity=3,
+            category="key:paperwork",
+            report=ReportData(ReporterRole.EMPLOYER, firm.id, SCRIPT, "puhelu", date(2026, 1, 31)),
+        ),
     )
     points.add_report(team.home, lost, reporter, ReportData(role=ReporterRole.STUDENT))
     points.toggle_vote(lost, reporter)
@@ -98,13 +94,10 @@ def journey(team):
     points.report_point(
         team.home,
         journey,
-        steps[4],
         reporter,
-        "Roskiin",
-        "",
-        2,
-        None,
-        ReportData(ReporterRole.OTHER),
+        points.NewPoint(
+            step=steps[4], title="Roskiin", severity=2, report=ReportData(ReporterRole.OTHER)
+        ),
     )
     services.trash_step(journey, team.facilitator, steps[4])
     db.session.commit()
@@ -382,7 +375,14 @@ REFUSED_DOCUMENTS = {
         _set(["critical_points", 1, "title"], "x" * 161),
         "critical_points[1].title",
     ),
-    "votes in a point": (_set(["critical_points", 0, "votes"], 3), "critical_points[0].votes"),
+    "votes in a point that are no count": (
+        _set(["critical_points", 0, "votes"], -3),
+        "critical_points[0].votes",
+    ),
+    "unknown field in a point": (
+        _set(["critical_points", 0, "likes"], 3),
+        "critical_points[0].likes",
+    ),
 }
 
 

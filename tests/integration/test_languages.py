@@ -12,11 +12,11 @@ def heading(response) -> str:
 @pytest.mark.parametrize(
     ("accept", "lang", "title"),
     [
-        ("fi-FI,fi;q=0.9", "fi", "Kirjaudu Polkuun"),
+        ("fi-FI,fi;q=0.9", "fi", "Kirjaudu Polku-palveluun"),
         ("sv-FI,sv;q=0.9,en;q=0.5", "sv", "Logga in på Polku"),
         ("en-GB,en;q=0.9", "en", "Log in to Polku"),
-        ("de-DE,de;q=0.9", "fi", "Kirjaudu Polkuun"),
-        ("", "fi", "Kirjaudu Polkuun"),
+        ("de-DE,de;q=0.9", "fi", "Kirjaudu Polku-palveluun"),
+        ("", "fi", "Kirjaudu Polku-palveluun"),
     ],
 )
 def test_browser_language_is_followed(client, accept, lang, title):
@@ -61,8 +61,8 @@ def test_every_language_has_the_same_pages(client, make_user, login, make_worksp
     workspace = make_workspace(owner=user)
     login(user)
     for lang, nav in (
-        ("fi", "Polkupohjat"),
-        ("sv", "Mallar för kundresor"),
+        ("fi", "Palvelupolkujen pohjat"),
+        ("sv", "Mallar för servicestigar"),
         ("en", "Journey templates"),
     ):
         client.post("/language", data={"lang": lang})

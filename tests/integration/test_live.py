@@ -10,7 +10,6 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.conftest import page, template_journey, text_of
-from workshop.accounts.models import Role
 from workshop.critical_points.models import CriticalPoint, Report, ReporterRole
 from workshop.extensions import db
 from workshop.journeys import services as journeys
@@ -23,12 +22,8 @@ from workshop.sprints.document import Participant
 
 
 @pytest.fixture
-def team(make_user, make_workspace, add_member):
-    facilitator = make_user(name="Fiia Fasilitaattori")
-    workspace = make_workspace(owner=facilitator, name="Opisto")
-    participant = make_user(name="Paavo")
-    add_member(workspace, participant, Role.PARTICIPANT)
-    return {"workspace": workspace, "facilitator": facilitator, "participant": participant}
+def team(make_team):
+    return make_team("Fiia Fasilitaattori", "Opisto", observer=None)
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@ guests reporting together lose nothing."""
 
 import threading
 
+import pytest
 from sqlalchemy import func, select
 
 from tests.conftest import template_journey
@@ -13,6 +14,9 @@ from workshop.journeys.models import Journey
 from workshop.live import services
 from workshop.live.models import Dot, EntryKind, Guest, LiveSession
 from workshop.sprints import services as sprints
+
+# Threads, each with a connection of its own: every test here needs a database to itself.
+pytestmark = pytest.mark.own_database
 
 TAPS = 16
 BUDGET = 5

@@ -138,6 +138,7 @@ def test_one_code_guessed_from_many_addresses_is_limited_too(app, room):
     assert refused[:allowed] == [404] * allowed and refused[-1] == 429
 
 
+@pytest.mark.own_database  # a second app reads what the first one committed
 def test_the_limit_holds_across_two_app_processes_on_one_database(app, room, tmp_path):
     second = create_app(config_for_tests(tmp_path))
     second.test_client_class = RequestClient

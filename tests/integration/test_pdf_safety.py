@@ -20,12 +20,12 @@ import weasyprint
 from bs4 import BeautifulSoup
 from sqlalchemy import select
 
+from workshop import pdf
 from workshop.accounts import services as accounts
 from workshop.accounts.models import OrganisationKind
 from workshop.critical_points import services as points
 from workshop.critical_points.models import ReporterRole
 from workshop.critical_points.services import ReportData
-from workshop.export import pdf
 from workshop.extensions import db
 from workshop.journeys import services as journeys
 from workshop.journeys.models import Channel, JourneyKind, LaneKind, Step
@@ -274,13 +274,15 @@ def build_scene(make_user, port: int) -> Scene:
     first_point = points.report_point(
         workspace,
         journey,
-        first_step,
         facilitator,
-        f("point title 1", 160),
-        f("point description 1", 4000),
-        3,
-        f"id:{custom.id}",
-        report(1, employer),
+        points.NewPoint(
+            step=first_step,
+            title=f("point title 1", 160),
+            description=f("point description 1", 4000),
+            severity=3,
+            category=f"id:{custom.id}",
+            report=report(1, employer),
+        ),
     )
     points.add_report(workspace, first_point, facilitator, report(2, school))
     points.toggle_vote(first_point, facilitator)
@@ -317,13 +319,15 @@ def build_scene(make_user, port: int) -> Scene:
     second_point = points.report_point(
         workspace,
         journey,
-        second_step,
         facilitator,
-        f("point title 2", 160),
-        f("point description 2", 4000),
-        2,
-        "key:paperwork",
-        ReportData(role=ReporterRole.STUDENT, source="", quote=""),
+        points.NewPoint(
+            step=second_step,
+            title=f("point title 2", 160),
+            description=f("point description 2", 4000),
+            severity=2,
+            category="key:paperwork",
+            report=ReportData(role=ReporterRole.STUDENT, source="", quote=""),
+        ),
     )
 
     sprint = sprints.create_sprint(

@@ -5,7 +5,6 @@ from sqlalchemy import func, select, text
 from sqlalchemy.exc import OperationalError
 
 from tests.conftest import template_journey, text_of
-from workshop.accounts.models import Role
 from workshop.extensions import db, login_manager
 from workshop.journeys import services as journeys
 from workshop.journeys.models import Lane, Stage, Step
@@ -19,12 +18,8 @@ NUL_FI = "Lähettämäsi teksti sisältää merkin, jota Polku ei voi tallentaa"
 
 
 @pytest.fixture
-def team(make_user, make_workspace, add_member):
-    facilitator = make_user(name="Fiia")
-    workspace = make_workspace(owner=facilitator, name="Opisto")
-    participant = make_user(name="Paavo")
-    add_member(workspace, participant, Role.PARTICIPANT)
-    return {"workspace": workspace, "facilitator": facilitator, "participant": participant}
+def team(make_team):
+    return make_team(workspace="Opisto", observer=None)
 
 
 @pytest.fixture

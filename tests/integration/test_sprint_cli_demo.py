@@ -115,7 +115,7 @@ def test_export_pdf_in_swedish_with_names(app, demo_loaded, tmp_path):
     assert result.exit_code == 0, result.output
     text = _pdf_text(output)
     assert demo.DEMO_SPRINT in text
-    for word in ("Arbetsyta", "Kundresor", "Känslokurva", "Arbetsplatshandledare"):
+    for word in ("Arbetsyta", "Servicestigar", "Känslokurva", "Arbetsplatshandledare"):
         assert word in text
     assert "Työtila" not in text
     assert "Leevi Mäkinen" in text

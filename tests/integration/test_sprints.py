@@ -11,7 +11,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from tests.conftest import PASSWORD, ROOT, page, template_journey, text_of
+from tests.conftest import PASSWORD, ROOT, page, text_of
 from workshop.accounts import services as accounts
 from workshop.accounts.models import OrganisationKind, Role
 from workshop.critical_points import services as points
@@ -26,38 +26,29 @@ from workshop.sprints.models import Decision, Experiment, ShareLink, Sprint, Spr
 
 
 @pytest.fixture
-def team(make_user, make_workspace, add_member):
-    facilitator = make_user(name="Fiia Fasilitaattori")
-    workspace = make_workspace(owner=facilitator, name="Opisto")
-    participant, observer = make_user(name="Paavo"), make_user(name="Olli")
-    add_member(workspace, participant, Role.PARTICIPANT)
-    add_member(workspace, observer, Role.OBSERVER)
-    return {
-        "workspace": workspace,
-        "facilitator": facilitator,
-        "participant": participant,
-        "observer": observer,
-    }
+def team(make_team):
+    return make_team("Fiia Fasilitaattori", "Opisto")
 
 
 @pytest.fixture
-def journey(team):
-    journey = template_journey(team["workspace"], team["facilitator"], "Oppisopimuspolku", "fi")
-    db.session.commit()
-    return journey
+def journey(team, make_journey):
+    return make_journey(team, "Oppisopimuspolku", "fi")
 
 
 def report(team, journey, step, title, severity=2, role=ReporterRole.EMPLOYER):
     point = points.report_point(
         team["workspace"],
         journey,
-        step,
         team["facilitator"],
-        title,
-        "",
-        severity,
-        "key:paperwork",
-        points.ReportData(role=role, organisation_id=None, quote="", source="", reported_on=None),
+        points.NewPoint(
+            step=step,
+            title=title,
+            severity=severity,
+            category="key:paperwork",
+            report=points.ReportData(
+                role=role, organisation_id=None, quote="", source="", reported_on=None
+            ),
+        ),
     )
     db.session.commit()
     return point
@@ -696,11 +687,14 @@ def test_no_personal_name_reaches_a_shared_summary_or_its_pdf(
     company = accounts.add_organisation(workspace, "Saha Oy", OrganisationKind.EMPLOYER)
     step = first_steps(journey, 1)[0]
     point = points.report_point(
-        workspace, journey, step, reporter, "Perehdytys puuttuu", "", 2, "key:paperwork",
-        points.ReportData(
-            role=ReporterRole.WORKPLACE_INSTRUCTOR, organisation_id=company.id,
-            quote="Kukaan ei kertonut mitään.", source=f"Haastattelu: {NAMES[6]}",
-            reported_on=None,
+        workspace, journey, reporter,
+        points.NewPoint(
+            step=step, title="Perehdytys puuttuu", severity=2, category="key:paperwork",
+            report=points.ReportData(
+                role=ReporterRole.WORKPLACE_INSTRUCTOR, organisation_id=company.id,
+                quote="Kukaan ei kertonut mitään.", source=f"Haastattelu: {NAMES[6]}",
+                reported_on=None,
+            ),
         ),
     )  # fmt: skip
     sprint = sprints.create_sprint(

@@ -3,26 +3,21 @@
 import pytest
 from sqlalchemy import func, select
 
-from tests.conftest import page, text_of
+from tests.conftest import Team, page, text_of
 from workshop.accounts.models import Membership, Organisation, Role, Workspace
 from workshop.extensions import db
+from workshop.journeys import services as journeys
+from workshop.journeys.models import JourneyKind
 
 EN = {"Accept-Language": "en"}
 HX = {"HX-Request": "true", "Accept-Language": "en"}
 
 
 @pytest.fixture
-def team(make_user, make_workspace, add_member):
-    """A workspace with a facilitator, a participant and an observer."""
-    facilitator = make_user(name="Fiia Facilitator")
-    workspace = make_workspace(owner=facilitator, name="Esimerkkiopisto")
-    participant, observer = make_user(name="Paavo Participant"), make_user(name="Olli Observer")
-    return {
-        "workspace": workspace,
-        "facilitator": facilitator,
-        "participant": add_member(workspace, participant, Role.PARTICIPANT),
-        "observer": add_member(workspace, observer, Role.OBSERVER),
-    }
+def team(make_team):
+    """A workspace with a facilitator, and a participant's and an observer's memberships."""
+    team = make_team("Fiia Facilitator", "Esimerkkiopisto", "Paavo Participant", "Olli Observer")
+    return Team(workspace=team.workspace, facilitator=team.facilitator, **team.memberships)
 
 
 def test_facilitator_creates_a_workspace(client, make_user, make_workspace, login):
@@ -231,3 +226,16 @@ def test_facilitator_leaving_with_htmx_goes_to_the_front_page(client, team, make
     assert response.status_code == 204
     assert response.headers["HX-Redirect"] == "/"
     assert client.get(f"/w/{team['workspace'].id}/").status_code == 404
+
+
+def test_the_workspace_page_lists_its_journeys_but_not_deleted_ones(client, team, login):
+    workspace, facilitator = team["workspace"], team["facilitator"]
+    kept = journeys.create_journey(workspace, facilitator, "Oppisopimus", JourneyKind.CUSTOM, "fi")
+    gone = journeys.create_journey(workspace, facilitator, "Poistettu", JourneyKind.CUSTOM, "fi")
+    journeys.delete_journey(gone, facilitator)
+    db.session.commit()
+    login(team["observer"].user)
+    links = page(client.get(f"/w/{workspace.id}/", headers=EN)).select("main a")
+    boards = {a.get_text(strip=True): a["href"] for a in links if "/journeys/" in a["href"]}
+    assert boards["Oppisopimus"] == f"/w/{workspace.id}/journeys/{kept.id}/"
+    assert "Poistettu" not in boards

@@ -75,14 +75,15 @@ def report(
     point = services.report_point(
         workspace,
         journey,
-        step_of(journey, key),
         user,
-        title,
-        "",
-        severity,
-        category,
-        ReportData(role=role, **report_fields),
-        submission_key,
+        services.NewPoint(
+            step=step_of(journey, key),
+            title=title,
+            severity=severity,
+            category=category,
+            report=ReportData(role=role, **report_fields),
+            submission_key=submission_key,
+        ),
     )
     db.session.commit()
     return point
@@ -323,7 +324,8 @@ def test_list_points_sorts_by_votes_severity_reports_and_age(workspace, journey,
 
     assert order("votes") == ["c", "b", "a"]
     assert order("severity") == ["b", "c", "a"]
-    assert order("reports") == ["a", "b", "c"]
+    # Equal reports fall back on the ranking: c's two votes before b's one, severity after.
+    assert order("reports") == ["a", "c", "b"]
     assert order("age") == ["a", "b", "c"]
     assert order("nonsense") == order("votes")
     rows = {r.point.title: r for r in services.list_points(journey, voters[0])}

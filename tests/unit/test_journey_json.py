@@ -20,7 +20,11 @@ from workshop.critical_points.models import (
 )
 from workshop.critical_points.services import ReportData
 from workshop.export import journey_json
-from workshop.export.journey_json import ImportProblem, import_journey, validate_document
+from workshop.export.journey_json import (
+    ImportProblem,
+    import_journey,
+    validate_document,
+)
 from workshop.extensions import db
 from workshop.journey_templates.services import get_template
 from workshop.journeys import services
@@ -134,24 +138,29 @@ def test_template_journey_survives_export_and_import(people, make_user):
     late = points.report_point(
         home,
         original,
-        steps[1],
         user,
-        "Myöhässä",
-        "",
-        1,
-        "key:assessment",
-        ReportData(role=ReporterRole.TEACHER),
+        points.NewPoint(
+            step=steps[1],
+            title="Myöhässä",
+            severity=1,
+            category="key:assessment",
+            report=ReportData(role=ReporterRole.TEACHER),
+        ),
     )
     first = points.report_point(
         home,
         original,
-        steps[0],
         user,
-        "Lomake hukassa",
-        "Kukaan ei tiedä missä.",
-        3,
-        "key:timing",
-        ReportData(ReporterRole.EMPLOYER, firm.id, "Ei löydy.", "puhelu", date(2026, 1, 31)),
+        points.NewPoint(
+            step=steps[0],
+            title="Lomake hukassa",
+            description="Kukaan ei tiedä missä.",
+            severity=3,
+            category="key:timing",
+            report=ReportData(
+                ReporterRole.EMPLOYER, firm.id, "Ei löydy.", "puhelu", date(2026, 1, 31)
+            ),
+        ),
     )
     points.add_report(home, first, user, ReportData(role=ReporterRole.STUDENT))
     points.toggle_vote(first, user)
@@ -162,7 +171,12 @@ def test_template_journey_survives_export_and_import(people, make_user):
     points.set_status(confirmed, user, PointStatus.TESTING)
     points.dismiss_suggestion(original, with_suggestions.suggestions[1], user)
     trashed = points.report_point(
-        home, original, steps[2], user, "Roskiin", "", 2, None, ReportData(ReporterRole.OTHER)
+        home,
+        original,
+        user,
+        points.NewPoint(
+            step=steps[2], title="Roskiin", severity=2, report=ReportData(ReporterRole.OTHER)
+        ),
     )
     services.trash_step(original, user, steps[2])
 
@@ -461,7 +475,9 @@ def _set(data: dict, path: tuple, value) -> None:
         (("critical_points", 0, "severity"), 2.0, "critical_points[0].severity"),
         (("critical_points", 0, "severity"), "2", "critical_points[0].severity"),
         (("critical_points", 0, "status"), "done", "critical_points[0].status"),
-        (("critical_points", 0, "votes"), 3, "critical_points[0].votes"),
+        (("critical_points", 0, "votes"), -1, "critical_points[0].votes"),
+        (("critical_points", 0, "dots"), "3", "critical_points[0].dots"),
+        (("critical_points", 0, "rank"), True, "critical_points[0].rank"),
         (
             ("critical_points", 1, "suggestion_source"),
             "s" * 301,

@@ -5,7 +5,7 @@ import socket
 import pytest
 
 from tests.conftest import ROOT
-from workshop.export.pdf import StaticOnlyFetcher, static_url
+from workshop.pdf import StaticOnlyFetcher, static_url
 
 STATIC = ROOT / "static"
 

@@ -3,7 +3,7 @@
 import pytest
 
 from tests.conftest import ROOT
-from workshop.export import pdf
+from workshop import pdf
 
 HTML = '<html lang="fi"><body><h1>Polku</h1><p>Äitiä ja öitä.</p></body></html>'
 

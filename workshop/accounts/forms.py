@@ -7,13 +7,13 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional, ValidationError
 
+from workshop.accounts.labels import ORGANISATION_KIND_LABELS, ROLE_LABELS
 from workshop.accounts.models import (
     DESCRIPTION_MAX,
     EMAIL_MAX,
     NAME_MAX,
     ORG_NAME_MAX,
     WORKSPACE_NAME_MAX,
-    OrganisationKind,
     Role,
 )
 from workshop.forms_common import NextField
@@ -40,23 +40,6 @@ def email_shape(form, field):
 def role_choices():
     """Roles with their translated names, lowest first."""
     return [SelectChoice(role.value, ROLE_LABELS[role]) for role in Role]
-
-
-ROLE_LABELS = {
-    Role.OBSERVER: _l("Observer"),
-    Role.PARTICIPANT: _l("Participant"),
-    Role.FACILITATOR: _l("Facilitator"),
-}
-ROLE_HINTS = {
-    Role.OBSERVER: _l("reads journeys and outcomes"),
-    Role.PARTICIPANT: _l("adds steps and critical points"),
-    Role.FACILITATOR: _l("manages the workspace, its people and sprints"),
-}
-ORGANISATION_KIND_LABELS = {
-    OrganisationKind.INSTITUTION: _l("Education provider"),
-    OrganisationKind.EMPLOYER: _l("Employer"),
-    OrganisationKind.OTHER: _l("Other partner"),
-}
 
 
 class LoginForm(FlaskForm):

@@ -11,15 +11,14 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user, login_user, logout_user
 
 from workshop import addresses
 from workshop.access import public, workspace_role
-from workshop.accounts import services
+from workshop.accounts import overview, services
 from workshop.accounts.forms import (
-    ORGANISATION_KIND_LABELS,
-    ROLE_HINTS,
-    ROLE_LABELS,
     AccountForm,
     InvitationForm,
     LanguageForm,
@@ -33,22 +32,16 @@ from workshop.extensions import db
 from workshop.forms_common import EmptyForm
 from workshop.htmx import redirect_page, render_page, wants_fragment
 from workshop.i18n import SESSION_KEY, supported
-from workshop.journeys import services as journey_services
 
 bp = Blueprint("accounts", __name__)
 
 
-@bp.app_context_processor
-def accounts_labels() -> dict:
-    """Translated names of roles and organisation kinds, for every template."""
-    return {
-        "role_label": ROLE_LABELS.__getitem__,
-        "role_hint": ROLE_HINTS.__getitem__,
-        "organisation_kind_label": ORGANISATION_KIND_LABELS.__getitem__,
-    }
-
-
 NEW_INVITATION_KEY = "new_invitation"
+
+
+def _login_limits() -> tuple[int, int]:
+    """Failed logins allowed in a row, and the minutes a lockout lasts."""
+    return current_app.config["LOGIN_MAX_FAILURES"], current_app.config["LOGIN_LOCKOUT_MINUTES"]
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -60,19 +53,16 @@ def login():
     form = LoginForm(next=request.args.get("next"))
     status = 200
     if form.validate_on_submit():
-        limits = (
-            current_app.config["LOGIN_MAX_FAILURES"],
-            current_app.config["LOGIN_LOCKOUT_MINUTES"],
-        )
         try:
             user = services.authenticate(
-                form.email.data, form.password.data, request.remote_addr or "", limits
+                form.email.data, form.password.data, request.remote_addr or "", _login_limits()
             )
         except services.LoginThrottled as throttled:
             form.form_errors.append(
-                _(
-                    "Too many failed attempts. Wait %(minutes)d minutes and try again.",
-                    minutes=throttled.minutes,
+                ngettext(
+                    "Too many failed attempts. Wait %(num)d minute and try again.",
+                    "Too many failed attempts. Wait %(num)d minutes and try again.",
+                    throttled.minutes,
                 )
             )
             return render_page("accounts/login.html", form=form, status=429)
@@ -141,7 +131,7 @@ def workspace(workspace, membership):
         membership=membership,
         members=services.members_of(workspace),
         organisations=services.organisations_of(workspace),
-        journeys=journey_services.journeys_of(workspace),
+        journeys=overview.journeys_of(workspace),
     )
 
 
@@ -162,20 +152,33 @@ def edit_workspace(workspace, membership):
     )
 
 
-def _people_page(
-    workspace,
-    membership,
-    status=200,
-    block=None,
-    notice=None,
-    error=None,
-    new_invitation=None,
-    invitation_form=None,
-    organisation_form=None,
-    member_form=None,
-):
-    """The people page, or one of its blocks for htmx; forms not given start empty."""
+def _people_page(workspace, membership, status=200, block=None, **shown):
+    """The people page, or one of its blocks for htmx; forms not given start empty.
+
+    `shown` may bring a notice, an error, a new_invitation, the invitation_form or
+    organisation_form sent back as typed, and member_form: (a member's id, their form)."""
     organisations = services.organisations_of(workspace)
+    return render_page(
+        "accounts/people.html",
+        block=block,
+        status=status,
+        workspace=workspace,
+        membership=membership,
+        manage=membership.role.allows(Role.FACILITATOR),
+        member_forms=_member_forms(workspace, organisations, shown.get("member_form")),
+        organisations=organisations,
+        invitations=services.open_invitations(workspace),
+        new_invitation=shown.get("new_invitation") or session.pop(NEW_INVITATION_KEY, None),
+        invitation_form=shown.get("invitation_form") or InvitationForm(formdata=None),
+        organisation_form=shown.get("organisation_form") or OrganisationForm(formdata=None),
+        action_form=EmptyForm(),
+        notice=shown.get("notice"),
+        error=shown.get("error"),
+    )
+
+
+def _member_forms(workspace, organisations, member_form: tuple | None) -> dict:
+    """Each member's role form: as saved, or for the one member_form names, as sent back."""
     member_forms = {}
     for member in services.members_of(workspace):
         if member_form is not None and member_form[0] == member.id:
@@ -188,23 +191,7 @@ def _people_page(
             )
         form.set_organisations(organisations)
         member_forms[member] = form
-    return render_page(
-        "accounts/people.html",
-        block=block,
-        status=status,
-        workspace=workspace,
-        membership=membership,
-        manage=membership.role.allows(Role.FACILITATOR),
-        member_forms=member_forms,
-        organisations=organisations,
-        invitations=services.open_invitations(workspace),
-        new_invitation=new_invitation or session.pop(NEW_INVITATION_KEY, None),
-        invitation_form=invitation_form or InvitationForm(formdata=None),
-        organisation_form=organisation_form or OrganisationForm(formdata=None),
-        action_form=EmptyForm(),
-        notice=notice,
-        error=error,
-    )
+    return member_forms
 
 
 @bp.get("/w/<int:workspace_id>/people")
@@ -340,43 +327,48 @@ def accept_invitation(token):
         return redirect(url_for("accounts.workspace", workspace_id=invitation.workspace_id))
     form = EmptyForm() if current_user.is_authenticated else AccountForm()
     if form.validate_on_submit():
-        try:
-            user = (
-                current_user
-                if current_user.is_authenticated
-                else services.create_user(
-                    form.email.data,
-                    form.name.data,
-                    form.password.data,
-                    language=session.get(SESSION_KEY),
-                )
-            )
-            services.accept_invitation(invitation, user)
-        except services.EmailTaken:
-            db.session.rollback()
-            form.email.errors.append(
-                _(
-                    "An account with this e-mail address exists. Log in first, then open the link again."
-                )
-            )
-        except services.InvitationUnusable:
-            db.session.rollback()
-            return render_page("accounts/invitation_unusable.html", status=410)
-        except services.AccountError:
-            # Joined through another link a moment ago: leave this one for somebody else.
-            db.session.rollback()
-            return redirect(url_for("accounts.workspace", workspace_id=invitation.workspace_id))
-        else:
-            db.session.commit()
-            if not current_user.is_authenticated:
-                login_user(user)
-            flash(_("Welcome to %(name)s.", name=invitation.workspace.name), "success")
-            return redirect(
-                url_for("accounts.workspace", workspace_id=invitation.workspace_id), code=303
-            )
+        joined = _join_through(invitation, form)
+        if joined is not None:
+            return joined
     status = 422 if form.is_submitted() else 200
     return render_page(
         "accounts/invitation.html", form=form, invitation=invitation, token=token, status=status
+    )
+
+
+EMAIL_TAKEN = _l(
+    "An account with this e-mail address exists. Log in first, then open the link again."
+)
+
+
+def _join_through(invitation, form):
+    """Accept the invitation with the valid form, making the account first if needed; None
+    when the form must show why not (the e-mail address has an account)."""
+    try:
+        user = current_user if current_user.is_authenticated else _new_account(form)
+        services.accept_invitation(invitation, user)
+    except services.EmailTaken:
+        db.session.rollback()
+        form.email.errors.append(EMAIL_TAKEN)
+        return None
+    except services.InvitationUnusable:
+        db.session.rollback()
+        return render_page("accounts/invitation_unusable.html", status=410)
+    except services.AccountError:
+        # Joined through another link a moment ago: leave this one for somebody else.
+        db.session.rollback()
+        return redirect(url_for("accounts.workspace", workspace_id=invitation.workspace_id))
+    db.session.commit()
+    if not current_user.is_authenticated:
+        login_user(user)
+    flash(_("Welcome to %(name)s.", name=invitation.workspace.name), "success")
+    return redirect(url_for("accounts.workspace", workspace_id=invitation.workspace_id), code=303)
+
+
+def _new_account(form):
+    """The account the valid form describes, in the language this browser chose."""
+    return services.create_user(
+        form.email.data, form.name.data, form.password.data, language=session.get(SESSION_KEY)
     )
 
 

@@ -18,9 +18,14 @@ from wtforms.validators import DataRequired, InputRequired, Optional
 from workshop.accounts.forms import REQUIRED, too_long
 from workshop.accounts.models import ORG_NAME_MAX
 from workshop.critical_points import services
+from workshop.critical_points.labels import (
+    ROLE_LABELS,
+    SEVERITY_LABELS,
+    STATUS_LABELS,
+    category_label,
+)
 from workshop.critical_points.models import (
     CATEGORY_MAX,
-    DEFAULT_CATEGORIES,
     SOURCE_MAX,
     TEXT_MAX,
     TITLE_MAX,
@@ -28,30 +33,6 @@ from workshop.critical_points.models import (
     ReporterRole,
 )
 from workshop.forms_common import BoundedIntegerField, id_or_none
-
-ROLE_LABELS = {
-    ReporterRole.EMPLOYER: _l("Employer"),
-    ReporterRole.WORKPLACE_INSTRUCTOR: _l("Workplace instructor"),
-    ReporterRole.STUDENT: _l("Student"),
-    ReporterRole.TEACHER: _l("Teacher"),
-    ReporterRole.INSTITUTION_STAFF: _l("Institution staff"),
-    ReporterRole.OTHER: _l("Other"),
-}
-STATUS_LABELS = {
-    PointStatus.OPEN: _l("Open"),
-    PointStatus.TESTING: _l("Being tested"),
-    PointStatus.RESOLVED: _l("Resolved"),
-    PointStatus.WONT_FIX: _l("Won't fix"),
-}
-SEVERITY_LABELS = {
-    1: _l("1 – minor: slows things down"),
-    2: _l("2 – serious: causes rework or harm"),
-    3: _l("3 – critical: the process fails here"),
-}
-SEVERITY_SHORT = {1: _l("minor"), 2: _l("serious"), 3: _l("critical")}
-# Shapes tell severities apart without colour.
-SEVERITY_SHAPES = {1: "●", 2: "◆", 3: "▲"}
-CATEGORY_LABELS = DEFAULT_CATEGORIES
 
 
 def _choices(labels: dict, empty=None) -> list[SelectChoice]:
@@ -193,17 +174,9 @@ class FilterForm(FlaskForm):
         _l("Show"),
         choices=[
             SelectChoice("", _l("Steps")),
-            SelectChoice("heat", _l("Heat: critical load per cell")),
+            SelectChoice("heat", _l("Heat: severity total per cell")),
         ],
     )
-
-
-def category_label(choice_or_category) -> str:
-    """A category's name: the workspace's own, or the translated default."""
-    if choice_or_category is None:
-        return ""
-    name, key = choice_or_category.name, choice_or_category.key
-    return name or str(CATEGORY_LABELS.get(key, key or ""))
 
 
 def enum_or_none(cls, value):

@@ -21,13 +21,23 @@ from workshop.critical_points.models import Vote
 from workshop.extensions import db
 
 DotCounter = Callable[[Sequence[int]], Mapping[int, int]]
+DotMover = Callable[[int, int], None]
 _DOT_COUNTER = "polku.dot_counts"
+_DOT_MOVER = "polku.move_dots"
 
 
-def init_app(app, dot_counts: DotCounter) -> None:
-    """Take the live domain's dot counter: live sits above critical points, so it hands its
-    counts down rather than being imported from here."""
+def init_app(app, dot_counts: DotCounter, move_dots: DotMover | None = None) -> None:
+    """Take the live domain's dot counter (and mover): live sits above critical points, so it
+    hands them down rather than being imported from here."""
     app.extensions[_DOT_COUNTER] = dot_counts
+    app.extensions[_DOT_MOVER] = move_dots
+
+
+def move_dots(from_point_id: int, to_point_id: int) -> None:
+    """Put one point's live dots on another (a merge), so the room's support stays."""
+    mover = current_app.extensions.get(_DOT_MOVER)
+    if mover is not None:
+        mover(from_point_id, to_point_id)
 
 
 @dataclass(frozen=True)
@@ -76,6 +86,16 @@ class Rankable(Protocol):
 
 
 T = TypeVar("T", bound=Rankable)
+
+
+@dataclass(frozen=True)
+class Standing:
+    """What ranking needs of a point carried as plain values (a document's dict, say)."""
+
+    id: int
+    severity: int
+    support: int
+    report_count: int
 
 
 def rank_key(point: Rankable) -> tuple:

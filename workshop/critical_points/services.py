@@ -15,6 +15,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import selectinload
 
 from workshop.accounts.models import Organisation, OrganisationKind, User, Workspace
+from workshop.critical_points import ranking
 from workshop.critical_points.models import (
     DEFAULT_CATEGORIES,
     TITLE_MAX,
@@ -230,19 +231,43 @@ def step_summaries(
     }
 
 
-SORTS = ("votes", "severity", "reports", "age")
+SORTS = tuple(ranking.SORT_KEYS)
 
 
 @dataclass
 class PointRow:
-    """A point with the numbers the list sorts and shows by."""
+    """A point with the numbers the list sorts and shows by (a Rankable: see ranking)."""
 
     point: CriticalPoint
-    votes: int
+    tally: ranking.Tally
     reports: int
     organisations: int
     employers: int
     voted: bool
+
+    @property
+    def id(self) -> int:
+        return self.point.id
+
+    @property
+    def severity(self) -> int:
+        return self.point.severity
+
+    @property
+    def votes(self) -> int:
+        return self.tally.votes
+
+    @property
+    def dots(self) -> int:
+        return self.tally.dots
+
+    @property
+    def support(self) -> int:
+        return self.tally.support
+
+    @property
+    def report_count(self) -> int:
+        return self.reports
 
 
 def list_points(
@@ -252,7 +277,7 @@ def list_points(
     sort: str = "votes",
     step: Step | None = None,
 ) -> list[PointRow]:
-    """The journey's points (or one step's) with votes and reports counted, sorted."""
+    """The journey's points (or one step's) with votes, dots and reports counted, sorted."""
     query = _filtered(
         select(CriticalPoint)
         .join(Step, Step.id == CriticalPoint.step_id)
@@ -267,8 +292,10 @@ def list_points(
     )
     if step is not None:
         query = query.where(CriticalPoint.step_id == step.id)
+    found = list(db.session.scalars(query))
+    tallies = ranking.tallies(p.id for p in found)
     rows = []
-    for point in db.session.scalars(query):
+    for point in found:
         organisations = {r.organisation_id for r in point.reports if r.organisation_id}
         employer_orgs = {
             r.organisation_id
@@ -278,20 +305,14 @@ def list_points(
         rows.append(
             PointRow(
                 point=point,
-                votes=len(point.votes),
+                tally=tallies[point.id],
                 reports=len(point.reports),
                 organisations=len(organisations),
                 employers=len(employer_orgs),
                 voted=any(v.user_id == user.id for v in point.votes),
             )
         )
-    keys = {
-        "votes": lambda r: (-r.votes, -r.point.severity, r.point.id),
-        "severity": lambda r: (-r.point.severity, -r.votes, r.point.id),
-        "reports": lambda r: (-r.reports, -r.point.severity, r.point.id),
-        "age": lambda r: (r.point.created_at, r.point.id),
-    }
-    return sorted(rows, key=keys.get(sort, keys["votes"]))
+    return ranking.sorted_by(rows, sort)
 
 
 def get_point(journey: Journey, point_id: int) -> CriticalPoint | None:
@@ -368,22 +389,32 @@ def _report(workspace, user: User | None, data: ReportData) -> Report:
     )
 
 
+@dataclass(frozen=True)
+class NewPoint:
+    """A critical point as it is reported: on which step, what, how bad, and the first report.
+
+    `category` is a category choice ("key:…" or "id:…", see `resolve_category`); a form's
+    `submission_key` makes a second submission of the same form return the first one's point.
+    """
+
+    step: Step
+    title: str
+    severity: int
+    report: ReportData
+    description: str = ""
+    category: str | None = None
+    submission_key: str | None = None
+
+
 def report_point(
-    workspace: Workspace,
-    journey: Journey,
-    step: Step,
-    user: User | None,
-    title: str,
-    description: str,
-    severity: int,
-    category_value: str | None,
-    report: ReportData,
-    submission_key: str | None = None,
+    workspace: Workspace, journey: Journey, user: User | None, new: NewPoint
 ) -> CriticalPoint:
     """A new critical point on a live step, with its first report (user None: a guest's).
 
     A second submission of the same form (same key) returns the point the first one made.
     """
+    step, title, description, severity = new.step, new.title, new.description, new.severity
+    category_value, report, submission_key = new.category, new.report, new.submission_key
     if step.journey_id != journey.id or step.deleted_at is not None:
         raise NotFound("step")
     if submission_key:
@@ -462,7 +493,7 @@ def set_status(point: CriticalPoint, user: User, status: PointStatus) -> None:
 
 
 def merge_points(target: CriticalPoint, other: CriticalPoint, user: User) -> None:
-    """Fold `other` into `target`: every report and vote moves over, `other` goes."""
+    """Fold `other` into `target`: every report, vote and live dot moves over, `other` goes."""
     if target.id == other.id or target.journey_id != other.journey_id:
         raise PointError("merge")
     journeys.record_change(target.journey, user, "points_merged", target.title)
@@ -472,6 +503,7 @@ def merge_points(target: CriticalPoint, other: CriticalPoint, user: User) -> Non
     for vote in list(other.votes):
         if vote.user_id not in voters:
             vote.point = target
+    ranking.move_dots(other.id, target.id)
     db.session.flush()
     db.session.delete(other)
     db.session.flush()
@@ -556,6 +588,24 @@ def get_suggestion(journey: Journey, suggestion_id: int) -> StepSuggestion | Non
 # --- where it hurts most -----------------------------------------------------------------------
 
 
+SPOT_POINTS = 5  # of a step's points, how many the page names
+
+
+@dataclass(frozen=True)
+class SpotPoint:
+    """A critical point of a hot spot: what the ranking needs and the page shows."""
+
+    id: int
+    title: str
+    severity: int
+    report_count: int
+    tally: ranking.Tally
+
+    @property
+    def support(self) -> int:
+        return self.tally.support
+
+
 @dataclass
 class HotSpot:
     """One step (matched across journeys by its key) and the points reported on it."""
@@ -565,13 +615,29 @@ class HotSpot:
     stage: str
     points: int = 0
     load: int = 0
+    support: int = 0
     journeys: set[int] = field(default_factory=set)
     by_role: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     by_category: dict[int | None, int] = field(default_factory=lambda: defaultdict(int))
+    ranked: list[SpotPoint] = field(default_factory=list)  # all its points, in the ranking
+
+    @property
+    def dots(self) -> int:
+        return sum(p.tally.dots for p in self.ranked)
+
+    @property
+    def votes(self) -> int:
+        return sum(p.tally.votes for p in self.ranked)
+
+    @property
+    def named(self) -> list[SpotPoint]:
+        """The points the page names: the first few in the ranking."""
+        return self.ranked[:SPOT_POINTS]
 
 
 def hot_spots(workspaces: list[Workspace], kind: JourneyKind, limit: int = 15) -> list[HotSpot]:
-    """Across all journeys of one kind: the steps with the most critical points, broken down.
+    """Across all journeys of one kind: the steps with the most critical points, broken down,
+    each with its points in the ranking (votes and dots).
 
     Steps made from the same template step share a key, so one step of the process counts
     once however many journeys (as-is, to-be, per sprint) it appears in.
@@ -588,17 +654,24 @@ def hot_spots(workspaces: list[Workspace], kind: JourneyKind, limit: int = 15) -
             Step.deleted_at.is_(None),
         )
         .options(selectinload(CriticalPoint.reports))
-    )
+    ).all()
+    tallies = ranking.tallies(point.id for point, _step, _stage in rows)
     spots: dict[str, HotSpot] = {}
     for point, step, stage_title in rows:
         spot = spots.setdefault(step.key, HotSpot(step.key, step.title, stage_title))
         spot.points += 1
         spot.load += point.severity
+        spot.support += tallies[point.id].support
         spot.journeys.add(point.journey_id)
         spot.by_category[point.category_id] += 1
         for report in point.reports:
             spot.by_role[report.reporter_role.value] += 1
-    return sorted(spots.values(), key=lambda s: (-s.points, -s.load, s.title))[:limit]
+        spot.ranked.append(
+            SpotPoint(point.id, point.title, point.severity, len(point.reports), tallies[point.id])
+        )
+    for spot in spots.values():
+        spot.ranked = ranking.ranked(spot.ranked)
+    return sorted(spots.values(), key=lambda s: (-s.points, -s.load, -s.support, s.title))[:limit]
 
 
 def used_categories(workspace: Workspace) -> list[Category]:

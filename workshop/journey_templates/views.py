@@ -4,7 +4,7 @@ from flask import Blueprint, abort
 
 from workshop.htmx import render_page
 from workshop.i18n import current_language
-from workshop.journey_templates import services
+from workshop.journey_templates import labels, services
 
 bp = Blueprint("journey_templates", __name__)
 
@@ -18,7 +18,7 @@ def index():
         templates=list(loaded.templates.values()),
         problem_count=len(loaded.problems),
         lang=current_language(),
-        kind_labels=services.KIND_LABELS,
+        kind_labels=labels.KIND_LABELS,
     )
 
 
@@ -31,7 +31,7 @@ def preview(template_id: str):
         template=template,
         lanes_by_id={lane.id: lane for lane in template.lanes},
         lang=current_language(),
-        kind_labels=services.KIND_LABELS,
-        channel_labels=services.CHANNEL_LABELS,
-        basis_labels=services.BASIS_LABELS,
+        kind_labels=labels.KIND_LABELS,
+        channel_labels=labels.CHANNEL_LABELS,
+        basis_labels=labels.BASIS_LABELS,
     )

@@ -7,6 +7,7 @@ from wtforms.validators import DataRequired, InputRequired, NumberRange, Optiona
 
 from workshop.accounts.forms import REQUIRED, too_long
 from workshop.forms_common import BoundedIntegerField, id_or_none, id_required
+from workshop.journeys.labels import CHANNEL_LABELS, EMOTION_LABELS, KIND_LABELS, LANE_KIND_LABELS
 from workshop.journeys.models import (
     DESCRIPTION_MAX,
     EMOTION_MAX,
@@ -14,36 +15,8 @@ from workshop.journeys.models import (
     NAME_MAX,
     TITLE_MAX,
     Channel,
-    JourneyKind,
-    LaneKind,
 )
 
-KIND_LABELS = {
-    JourneyKind.APPRENTICESHIP: _l("Apprenticeship"),
-    JourneyKind.TRAINING_AGREEMENT: _l("Training agreement"),
-    JourneyKind.CUSTOM: _l("Other process"),
-}
-LANE_KIND_LABELS = {
-    LaneKind.FRONTSTAGE: _l("Frontstage: an actor"),
-    LaneKind.BACKSTAGE: _l("Backstage: work the actors do not see"),
-}
-CHANNEL_LABELS = {
-    Channel.FACE_TO_FACE: _l("Face to face"),
-    Channel.PHONE: _l("Phone"),
-    Channel.EMAIL: _l("E-mail"),
-    Channel.ONLINE_SERVICE: _l("Online service"),
-    Channel.DOCUMENT: _l("Document"),
-    Channel.MEETING: _l("Meeting"),
-    Channel.WORKPLACE_VISIT: _l("Workplace visit"),
-    Channel.VIDEO_CALL: _l("Video call"),
-}
-EMOTION_LABELS = {
-    -2: _l("−2 very negative"),
-    -1: _l("−1 negative"),
-    0: _l("0 neutral"),
-    1: _l("+1 positive"),
-    2: _l("+2 very positive"),
-}
 CONTENT_LANGUAGES = [("fi", "Suomi"), ("sv", "Svenska"), ("en", "English")]
 
 

@@ -15,7 +15,7 @@ from wtforms.validators import DataRequired, InputRequired, NumberRange, Optiona
 
 from workshop.accounts.forms import REQUIRED, too_long
 from workshop.accounts.models import ORG_NAME_MAX
-from workshop.critical_points.forms import ROLE_LABELS, SEVERITY_SHORT
+from workshop.critical_points.labels import ROLE_LABELS, SEVERITY_SHORT
 from workshop.critical_points.models import TITLE_MAX, ReporterRole
 from workshop.forms_common import BoundedIntegerField, id_or_none
 from workshop.live.models import (

@@ -16,6 +16,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from workshop.accounts import services as accounts
 from workshop.accounts.models import Organisation, User
+from workshop.critical_points import ranking
 from workshop.critical_points import services as points
 from workshop.critical_points.models import (
     CriticalPoint,
@@ -525,19 +526,21 @@ def _publish(live: LiveSession, entry: Entry) -> None:
         point = points.report_point(
             live.sprint.workspace,
             live.journey,
-            step,
             None,
-            title,
-            # Nothing said is lost: a title cut short keeps the whole text beside it.
-            entry.text if title != " ".join(entry.text.split()) else "",
-            entry.severity or 2,
-            f"id:{category.id}" if category else None,
-            points.ReportData(
-                role=entry.guest.role,
-                organisation_id=entry.guest.organisation_id,
-                quote=entry.text if len(entry.text) > points.TITLE_MAX else "",
-                source=live.sprint.title,
-                reported_on=utcnow().date(),
+            points.NewPoint(
+                step=step,
+                title=title,
+                # Nothing said is lost: a title cut short keeps the whole text beside it.
+                description=entry.text if title != " ".join(entry.text.split()) else "",
+                severity=entry.severity or 2,
+                category=f"id:{category.id}" if category else None,
+                report=points.ReportData(
+                    role=entry.guest.role,
+                    organisation_id=entry.guest.organisation_id,
+                    quote=entry.text if len(entry.text) > points.TITLE_MAX else "",
+                    source=live.sprint.title,
+                    reported_on=utcnow().date(),
+                ),
             ),
         )
         entry.point, entry.report = point, point.reports[0]
@@ -987,41 +990,75 @@ def dot_counts(point_ids: Sequence[int]) -> dict[int, int]:
     )
 
 
+def move_dots(from_point_id: int, to_point_id: int) -> None:
+    """Every dot on one point onto another: merging two points keeps what the room gave both."""
+    db.session.execute(
+        update(Dot).where(Dot.point_id == from_point_id).values(point_id=to_point_id),
+        execution_options={"synchronize_session": False},
+    )
+
+
 @dataclass(frozen=True)
 class RankedPoint:
-    """A critical point as the room ranks it."""
+    """A critical point as the room ranks it: its votes on the board and dots in live sessions
+    (a Rankable: see critical_points.ranking)."""
 
     point: CriticalPoint
-    dots: int
+    tally: ranking.Tally
+
+    @property
+    def id(self) -> int:
+        return self.point.id
+
+    @property
+    def severity(self) -> int:
+        return self.point.severity
+
+    @property
+    def report_count(self) -> int:
+        return len(self.point.reports)
+
+    @property
+    def dots(self) -> int:
+        return self.tally.dots
+
+    @property
+    def support(self) -> int:
+        return self.tally.support
+
+
+def _open_points(live: LiveSession) -> list[RankedPoint]:
+    """The journey's open critical points on its live steps, with their tallies."""
+    found = list(
+        db.session.scalars(
+            select(CriticalPoint)
+            .join(Step, Step.id == CriticalPoint.step_id)
+            .where(
+                CriticalPoint.journey_id == live.journey_id,
+                CriticalPoint.status.in_((PointStatus.OPEN, PointStatus.TESTING)),
+                Step.deleted_at.is_(None),
+            )
+            .options(
+                selectinload(CriticalPoint.step),
+                selectinload(CriticalPoint.category),
+                selectinload(CriticalPoint.reports),
+            )
+        )
+    )
+    tallies = ranking.tallies(p.id for p in found)
+    return [RankedPoint(p, tallies[p.id]) for p in found]
 
 
 def ranked_points(live: LiveSession) -> list[RankedPoint]:
-    """The journey's open critical points, most dots first, then most severe."""
-    dots = dict(
-        db.session.execute(
-            select(Dot.point_id, func.count(Dot.id))
-            .join(Guest, Guest.id == Dot.guest_id)
-            .where(Dot.session_id == live.id, *counting_guest())
-            .group_by(Dot.point_id)
-        ).all()
-    )
-    rows = db.session.scalars(
-        select(CriticalPoint)
-        .where(
-            CriticalPoint.journey_id == live.journey_id,
-            CriticalPoint.status.in_((PointStatus.OPEN, PointStatus.TESTING)),
-        )
-        .options(selectinload(CriticalPoint.step), selectinload(CriticalPoint.category))
-    )
-    ranked = [RankedPoint(p, dots.get(p.id, 0)) for p in rows]
-    ranked.sort(key=lambda r: (-r.dots, -r.point.severity, r.point.id))
-    return ranked
+    """The journey's open critical points in the ranking the board, the list and the sprint
+    summary use: votes and dots together, then severity, reports, age."""
+    return ranking.ranked(_open_points(live))
 
 
 def points_in_order(live: LiveSession) -> list[RankedPoint]:
-    """The journey's open critical points with their dots, in the journey's reading order:
+    """The journey's open critical points with their tallies, in the journey's reading order:
     a phone's list stays put while the room votes."""
-    ranked = {r.point.id: r for r in ranked_points(live)}
+    ranked = {r.point.id: r for r in _open_points(live)}
     order = db.session.scalars(
         select(CriticalPoint.id)
         .join(Step, Step.id == CriticalPoint.step_id)

@@ -18,8 +18,9 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from workshop.accounts.forms import REQUIRED, too_long
 from workshop.accounts.models import ORG_NAME_MAX
-from workshop.critical_points.forms import ROLE_LABELS
+from workshop.critical_points.labels import ROLE_LABELS
 from workshop.forms_common import id_or_none, id_required
+from workshop.sprints.labels import DECISION_STATUS_LABELS, EXPERIMENT_STATUS_LABELS, LANGUAGES
 from workshop.sprints.models import (
     LABEL_MAX,
     MAX_PHASES,
@@ -27,31 +28,7 @@ from workshop.sprints.models import (
     PHASE_MAX,
     TEXT_MAX,
     TITLE_MAX,
-    DecisionStatus,
-    ExperimentStatus,
-    SprintStatus,
 )
-
-SPRINT_STATUS_LABELS = {
-    SprintStatus.PLANNED: _l("Planned"),
-    SprintStatus.RUNNING: _l("Running"),
-    SprintStatus.CLOSED: _l("Closed"),
-}
-EXPERIMENT_STATUS_LABELS = {
-    ExperimentStatus.PLANNED: _l("Planned"),
-    ExperimentStatus.RUNNING: _l("Running"),
-    ExperimentStatus.SUCCEEDED: _l("Worked"),
-    ExperimentStatus.FAILED: _l("Did not work"),
-    ExperimentStatus.STOPPED: _l("Stopped"),
-}
-DECISION_STATUS_LABELS = {
-    DecisionStatus.OPEN: _l("Not started"),
-    DecisionStatus.IN_PROGRESS: _l("In progress"),
-    DecisionStatus.DONE: _l("Done"),
-    DecisionStatus.DROPPED: _l("Dropped"),
-}
-DEFAULT_PHASES = [_l("Understand"), _l("Define"), _l("Ideate"), _l("Experiment"), _l("Decide")]
-LANGUAGES = {"fi": "Suomi", "sv": "Svenska", "en": "English"}
 
 
 def _choices(labels: dict) -> list[SelectChoice]:

@@ -8,10 +8,10 @@ from datetime import date
 from flask import render_template, url_for
 from flask_babel import force_locale
 
+from workshop import pdf
 from workshop.critical_points import ranking
-from workshop.critical_points.forms import ROLE_LABELS, category_label
+from workshop.critical_points.labels import ROLE_LABELS, category_label
 from workshop.critical_points.models import ReporterRole
-from workshop.export import pdf
 from workshop.journeys.document import JourneyDocument, Lane, Point, Stage, Step
 from workshop.journeys.emotion import MARGIN_LEFT, MARGIN_RIGHT, STEP_WIDTH, Curve, emotion_curve
 from workshop.sprints import services, snapshot

@@ -1,0 +1,19 @@
+"""The live domain's two blueprints: `live` for guests' phones (no account), `room` for a
+sprint's facilitators (console and projector), and the page a guest sees when wrong join
+codes are limited."""
+
+from flask import Blueprint
+from flask_babel import gettext as _
+from flask_limiter import RateLimitExceeded
+
+from workshop.errors import render_error
+
+bp = Blueprint("live", __name__)
+room = Blueprint("room", __name__)
+
+
+@bp.app_errorhandler(RateLimitExceeded)
+def too_many_codes(error):
+    """Wrong join codes are limited per address and per code; the page says why and when."""
+    message = _("Too many wrong codes were tried. Wait a moment, then type the code on the screen.")
+    return render_error(429, message)

@@ -1,0 +1,32 @@
+"""What every template can call, registered in one place: each domain's labels (from its
+`labels.py`) and the filters. Part of the wiring, like create_app, so it may read every domain;
+blueprints register no context processors or filters of their own."""
+
+from datetime import UTC, date, datetime
+
+from flask import Flask
+
+from workshop import i18n
+from workshop.accounts import labels as accounts
+from workshop.critical_points import labels as critical_points
+from workshop.journeys import labels as journeys
+from workshop.live import labels as live
+from workshop.sprints import labels as sprints
+
+
+def isodate(value: str) -> date:
+    """A date kept as text in a sprint document, back as a date for formatting."""
+    return date.fromisoformat(value)
+
+
+def isodatetime(value: str) -> datetime:
+    """A UTC moment kept as text in a sprint document, back as a datetime for formatting."""
+    return datetime.strptime(value, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+
+
+def init_app(app: Flask) -> None:
+    """Give every template the language helpers, the domains' labels and the date filters."""
+    for domain in (i18n, accounts, journeys, critical_points, sprints, live):
+        app.context_processor(domain.for_templates)
+    app.add_template_filter(isodate, "isodate")
+    app.add_template_filter(isodatetime, "isodatetime")
