@@ -17,7 +17,7 @@ from typing import Protocol, TypeVar
 from flask import current_app
 from sqlalchemy import func, select
 
-from workshop.critical_points.models import Vote
+from workshop.critical_points.models import CriticalPoint, Vote
 from workshop.extensions import db
 
 DotCounter = Callable[[Sequence[int]], Mapping[int, int]]
@@ -96,6 +96,38 @@ class Standing:
     severity: int
     support: int
     report_count: int
+
+
+@dataclass(frozen=True)
+class TalliedPoint:
+    """A critical point's row with its tally: what every list that ranks live points holds."""
+
+    point: CriticalPoint
+    tally: Tally
+
+    @property
+    def id(self) -> int:
+        return self.point.id
+
+    @property
+    def severity(self) -> int:
+        return self.point.severity
+
+    @property
+    def votes(self) -> int:
+        return self.tally.votes
+
+    @property
+    def dots(self) -> int:
+        return self.tally.dots
+
+    @property
+    def support(self) -> int:
+        return self.tally.support
+
+    @property
+    def report_count(self) -> int:
+        return len(self.point.reports)
 
 
 def rank_key(point: Rankable) -> tuple:

@@ -234,40 +234,14 @@ def step_summaries(
 SORTS = tuple(ranking.SORT_KEYS)
 
 
-@dataclass
-class PointRow:
-    """A point with the numbers the list sorts and shows by (a Rankable: see ranking)."""
+@dataclass(frozen=True)
+class PointRow(ranking.TalliedPoint):
+    """A point with its tally and the other numbers the list shows and sorts by."""
 
-    point: CriticalPoint
-    tally: ranking.Tally
     reports: int
     organisations: int
     employers: int
     voted: bool
-
-    @property
-    def id(self) -> int:
-        return self.point.id
-
-    @property
-    def severity(self) -> int:
-        return self.point.severity
-
-    @property
-    def votes(self) -> int:
-        return self.tally.votes
-
-    @property
-    def dots(self) -> int:
-        return self.tally.dots
-
-    @property
-    def support(self) -> int:
-        return self.tally.support
-
-    @property
-    def report_count(self) -> int:
-        return self.reports
 
 
 def list_points(

@@ -998,33 +998,8 @@ def move_dots(from_point_id: int, to_point_id: int) -> None:
     )
 
 
-@dataclass(frozen=True)
-class RankedPoint:
-    """A critical point as the room ranks it: its votes on the board and dots in live sessions
-    (a Rankable: see critical_points.ranking)."""
-
-    point: CriticalPoint
-    tally: ranking.Tally
-
-    @property
-    def id(self) -> int:
-        return self.point.id
-
-    @property
-    def severity(self) -> int:
-        return self.point.severity
-
-    @property
-    def report_count(self) -> int:
-        return len(self.point.reports)
-
-    @property
-    def dots(self) -> int:
-        return self.tally.dots
-
-    @property
-    def support(self) -> int:
-        return self.tally.support
+# A critical point as the room ranks it: its row with votes on the board and dots in sessions.
+RankedPoint = ranking.TalliedPoint
 
 
 def _open_points(live: LiveSession) -> list[RankedPoint]:
