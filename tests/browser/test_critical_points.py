@@ -550,4 +550,7 @@ def test_where_it_hurts_most_lists_the_step_with_most_points_first(js_page, seed
     expect(rows.first.locator("td").nth(0)).to_have_text("2")
     expect(rows.first.locator("td").nth(1)).to_have_text("5")
     expect(rows.nth(1).get_by_role("rowheader")).to_contain_text(step_title(CONTRACT))
+    # The wide table scrolls in its own box, by keyboard too; the page itself does not widen.
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    expect(page.locator(".table-scroll")).to_have_attribute("tabindex", "0")
     check_page(page, "insights")
