@@ -993,13 +993,8 @@ def _open_points(live: LiveSession) -> list[RankedPoint]:
     """The journey's open critical points on its live steps, with their tallies."""
     found = list(
         db.session.scalars(
-            select(CriticalPoint)
-            .join(Step, Step.id == CriticalPoint.step_id)
-            .where(
-                CriticalPoint.journey_id == live.journey_id,
-                CriticalPoint.status.in_((PointStatus.OPEN, PointStatus.TESTING)),
-                Step.deleted_at.is_(None),
-            )
+            points.points_on_live_steps(live.journey_id)
+            .where(CriticalPoint.status.in_((PointStatus.OPEN, PointStatus.TESTING)))
             .options(
                 selectinload(CriticalPoint.step),
                 selectinload(CriticalPoint.category),
