@@ -81,6 +81,21 @@ def test_renaming_a_stage_or_lane_with_htmx_answers_the_updated_list(client, log
     assert db.session.get(Lane, lane.id).title == "Opiskelija"
 
 
+@pytest.mark.parametrize("kind", ["stages", "lanes"])
+def test_adding_a_column_shows_the_typed_form_again_or_refuses_a_full_journey(
+    client, login, team, journey, monkeypatch, kind
+):
+    login(team["participant"])
+    too_long = "x" * 500
+    wrong = client.post(board_url(journey, kind), data={"title": too_long, "kind": "frontstage"})
+    assert wrong.status_code == 422 and too_long in wrong.get_data(as_text=True)
+    monkeypatch.setattr(journeys, "MAX_COLUMNS", 1)
+    full = client.post(board_url(journey, kind), data={"title": "Uusi", "kind": "frontstage"})
+    assert full.status_code == 422 and "at most 1 stages and 1 lanes" in text_of(full)
+    board = journeys.load_board(journey)
+    assert "Uusi" not in [c.title for c in board.stages + board.lanes]
+
+
 def test_moving_adding_and_refusing_columns_with_htmx_answer_fragments(
     client, login, team, journey
 ):

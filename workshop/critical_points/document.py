@@ -63,10 +63,7 @@ def points_of(
     found = [
         p
         for p in db.session.scalars(
-            select(CriticalPoint)
-            .join(Step, Step.id == CriticalPoint.step_id)
-            .where(CriticalPoint.journey_id == journey.id, Step.deleted_at.is_(None))
-            .options(
+            services.points_on_live_steps(journey.id).options(
                 selectinload(CriticalPoint.step),
                 selectinload(CriticalPoint.category),
                 selectinload(CriticalPoint.reports).selectinload(Report.organisation),

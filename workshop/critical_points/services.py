@@ -11,7 +11,7 @@ from datetime import date
 
 from flask import current_app
 from flask_babel import force_locale
-from sqlalchemy import delete, func, select
+from sqlalchemy import Select, delete, func, select
 from sqlalchemy.orm import selectinload
 
 from workshop.accounts.models import Organisation, OrganisationKind, User, Workspace
@@ -253,10 +253,7 @@ def list_points(
 ) -> list[PointRow]:
     """The journey's points (or one step's) with votes, dots and reports counted, sorted."""
     query = _filtered(
-        select(CriticalPoint)
-        .join(Step, Step.id == CriticalPoint.step_id)
-        .where(CriticalPoint.journey_id == journey.id, Step.deleted_at.is_(None))
-        .options(
+        points_on_live_steps(journey.id).options(
             selectinload(CriticalPoint.reports),
             selectinload(CriticalPoint.votes),
             selectinload(CriticalPoint.category),
@@ -289,17 +286,22 @@ def list_points(
     return ranking.sorted_by(rows, sort)
 
 
-def get_point(journey: Journey, point_id: int) -> CriticalPoint | None:
-    """A point of this journey on a live step (one in the trash hides its points too)."""
-    return db.session.scalar(
+def points_on_live_steps(journey_id: int) -> Select:
+    """The query for a journey's points on its live steps: a step in the trash hides its
+    points too."""
+    return (
         select(CriticalPoint)
         .join(Step, Step.id == CriticalPoint.step_id)
+        .where(CriticalPoint.journey_id == journey_id, Step.deleted_at.is_(None))
+    )
+
+
+def get_point(journey: Journey, point_id: int) -> CriticalPoint | None:
+    """A point of this journey on a live step."""
+    return db.session.scalar(
+        points_on_live_steps(journey.id)
         .options(selectinload(CriticalPoint.reports).selectinload(Report.organisation))
-        .where(
-            CriticalPoint.id == point_id,
-            CriticalPoint.journey_id == journey.id,
-            Step.deleted_at.is_(None),
-        )
+        .where(CriticalPoint.id == point_id)
     )
 
 

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import Select, delete, func, select, update
 from sqlalchemy.orm import joinedload, selectinload
 
 from workshop.accounts import services as accounts
@@ -652,18 +652,15 @@ def restore_guest(live: LiveSession, guest: Guest) -> None:
     _publish_again(live, guest)
 
 
-def _entries_of_guest(live: LiveSession, guest: Guest) -> list[Entry]:
-    return list(
-        db.session.scalars(
-            select(Entry)
-            .where(
-                Entry.session_id == live.id,
-                Entry.guest_id == guest.id,
-                Entry.removed_at.is_(None),
-            )
-            .order_by(Entry.id)
-        )
+def _guest_entries(live: LiveSession, guest: Guest) -> Select:
+    """The query for what the guest entered in this session and is not removed."""
+    return select(Entry).where(
+        Entry.session_id == live.id, Entry.guest_id == guest.id, Entry.removed_at.is_(None)
     )
+
+
+def _entries_of_guest(live: LiveSession, guest: Guest) -> list[Entry]:
+    return list(db.session.scalars(_guest_entries(live, guest).order_by(Entry.id)))
 
 
 def _publish_again(live: LiveSession, guest: Guest) -> None:
@@ -857,18 +854,8 @@ def entries_of(live: LiveSession, public_only: bool = False) -> list[Entry]:
 
 def private_entries_of(live: LiveSession, guest: Guest) -> list[Entry]:
     """What the guest entered that waits for the reveal, newest first."""
-    return list(
-        db.session.scalars(
-            select(Entry)
-            .where(
-                Entry.session_id == live.id,
-                Entry.guest_id == guest.id,
-                Entry.private.is_(True),
-                Entry.removed_at.is_(None),
-            )
-            .order_by(Entry.id.desc())
-        )
-    )
+    query = _guest_entries(live, guest).where(Entry.private.is_(True)).order_by(Entry.id.desc())
+    return list(db.session.scalars(query))
 
 
 def removed_entries(live: LiveSession) -> list[Entry]:
@@ -1006,13 +993,8 @@ def _open_points(live: LiveSession) -> list[RankedPoint]:
     """The journey's open critical points on its live steps, with their tallies."""
     found = list(
         db.session.scalars(
-            select(CriticalPoint)
-            .join(Step, Step.id == CriticalPoint.step_id)
-            .where(
-                CriticalPoint.journey_id == live.journey_id,
-                CriticalPoint.status.in_((PointStatus.OPEN, PointStatus.TESTING)),
-                Step.deleted_at.is_(None),
-            )
+            points.points_on_live_steps(live.journey_id)
+            .where(CriticalPoint.status.in_((PointStatus.OPEN, PointStatus.TESTING)))
             .options(
                 selectinload(CriticalPoint.step),
                 selectinload(CriticalPoint.category),

@@ -88,17 +88,16 @@ def _row_of(journey, point):
     )
 
 
+def _point_url(workspace, journey, point) -> str:
+    return url_for(
+        "critical_points.point", workspace_id=workspace.id, journey_id=journey.id, point_id=point.id
+    )
+
+
 def _back_to_point(workspace, journey, point, message):
     db.session.commit()
     flash(message, "success")
-    return redirect_page(
-        url_for(
-            "critical_points.point",
-            workspace_id=workspace.id,
-            journey_id=journey.id,
-            point_id=point.id,
-        )
-    )
+    return redirect_page(_point_url(workspace, journey, point))
 
 
 @bp.get("/journeys/<int:journey_id>/points/<int:point_id>")
@@ -202,9 +201,7 @@ def vote(workspace, membership, journey_id, point_id):
     db.session.commit()
     message = _("Vote given.") if voted else _("Vote taken back.")
     flash(message, "success")
-    back = safe_next(request.form.get("next")) or url_for(
-        "critical_points.point", workspace_id=workspace.id, journey_id=journey.id, point_id=point.id
-    )
+    back = safe_next(request.form.get("next")) or _point_url(workspace, journey, point)
     return redirect_page(back)
 
 

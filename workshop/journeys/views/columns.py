@@ -67,21 +67,30 @@ def structure(workspace, membership, journey_id):
     return _structure_page(workspace, membership, journey_or_404(workspace, journey_id))
 
 
+def _add_column(workspace, membership, journey, kind: str, form, add):
+    """Add a stage or lane through `add`, which says what it added; a wrong form comes back
+    as typed (as `stage_form` or `lane_form`), a full journey is refused."""
+    if not form.validate_on_submit():
+        return _structure_page(workspace, membership, journey, 422, **{f"{kind}_form": form})
+    try:
+        message = add()
+    except services.TooLarge:
+        return _too_many_columns(workspace, membership, journey)
+    return _structure_changed(workspace, membership, journey, message)
+
+
 @bp.post("/<int:journey_id>/stages")
 @workspace_role(Role.PARTICIPANT)
 def add_stage(workspace, membership, journey_id):
     """Add a stage at the right end."""
     journey = journey_or_404(workspace, journey_id)
     form = StageForm()
-    if not form.validate_on_submit():
-        return _structure_page(workspace, membership, journey, 422, stage_form=form)
-    try:
+
+    def add():
         stage = services.add_stage(journey, current_user, form.title.data)
-    except services.TooLarge:
-        return _too_many_columns(workspace, membership, journey)
-    return _structure_changed(
-        workspace, membership, journey, _("Stage “%(title)s” added.", title=stage.title)
-    )
+        return _("Stage “%(title)s” added.", title=stage.title)
+
+    return _add_column(workspace, membership, journey, "stage", form, add)
 
 
 @bp.post("/<int:journey_id>/lanes")
@@ -90,15 +99,12 @@ def add_lane(workspace, membership, journey_id):
     """Add a lane at the bottom."""
     journey = journey_or_404(workspace, journey_id)
     form = LaneForm()
-    if not form.validate_on_submit():
-        return _structure_page(workspace, membership, journey, 422, lane_form=form)
-    try:
+
+    def add():
         lane = services.add_lane(journey, current_user, form.title.data, LaneKind(form.kind.data))
-    except services.TooLarge:
-        return _too_many_columns(workspace, membership, journey)
-    return _structure_changed(
-        workspace, membership, journey, _("Lane “%(title)s” added.", title=lane.title)
-    )
+        return _("Lane “%(title)s” added.", title=lane.title)
+
+    return _add_column(workspace, membership, journey, "lane", form, add)
 
 
 RENAME_CONFLICT = _l(

@@ -10,9 +10,10 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
 from workshop import addresses
+from workshop.critical_points.models import ReporterRole
 from workshop.errors import render_error
 from workshop.live import services
-from workshop.live.models import LiveSession
+from workshop.live.models import Guest, LiveSession
 from workshop.models_base import utcnow
 from workshop.sprints import services as sprints
 
@@ -68,6 +69,18 @@ def refusal_status(refusal: services.Refused) -> int:
 def refusal_text(refusal: services.Refused) -> str:
     """The translated reason."""
     return str(REFUSALS.get(refusal.reason, REFUSALS["unknown_submission"]))
+
+
+def join_with(live: LiveSession, form, **how) -> Guest:
+    """Join as the guest a join form names (name, role, organisation); `how` says who
+    joins them, or from which browser and network."""
+    return services.join(
+        live,
+        form.display_name.data,
+        ReporterRole(form.role.data),
+        form.organisation.data or "",
+        **how,
+    )
 
 
 def epoch_ms(moment: datetime | None) -> int | None:

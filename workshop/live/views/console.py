@@ -310,6 +310,20 @@ def _ask_before_ending(workspace, sprint, live: LiveSession, confirm: ConfirmFor
     )
 
 
+def ask_reason(template, workspace, membership, sprint, live, form, **shown):
+    """The page asking why something is taken away; a reason missing or too long says so."""
+    return render_page(
+        template,
+        workspace=workspace,
+        membership=membership,
+        sprint=sprint,
+        live=live,
+        form=form,
+        status=422 if form.errors else 200,
+        **shown,
+    )
+
+
 def _entry(live, entry_id) -> Entry:
     return services.get_entry(live, entry_id) or abort(404)
 
@@ -325,16 +339,7 @@ def remove_entry(workspace, membership, sprint_id, session_id, entry_id):
     if form.validate_on_submit():
         services.remove_entry(live, entry, current_user, form.reason.data)
         return to_console(workspace, sprint, _("The entry was removed; the log keeps why."))
-    return render_page(
-        "live/remove.html",
-        workspace=workspace,
-        membership=membership,
-        sprint=sprint,
-        live=live,
-        entry=entry,
-        form=form,
-        status=422 if form.errors else 200,
-    )
+    return ask_reason("live/remove.html", workspace, membership, sprint, live, form, entry=entry)
 
 
 @room.post("/<int:session_id>/entries/<int:entry_id>/accept")

@@ -28,7 +28,6 @@ from workshop.accounts.models import Role
 from workshop.accounts.services import membership_for
 from workshop.critical_points import services as points
 from workshop.critical_points.labels import CATEGORY_LABELS
-from workshop.critical_points.models import ReporterRole
 from workshop.extensions import db
 from workshop.fragment_cache import fragment_cache
 from workshop.htmx import redirect_page, render_page, wants_fragment
@@ -48,6 +47,7 @@ from workshop.live.views.blueprint import bp
 from workshop.live.views.common import (
     GUESTS_KEY,
     changed_regions,
+    join_with,
     joined_guest_id,
     known_versions,
     live_or_404,
@@ -113,11 +113,9 @@ def _no_such_code(code: str) -> Response:
 def _join_as(live: LiveSession, form: JoinForm) -> Response:
     """Join with the valid form; this browser's signed cookie remembers the guest."""
     try:
-        guest = services.join(
+        guest = join_with(
             live,
-            form.display_name.data,
-            ReporterRole(form.role.data),
-            form.organisation.data or "",
+            form,
             submission_key=form.submission_key.data,
             network=services.network_of(request.remote_addr),
         )

@@ -9,15 +9,20 @@ from wtforms import SelectChoice
 from workshop.access import workspace_role
 from workshop.accounts.models import Role
 from workshop.accounts.services import organisations_of
-from workshop.critical_points.models import ReporterRole
 from workshop.extensions import db
-from workshop.htmx import redirect_page, render_page
+from workshop.htmx import redirect_page
 from workshop.live import services
 from workshop.live.forms import OfflineGuestForm, OrganisationForm, RemoveForm
 from workshop.live.models import Guest
 from workshop.live.views.blueprint import room
-from workshop.live.views.common import session_or_404, sprint_or_404
-from workshop.live.views.console import console_page, control, refused, to_console
+from workshop.live.views.common import join_with, session_or_404, sprint_or_404
+from workshop.live.views.console import (
+    ask_reason,
+    console_page,
+    control,
+    refused,
+    to_console,
+)
 
 
 @room.post("/<int:session_id>/guests")
@@ -30,13 +35,7 @@ def add_guest(workspace, membership, sprint_id, session_id):
     if not form.validate_on_submit():
         return console_page(workspace, membership, sprint, live, 422, guest_form=form)
     try:
-        guest = services.join(
-            live,
-            form.display_name.data,
-            ReporterRole(form.role.data),
-            form.organisation.data or "",
-            added_by=current_user,
-        )
+        guest = join_with(live, form, added_by=current_user)
     except services.Refused as refusal:
         return refused(workspace, membership, sprint, live, refusal)
     db.session.commit()
@@ -85,16 +84,10 @@ def remove_guest(workspace, membership, sprint_id, session_id, guest_id):
             name=guest.display_name,
         )
         return to_console(workspace, sprint, message)
-    return render_page(
-        "live/remove_guest.html",
-        workspace=workspace,
-        membership=membership,
-        sprint=sprint,
-        live=live,
-        guest=guest,
-        votes_lost=services.votes_lost_with(live, guest),
-        form=form,
-        status=422 if form.errors else 200,
+    votes_lost = services.votes_lost_with(live, guest)
+    template = "live/remove_guest.html"
+    return ask_reason(
+        template, workspace, membership, sprint, live, form, guest=guest, votes_lost=votes_lost
     )
 
 

@@ -24,15 +24,15 @@ def sprint_or_404(workspace, sprint_id):
     return services.get_sprint(workspace, sprint_id) or abort(404)
 
 
-def closed_refusal(workspace, membership, sprint):
+def refuse(workspace, membership, sprint, message):
+    """Undo the change and answer with the sprint's page saying why it was refused."""
     db.session.rollback()
-    return sprint_page(
-        workspace,
-        membership,
-        sprint,
-        409,
-        error=_("This sprint is closed: it is kept as it was and can no longer be changed."),
-    )
+    return sprint_page(workspace, membership, sprint, 409, error=message)
+
+
+def closed_refusal(workspace, membership, sprint):
+    message = _("This sprint is closed: it is kept as it was and can no longer be changed.")
+    return refuse(workspace, membership, sprint, message)
 
 
 def to_sprint(workspace, sprint, message):

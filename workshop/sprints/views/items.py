@@ -74,6 +74,9 @@ def _item_page(template, workspace, membership, sprint, form, item, status=200, 
     )
 
 
+EXPERIMENT_PAGE = "sprints/experiment_form.html"
+DECISION_PAGE = "sprints/decision_form.html"
+
 CONFLICT_MESSAGE = _l(
     "Someone saved this while you were editing. Your text is still in the form; the saved "
     "version is on the sprint's page. Save again to keep yours."
@@ -112,17 +115,12 @@ def new_experiment(workspace, membership, sprint_id):
     """Plan a rapid trial."""
     sprint = sprint_or_404(workspace, sprint_id)
     form = _experiment_form(sprint, formdata=request.method == "POST")
-    template = "sprints/experiment_form.html"
-    return _item_view(
-        workspace,
-        membership,
-        sprint,
-        template,
-        form,
-        None,
-        lambda: services.add_experiment(sprint, current_user, _experiment_data(form)),
-        _("Experiment added."),
-    )
+
+    def save():
+        services.add_experiment(sprint, current_user, _experiment_data(form))
+
+    done = _("Experiment added.")
+    return _item_view(workspace, membership, sprint, EXPERIMENT_PAGE, form, None, save, done)
 
 
 @bp.route("/<int:sprint_id>/experiments/<int:experiment_id>", methods=["GET", "POST"])
@@ -132,19 +130,13 @@ def edit_experiment(workspace, membership, sprint_id, experiment_id):
     sprint = sprint_or_404(workspace, sprint_id)
     experiment = services.get_experiment(sprint, experiment_id) or abort(404)
     form = _experiment_form(sprint, experiment, formdata=request.method == "POST")
-    template = "sprints/experiment_form.html"
-    return _item_view(
-        workspace,
-        membership,
-        sprint,
-        template,
-        form,
-        experiment,
-        lambda: services.update_experiment(
-            sprint, experiment, current_user, version_of(form.version), _experiment_data(form)
-        ),
-        _("Experiment saved."),
-    )
+
+    def save():
+        data = _experiment_data(form)
+        services.update_experiment(sprint, experiment, current_user, version_of(form.version), data)
+
+    done = _("Experiment saved.")
+    return _item_view(workspace, membership, sprint, EXPERIMENT_PAGE, form, experiment, save, done)
 
 
 def _decision_form(workspace, decision=None, formdata=True) -> DecisionForm:
@@ -185,17 +177,12 @@ def new_decision(workspace, membership, sprint_id):
     """Record what the team agreed."""
     sprint = sprint_or_404(workspace, sprint_id)
     form = _decision_form(workspace, formdata=request.method == "POST")
-    template = "sprints/decision_form.html"
-    return _item_view(
-        workspace,
-        membership,
-        sprint,
-        template,
-        form,
-        None,
-        lambda: services.add_decision(sprint, _decision_data(form)),
-        _("Decision added."),
-    )
+
+    def save():
+        services.add_decision(sprint, _decision_data(form))
+
+    done = _("Decision added.")
+    return _item_view(workspace, membership, sprint, DECISION_PAGE, form, None, save, done)
 
 
 @bp.route("/<int:sprint_id>/decisions/<int:decision_id>", methods=["GET", "POST"])
@@ -205,19 +192,12 @@ def edit_decision(workspace, membership, sprint_id, decision_id):
     sprint = sprint_or_404(workspace, sprint_id)
     decision = services.get_decision(sprint, decision_id) or abort(404)
     form = _decision_form(workspace, decision, formdata=request.method == "POST")
-    template = "sprints/decision_form.html"
-    return _item_view(
-        workspace,
-        membership,
-        sprint,
-        template,
-        form,
-        decision,
-        lambda: services.update_decision(
-            sprint, decision, version_of(form.version), _decision_data(form)
-        ),
-        _("Decision saved."),
-    )
+
+    def save():
+        services.update_decision(sprint, decision, version_of(form.version), _decision_data(form))
+
+    done = _("Decision saved.")
+    return _item_view(workspace, membership, sprint, DECISION_PAGE, form, decision, save, done)
 
 
 @bp.post("/<int:sprint_id>/<any(experiments, decisions):kind>/<int:item_id>/delete")

@@ -19,7 +19,13 @@ from workshop.sprints.forms import SprintForm, version_of
 from workshop.sprints.labels import DEFAULT_PHASES
 from workshop.sprints.models import SprintStatus
 from workshop.sprints.views.blueprint import bp
-from workshop.sprints.views.common import closed_refusal, sprint_or_404, sprint_page, to_sprint
+from workshop.sprints.views.common import (
+    closed_refusal,
+    refuse,
+    sprint_or_404,
+    sprint_page,
+    to_sprint,
+)
 
 
 def _sprint_form(workspace, sprint=None, formdata=True) -> SprintForm:
@@ -185,14 +191,8 @@ def change_status(workspace, membership, sprint_id, action):
     except services.SprintClosed:
         return closed_refusal(workspace, membership, sprint)
     except services.WrongStatus:
-        db.session.rollback()
-        return sprint_page(
-            workspace,
-            membership,
-            sprint,
-            409,
-            error=_("Only a planned sprint can start, and only a running one can close."),
-        )
+        message = _("Only a planned sprint can start, and only a running one can close.")
+        return refuse(workspace, membership, sprint, message)
 
 
 def _apply_status(workspace, sprint, action: str):
@@ -219,8 +219,7 @@ def reopen(workspace, membership, sprint_id):
     try:
         services.reopen_sprint(sprint)
     except (services.WrongStatus, services.ComparedLater) as refusal:
-        db.session.rollback()
-        return sprint_page(workspace, membership, sprint, 409, error=_not_reopened(refusal))
+        return refuse(workspace, membership, sprint, _not_reopened(refusal))
     return to_sprint(
         workspace, sprint, _("The sprint is running again. Closing it freezes a new snapshot.")
     )

@@ -20,7 +20,13 @@ from workshop.sprints import services
 from workshop.sprints.forms import ShareLinkForm, read_language
 from workshop.sprints.summary import render_summary
 from workshop.sprints.views.blueprint import bp, shared
-from workshop.sprints.views.common import NEW_LINK_KEY, sprint_or_404, sprint_page, to_sprint
+from workshop.sprints.views.common import (
+    NEW_LINK_KEY,
+    refuse,
+    sprint_or_404,
+    sprint_page,
+    to_sprint,
+)
 
 # The browser sends this back with a PDF request, so the page can tell when the file arrived.
 READY_TOKEN = re.compile(r"^[A-Za-z0-9]{8,40}$")
@@ -207,14 +213,8 @@ def restore_share_link(workspace, membership, sprint_id, link_id):
     try:
         services.restore_share_link(sprint, link_id)
     except services.ShareLinkGone:
-        db.session.rollback()
-        return sprint_page(
-            workspace,
-            membership,
-            sprint,
-            409,
-            error=_("This link has expired; make a new one instead."),
-        )
+        message = _("This link has expired; make a new one instead.")
+        return refuse(workspace, membership, sprint, message)
     except services.SprintError:
         abort(404)
     return to_sprint(workspace, sprint, _("Share link restored: it works again."))
