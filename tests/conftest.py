@@ -354,6 +354,9 @@ def app(request, tmp_path):
     request.getfixturevalue("joined_apps").join(app)
     config = dict(app.config)
     fragment_cache.init_app(app)  # nothing rendered for an earlier test's rows is kept
+    # What a test hands down in app.extensions (its own dot counter, say) must not reach the
+    # next test on this shared app.
+    extensions = dict(app.extensions)
     try:
         with app.app_context():
             yield app
@@ -361,6 +364,8 @@ def app(request, tmp_path):
     finally:
         app.config.clear()
         app.config.update(config)
+        app.extensions.clear()
+        app.extensions.update(extensions)
 
 
 @pytest.fixture
