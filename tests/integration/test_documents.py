@@ -10,7 +10,6 @@ from datetime import timedelta
 import pytest
 
 from tests.conftest import ROOT, template_journey, text_of
-from workshop.accounts.models import Role
 from workshop.critical_points import document as points_document
 from workshop.critical_points import services as points
 from workshop.critical_points.models import ReporterRole
@@ -31,12 +30,9 @@ def fixture(name: str) -> dict:
 
 
 @pytest.fixture
-def team(make_user, make_workspace, add_member):
-    facilitator = make_user(name="Fiia Fasilitaattori")
-    workspace = make_workspace(owner=facilitator, name="Opisto")
-    observer = make_user(name="Olli")
-    add_member(workspace, observer, Role.OBSERVER)
-    return workspace, facilitator, observer
+def team(make_team):
+    made = make_team(facilitator="Fiia Fasilitaattori", workspace="Opisto", participant=None)
+    return made.workspace, made.facilitator, made.observer
 
 
 def closed_sprint(workspace, user, journey, title: str, document: dict | None = None):
