@@ -13,7 +13,7 @@ from workshop.extensions import db
 from workshop.journey_templates.loader import LANGUAGES, TemplateError, load_template
 from workshop.sprints import services as sprints
 from workshop.sprints.labels import LANGUAGES as EXPORT_LANGUAGES
-from workshop.sprints.summary import render_summary
+from workshop.sprints.summary import summary_pdf_source
 
 
 @click.command("demo")
@@ -112,11 +112,11 @@ def check_command(paths: tuple[Path, ...]):
     "-o",
     "--output",
     type=click.Path(dir_okay=False, writable=True, path_type=Path),
-    required=True,
-    help="The PDF file to write.",
+    default=None,
+    help="The PDF file to write; by default journeys_sprint_date.pdf in this folder.",
 )
 @click.option("--names", is_flag=True, help="Print participants' names, not just the counts.")
-def export_pdf_command(sprint_id: int, language: str, output: Path, names: bool):
+def export_pdf_command(sprint_id: int, language: str, output: Path | None, names: bool):
     """Write a sprint's summary as PDF, made exactly as the web page makes it."""
     sprint = sprints.get_sprint_by_id(sprint_id)
     if sprint is None:
@@ -131,10 +131,11 @@ def export_pdf_command(sprint_id: int, language: str, output: Path, names: bool)
     # Made inside a request as the web view makes it: same locale switching, context
     # processors and template globals. The PDF has no links (only the preview page does).
     with current_app.test_request_context():
-        html = render_summary(sprint, language, names, {}, for_pdf=True)
+        source = summary_pdf_source(sprint, language, names, {})
+    output = output or Path(source.file_name)
     renderer: pdf.PdfRenderer = current_app.extensions["polku_pdf"]
     try:
-        result = renderer.render(html)
+        result = renderer.render(source.html)
     except pdf.RenderTimeout:
         raise click.ClickException(
             f"making the PDF took longer than {renderer.timeout} seconds (PDF_TIMEOUT) "

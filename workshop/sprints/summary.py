@@ -3,12 +3,12 @@
 import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, tzinfo
 
 from flask import render_template, url_for
 from flask_babel import force_locale
 
-from workshop import pdf
+from workshop import filenames, pdf
 from workshop.critical_points import ranking
 from workshop.critical_points.labels import ROLE_LABELS, category_label
 from workshop.critical_points.models import ReporterRole
@@ -19,6 +19,7 @@ from workshop.sprints.document import Decision, Experiment, SprintDocument, Spri
 
 STAGES_PER_PAGE = 4  # columns of a landscape A4 page that still read from a metre away
 TOP_POINTS = 5
+KEY_FINDINGS = 3  # the cover's: the first of the top points
 # The printed emotion curve: one row per map page, all rows at one scale across the page.
 CURVE_WIDTH = 1000  # SVG units across the page; its 12-unit labels print at about 9 pt
 CURVE_ROW = 22  # SVG units per emotion point
@@ -127,6 +128,11 @@ class Summary:
     @property
     def step_count(self) -> int:
         return self.document.step_count
+
+    @property
+    def key_findings(self) -> list[PlacedPoint]:
+        """What the cover names: the first open points of the one ranking."""
+        return self.top_points[:KEY_FINDINGS]
 
 
 def _map_pages(journey: JourneyDocument) -> list[MapPage]:
@@ -260,9 +266,44 @@ def build_summary(
     )
 
 
+def file_name(document: SprintDocument, ascii_only: bool, zone: tzinfo) -> str:
+    """The PDF's file name: journeys, sprint and the day of the state it shows, e.g.
+    `oppisopimuskoulutus-nykytila_tyopaikkaohjaajan-tuki_2026-12-06.pdf`."""
+    journeys = "-".join(
+        part for part in (filenames.slug(j.name, ascii_only) for j in document.journeys) if part
+    )
+    taken_on = document.taken_at.astimezone(zone).date()
+    parts = (journeys[:80].strip("-"), filenames.slug(document.sprint.title, ascii_only))
+    return "_".join([part for part in parts if part] + [taken_on.isoformat()]) + ".pdf"
+
+
+@dataclass(frozen=True)
+class SummaryPdfSource:
+    """What a PDF of the summary is made from, and the names to save it under."""
+
+    html: str
+    file_name: str  # ASCII
+    file_name_utf8: str
+
+
 def render_summary(sprint, language: str, show_names: bool, links: dict, for_pdf: bool) -> str:
     """The summary of a sprint as HTML in one language: the page, or what the PDF is made from."""
+    return _render(services.document_of(sprint), sprint, language, show_names, links, for_pdf)
+
+
+def summary_pdf_source(sprint, language: str, show_names: bool, links: dict) -> SummaryPdfSource:
+    """The HTML the sprint's PDF is made from, with its file names."""
     document = services.document_of(sprint)
+    zone = services.time_zone(sprint.workspace)
+    return SummaryPdfSource(
+        _render(document, sprint, language, show_names, links, True),
+        file_name(document, ascii_only=True, zone=zone),
+        file_name(document, ascii_only=False, zone=zone),
+    )
+
+
+def _render(document, sprint, language: str, show_names: bool, links: dict, for_pdf: bool) -> str:
+    """The summary template filled from the document, in one language."""
     previous = services.previous_sprint(sprint)
     stylesheet = (
         pdf.static_url("css/print.css") if for_pdf else url_for("static", filename="css/print.css")

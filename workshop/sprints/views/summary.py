@@ -9,7 +9,7 @@ from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from workshop import addresses, pdf
+from workshop import addresses, filenames, pdf
 from workshop.access import public, workspace_role
 from workshop.accounts.models import Role
 from workshop.confirm import ask_first
@@ -18,7 +18,7 @@ from workshop.extensions import db
 from workshop.forms_common import ConfirmForm, EmptyForm
 from workshop.sprints import services
 from workshop.sprints.forms import ShareLinkForm, read_language
-from workshop.sprints.summary import render_summary
+from workshop.sprints.summary import render_summary, summary_pdf_source
 from workshop.sprints.views.blueprint import bp, shared
 from workshop.sprints.views.common import (
     NEW_LINK_KEY,
@@ -58,13 +58,13 @@ def _summary(sprint, as_pdf: bool, links: dict) -> Response:
         return make_response(refusal)
     language = read_language(request.args.get("lang"), read_language(str(get_locale()), "fi"))
     show_names = request.args.get("names") == "1" and links.get("names_allowed", True)
-    html = render_summary(sprint, language, show_names, links, as_pdf)
     if not as_pdf:
-        return make_response(html)
-    return _pdf_response(html, f"sprint-{sprint.id}-{language}.pdf")
+        return make_response(render_summary(sprint, language, show_names, links, False))
+    source = summary_pdf_source(sprint, language, show_names, links)
+    return _pdf_response(source.html, source.file_name, source.file_name_utf8)
 
 
-def _pdf_response(html: str, filename: str):
+def _pdf_response(html: str, filename: str, filename_utf8: str):
     renderer: pdf.PdfRenderer = current_app.extensions["polku_pdf"]
     try:
         result = renderer.render(html)
@@ -78,7 +78,7 @@ def _pdf_response(html: str, filename: str):
         result.peak_memory_kib,
     )
     response = Response(result.data, mimetype="application/pdf")
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Content-Disposition"] = filenames.attachment(filename, filename_utf8)
     response.headers["Cache-Control"] = "private, no-store"
     ready = request.args.get("ready", "")
     if READY_TOKEN.match(ready):
