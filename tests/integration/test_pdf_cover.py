@@ -82,7 +82,9 @@ def test_made_with_polku_is_said_once(client, login, team, sprint, language):
 
 def test_the_file_is_named_by_journey_sprint_and_date(client, login, team, sprint):
     disposition = pdf_of(client, login, team, sprint, "sv").headers["Content-Disposition"]
-    taken_on = sprints.document_of(sprint).taken_at.astimezone(sprints.time_zone(None)).date()
+    taken_on = (
+        sprints.document_of(sprint).taken_at.astimezone(sprints.time_zone(team["workspace"])).date()
+    )
     plain = f"oppisopimuskoulutus-nykytila_tyopaikkaohjaajan-tuki_{taken_on.isoformat()}.pdf"
     full = f"oppisopimuskoulutus-nykytila_työpaikkaohjaajan-tuki_{taken_on.isoformat()}.pdf"
     assert disposition == f"attachment; filename=\"{plain}\"; filename*=UTF-8''{quote(full)}"
