@@ -1,13 +1,10 @@
 """Journeys as files: download one as JSON, upload one into the workspace."""
 
-import re
-import unicodedata
-from urllib.parse import quote
-
 from flask import Blueprint, Response, abort, flash, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from workshop import filenames
 from workshop.access import workspace_role
 from workshop.accounts.models import Role
 from workshop.export import journey_json
@@ -21,22 +18,11 @@ bp = Blueprint("export", __name__)
 JSON_SUFFIX = ".polku.json"
 
 
-def _slug(name: str, ascii_only: bool) -> str:
-    """The name as a file name: letters and digits joined by hyphens, lower case."""
-    if ascii_only:
-        name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
-    slug = re.sub(r"[\W_]+", "-", name.lower()).strip("-")[:80].strip("-")
-    return slug or "journey"
-
-
 def _attachment(name: str) -> str:
-    """Content-Disposition for a download: a plain ASCII name, and the UTF-8 one (RFC 5987)."""
-    plain = _slug(name, ascii_only=True) + JSON_SUFFIX
-    full = _slug(name, ascii_only=False) + JSON_SUFFIX
-    header = f'attachment; filename="{plain}"'
-    if full != plain:
-        header += f"; filename*=UTF-8''{quote(full, safe='')}"
-    return header
+    """Content-Disposition for a journey's file, named after the journey."""
+    plain = (filenames.slug(name, ascii_only=True, limit=80) or "journey") + JSON_SUFFIX
+    full = (filenames.slug(name, ascii_only=False, limit=80) or "journey") + JSON_SUFFIX
+    return filenames.attachment(plain, full)
 
 
 @bp.get("/journeys/<int:journey_id>.json")
