@@ -29,6 +29,16 @@ from workshop.journeys.models import JourneyKind
 from workshop.ratelimit import DatabaseStorage
 
 ROOT = Path(__file__).resolve().parent.parent
+# The gettext functions the code and templates call, as `make messages` extracts them.
+GETTEXT_KEYWORDS = {
+    "_": None,
+    "gettext": None,
+    "ngettext": (1, 2),
+    "_l": None,
+    "lazy_gettext": None,
+    "pgettext": ((1, "c"), 2),
+    "lazy_pgettext": ((1, "c"), 2),
+}
 VENDOR = ROOT / "static" / "vendor"
 PASSWORD = "correct horse battery"
 CHROMIUM = (

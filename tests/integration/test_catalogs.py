@@ -5,17 +5,8 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
 
+from tests.conftest import GETTEXT_KEYWORDS as KEYWORDS
 from tests.conftest import ROOT
-
-KEYWORDS = {
-    "_": None,
-    "gettext": None,
-    "ngettext": (1, 2),
-    "_l": None,
-    "lazy_gettext": None,
-    "pgettext": ((1, "c"), 2),
-    "lazy_pgettext": ((1, "c"), 2),
-}
 
 
 def source_messages() -> set[tuple[str, str | None]]:

@@ -11,19 +11,11 @@ from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
+from tests.conftest import GETTEXT_KEYWORDS as KEYWORDS
 from tests.conftest import ROOT
 from workshop.journey_templates.loader import load_template
 
 LANGS = ("fi", "sv")
-KEYWORDS = {
-    "_": None,
-    "gettext": None,
-    "ngettext": (1, 2),
-    "_l": None,
-    "lazy_gettext": None,
-    "pgettext": ((1, "c"), 2),
-    "lazy_pgettext": ((1, "c"), 2),
-}
 # What participants see on their phones: the pages a guest opens, and the live domain's
 # messages addressed to them ("you").
 PHONE_TEMPLATES = (
