@@ -32,10 +32,6 @@ SHARED = "shared"
 # Shared modules that stand in a domain's layer.
 SHARED_IN_LAYER = {"access": "accounts"}
 
-# File → a higher package it may still import: empty, and it should stay so. Hand what a lower
-# layer needs down in create_app instead.
-ALLOWED: dict[str, str] = {}
-
 
 @dataclass(frozen=True)
 class Import:
@@ -95,10 +91,7 @@ def violations() -> list[Import]:
             continue
         for line, module in _imports(path):
             target = _unit(module.split(".")[1:])
-            if target is None or _allowed(unit, target):
-                continue
-            exempt = ALLOWED.get(rel.as_posix())
-            if exempt is None or not (module + ".").startswith(exempt + "."):
+            if target is not None and not _allowed(unit, target):
                 found.append(Import(rel.as_posix(), line, module))
     return found
 
@@ -116,13 +109,6 @@ def test_every_package_has_a_place_in_the_order():
     assert packages <= set(ORDER), packages - set(ORDER)
 
 
-def test_the_allow_list_holds_only_imports_still_there():
-    """An entry whose import is gone must leave the list, or it would hide the next one."""
-    for file, package in ALLOWED.items():
-        imported = {m for _, m in _imports(PACKAGE / file)}
-        assert any((m + ".").startswith(package + ".") for m in imported), (file, package)
-
-
 @pytest.fixture
 def tree(tmp_path, monkeypatch):
     """An empty workshop/ package with every layer, for the checker to read."""
@@ -133,7 +119,6 @@ def tree(tmp_path, monkeypatch):
     for name in ("__init__", "access", "htmx", "demo", "extensions"):
         (root / f"{name}.py").write_text("")
     monkeypatch.setattr(f"{__name__}.PACKAGE", root)
-    monkeypatch.setattr(f"{__name__}.ALLOWED", {})
     return root
 
 
