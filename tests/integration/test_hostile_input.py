@@ -265,7 +265,7 @@ def _forms_of(world, who: str, soup: BeautifulSoup, page_url: str):
 
 def _links_of(soup: BeautifulSoup):
     for el in soup.find_all(True):
-        for attr in ("href", "src", "hx-get", "action", "hx-post"):
+        for attr in ("href", "src", "data-hx-get", "action", "data-hx-post"):
             if el.get(attr):
                 yield el[attr]
 

@@ -86,7 +86,7 @@ def test_step_is_added_with_htmx_as_a_board_fragment(client, team, journey, logi
     stage, lane = cell(journey)
     form = client.get(url(journey, f"steps/new?stage={stage.id}&lane={lane.id}"), headers=HX)
     assert "<html" not in form.get_data(as_text=True)
-    assert page(form).select_one("form")["hx-post"].endswith("/steps/new")
+    assert page(form).select_one("form")["data-hx-post"].endswith("/steps/new")
     response = client.post(
         url(journey, "steps/new"),
         headers=HX,

@@ -226,7 +226,7 @@ def test_an_htmx_send_answers_with_a_fresh_form_and_the_changed_regions(room, gu
     html = page(sent)
     assert html.select_one("#comment-form #comment-text").get_text().strip() == ""
     assert "Thank you: your comment is in." in html.select_one("#comment-form").get_text()
-    assert html.select_one('#live-entries[hx-swap-oob="true"]') is not None
+    assert html.select_one('#live-entries[data-hx-swap-oob="true"]') is not None
     assert "Hyvä alku" in html.select_one("#live-entries").get_text()
 
 
@@ -366,8 +366,8 @@ def test_a_poll_answers_304_when_nothing_moved_and_only_the_changed_regions_othe
     assert new_point.select_one("#live-controls") is None
     assert "Uusi kohta" in new_point.select_one("#live-points").get_text()
     assert "Uusi kohta" in new_point.select_one("#live-entries").get_text()
-    poller = new_point.select_one('#live-poll[hx-swap-oob="true"]')
-    assert f"v={counters(room)['v']}&e={counters(room)['e']}" in poller["hx-get"]
+    poller = new_point.select_one('#live-poll[data-hx-swap-oob="true"]')
+    assert f"v={counters(room)['v']}&e={counters(room)['e']}" in poller["data-hx-get"]
 
     # A dot moves only the counts: no list, no entries, just the numbers and the guest's own.
     control(client, team, sprint, room, "voting", action="open", budget=3, stacking="y")
@@ -634,7 +634,7 @@ def test_ending_a_session_asks_first(client, team, sprint, room, guest_client):
     db.session.refresh(room)
     assert room.ended_at is None
     assert (
-        "hx-confirm"
+        "data-hx-confirm"
         in page(client.get(console_url(team, sprint))).select_one(f"form[action='{end}']").attrs
     )
     assert control(client, team, sprint, room, "end", confirmed="yes").status_code == 303

@@ -40,8 +40,8 @@ def test_the_board_page_polls_from_its_own_version(client, login, team, journey)
     poller = page(client.get(f"/w/{journey.workspace_id}/journeys/{journey.id}/")).select_one(
         "[data-live-board]"
     )
-    assert poller["hx-get"].endswith(f"since={version_of(journey)}")
-    assert poller["hx-trigger"] == "every 2s"
+    assert poller["data-hx-get"].endswith(f"since={version_of(journey)}")
+    assert poller["data-hx-trigger"] == "every 2s"
 
 
 def test_unchanged_is_304_with_an_empty_body(client, login, team, journey):
@@ -69,7 +69,7 @@ def test_a_change_brings_the_new_board_with_a_poller_from_the_new_version(
     fragment = page(response)
     assert fragment.select_one("#board") and not fragment.select_one("html")
     assert "Uusi askel työpaikalla" in fragment.get_text()
-    assert fragment.select_one("[data-live-board]")["hx-get"].endswith(
+    assert fragment.select_one("[data-live-board]")["data-hx-get"].endswith(
         f"since={version_of(journey)}"
     )
     assert response.headers["ETag"] == f'"journey-{journey.id}-{version_of(journey)}"'
@@ -79,7 +79,7 @@ def test_a_change_brings_the_new_board_with_a_poller_from_the_new_version(
 def test_the_poll_keeps_the_boards_filters(client, login, team, journey):
     login(team["observer"])
     board = page(client.get(f"/w/{journey.workspace_id}/journeys/{journey.id}/?view=heat"))
-    assert "view=heat" in board.select_one("[data-live-board]")["hx-get"]
+    assert "view=heat" in board.select_one("[data-live-board]")["data-hx-get"]
 
 
 @pytest.mark.parametrize("since", ["", "abc", "-1", "1.5", "9" * 13])

@@ -28,7 +28,7 @@ team, sprint, room, guest_client = base.team, base.sprint, base.room, base.guest
 def _body(response) -> str:
     """The page without what differs between any two answers (nonces, tokens)."""
     text = response.get_data(as_text=True)
-    text = re.sub(r"hx-headers='[^']*'", "", text)
+    text = re.sub(r"data-hx-headers='[^']*'", "", text)
     return re.sub(r'(nonce|value|content)="[^"]*"', "", text)
 
 
@@ -353,7 +353,7 @@ def test_with_admitting_on_a_newcomer_waits_and_adds_nothing_until_let_in(
     waiting = newcomer.get(f"/live/{room.id}/")
     assert waiting.status_code == 200 and "Waiting to be let in" in text_of(waiting)
     # The waiting page asks by itself: nothing yet (204) while waiting.
-    asking = page(waiting).select_one("[hx-trigger^=every]")["hx-get"]
+    asking = page(waiting).select_one("[data-hx-trigger^=every]")["data-hx-get"]
     assert newcomer.get(asking, headers={"HX-Request": "true"}).status_code == 204
     send_point(newcomer, room, steps(room)[0], text="Odottajan kohta")
     assert count(Entry) == 0 and count(CriticalPoint) == 0

@@ -778,7 +778,7 @@ def test_closing_a_sprint_asks_first_and_can_be_undone(client, login, team, jour
     login(team["facilitator"])
     url = f"{base(team)}/{sprint.id}"
     button = page(client.get(url)).select_one(f"form[action='{url}/close']")
-    assert "Kevään sprintti" in button["hx-confirm"] and "confirmed" in button["hx-vals"]
+    assert "Kevään sprintti" in button["data-hx-confirm"] and "confirmed" in button["data-hx-vals"]
 
     for asked in (client.post(f"{url}/close"), client.get(f"{url}/close")):
         assert asked.status_code == 200

@@ -121,7 +121,7 @@ def test_an_edit_through_one_instance_shows_in_the_others_poll(tmp_path):
 
         # The second instance knows the session the first one made, and says where to poll.
         watched = BeautifulSoup(member.open(second + board_path).read(), "html.parser")
-        poll_path = watched.select_one("[data-live-board]")["hx-get"]
+        poll_path = watched.select_one("[data-live-board]")["data-hx-get"]
         try:
             poll(member, second + poll_path)
             raise AssertionError("an unchanged journey should answer 304")
@@ -158,7 +158,7 @@ def test_a_live_session_served_by_two_instances(tmp_path):
         joining |= {"display_name": "Eija", "role": "employer"}
         joined = phone.open(first + f"/j/{code}", data=urlencode(joining).encode()).read()
         page = BeautifulSoup(joined, "html.parser")
-        poll_path = page.select_one("[data-live-poll]")["hx-get"]
+        poll_path = page.select_one("[data-live-poll]")["data-hx-get"]
 
         # Sent through the second instance, seen in the first one's poll.
         report = form_of(joined, "#point-form")
