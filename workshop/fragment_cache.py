@@ -66,9 +66,15 @@ class FragmentCache:
 def init_app(app: Flask) -> None:
     """Give the app its caches (one set per process; they only ever save work)."""
     size = app.config.get("FRAGMENT_CACHE_SIZE", 64)
-    app.extensions["polku_fragments"] = {"boards": FragmentCache(size), "live": FragmentCache(size)}
+    app.extensions["polku_fragments"] = {
+        "boards": FragmentCache(size),
+        "live": FragmentCache(size),
+        # One per step card: a few boards' worth of cards in every language and role.
+        "cards": FragmentCache(app.config.get("CARD_CACHE_SIZE", 4096)),
+    }
 
 
 def fragment_cache(name: str) -> FragmentCache:
-    """The running app's cache of boards ("boards") or live-session regions ("live")."""
+    """The running app's cache of boards ("boards"), step cards ("cards") or live-session
+    regions ("live")."""
     return current_app.extensions["polku_fragments"][name]

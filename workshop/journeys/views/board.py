@@ -20,6 +20,7 @@ from workshop.htmx import redirect_page, render_page, wants_fragment
 from workshop.journeys import board_points, services
 from workshop.journeys.emotion import emotion_curve
 from workshop.journeys.views.blueprint import bp
+from workshop.journeys.views.cards import card_renderer
 
 UNDO_KEY = "undo_step"
 
@@ -112,6 +113,7 @@ def _board_block(journey, points: board_points.BoardPoints, context: dict) -> st
         action_form=EmptyForm(),
         **points.template_context(),
         live_url=_live_url(journey),
+        step_card=card_renderer(),
     )
 
 
