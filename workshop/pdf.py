@@ -21,6 +21,11 @@ from urllib.parse import unquote, urlsplit
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from workshop import hyphenation
+
+# Here, at import, so that the forkserver's preload gives every render worker Finnish too.
+hyphenation.register()
+
 # The address our print templates are rendered under. `.invalid` never resolves, and the
 # fetcher answers it from the static folder without any network.
 ORIGIN = "https://polku.invalid"
