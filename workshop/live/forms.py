@@ -191,10 +191,15 @@ class PresenterForm(FlaskForm):
         _l("Show on the projector"),
         choices=[SelectChoice(m.value, label) for m, label in PRESENTER_LABELS.items()],
         validators=[InputRequired(REQUIRED)],
+        id="presenter-mode",
     )
     # The service checks that the step is on the room's journey.
-    step = SelectField(_l("Step"), coerce=_int_or_none, validate_choice=False)
-    text = StringField(_l("Question or instruction"), validators=[too_long(PRESENTER_TEXT_MAX)])
+    step = SelectField(_l("Step"), coerce=_int_or_none, validate_choice=False, id="presenter-step")
+    text = StringField(
+        _l("Question or instruction"),
+        validators=[too_long(PRESENTER_TEXT_MAX)],
+        id="presenter-text",
+    )
 
     def validate_step(self, field):
         if self.mode.data == PresenterMode.STEP and field.data is None:
