@@ -258,3 +258,12 @@ def test_the_boards_projector_view_shows_the_journey_without_a_session(
     assert step.title in hot.get_text() and "1 critical point" in hot.get_text()
     stranger = make_team("Otto", "Toinen työtila", None, None)
     assert logged_in(app, stranger["facilitator"]).get(link).status_code == 404
+
+
+def test_ids_beyond_64_bits_are_not_found(client, team, sprint, room):
+    big = "9" * 25
+    workspace = team["workspace"].id
+    assert client.get(f"/w/{workspace}/journeys/{big}/presenter").status_code == 404
+    posted = client.post(f"{console_url(team, sprint)}{big}/presenter", data={"mode": "journey"})
+    assert posted.status_code == 404
+    assert shown(room)[0] == PresenterMode.JOIN

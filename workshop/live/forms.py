@@ -188,7 +188,7 @@ class PresenterForm(FlaskForm):
     """What the projector shows; the step and the text only count for their own mode."""
 
     mode = RadioField(
-        _l("Show on the projector"),
+        _l("What the projector shows"),
         choices=[SelectChoice(m.value, label) for m, label in PRESENTER_LABELS.items()],
         validators=[InputRequired(REQUIRED)],
         id="presenter-mode",

@@ -32,7 +32,7 @@ def _shown(live: LiveSession) -> dict:
     if mode == PresenterMode.RANKING:
         entries = services.entries_of(live, public_only=True)
         return {
-            "ranked": services.ranked_points(live)[:10],
+            "ranked": services.ranked_points(live)[:8],
             "feed": [e for e in entries if e.kind != EntryKind.POINT][:6],
         }
     if mode == PresenterMode.STEP:
