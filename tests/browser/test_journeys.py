@@ -469,11 +469,13 @@ def test_board_on_a_wide_screen_and_in_projector_view(open_page, seed, check_pag
     no_horizontal_scroll(page)
     check_page(page, "1-wide")
 
+    # The projector view is presenter mode (tests/browser/test_presenter.py): no app chrome.
     page.get_by_role("link", name="Projector view").click()
-    expect(page).to_have_url(re.compile(re.escape(journey.url) + r"\?projector=1$"))
-    expect(page.locator("#board")).to_have_class(re.compile(r"\bboard--projector\b"))
-    expect(page.get_by_role("link", name="Normal view")).to_be_visible()
-    expect(table(page).get_by_role("columnheader")).to_have_count(len(APPRENTICESHIP_STAGES))
+    expect(page).to_have_url(re.compile(re.escape(journey.url) + r"presenter$"))
+    expect(page.locator(".site-header")).to_have_count(0)
+    expect(page.locator("#live-map").get_by_role("columnheader")).to_have_count(
+        len(APPRENTICESHIP_STAGES)
+    )
     check_page(page, "2-projector")
     no_horizontal_scroll(page)
 

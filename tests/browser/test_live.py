@@ -51,6 +51,22 @@ def open_projector(laptop: Page) -> Page:
     return projector
 
 
+def show_on_projector(
+    laptop: Page, what: str, step: str | None = None, text: str | None = None, expect_shown=True
+) -> None:
+    """Choose on the console what the projector shows."""
+    form = laptop.locator("#presenter-control form")
+    form.get_by_label(what, exact=True).check()
+    if step is not None:
+        choose_step(form.get_by_label("Step", exact=True), step)
+    if text is not None:
+        form.get_by_label("Question or instruction", exact=True).fill(text)
+    form.get_by_role("button", name="Show on the projector").click()
+    laptop.wait_for_load_state()
+    if expect_shown:
+        expect(laptop.locator("#presenter-control")).to_contain_text(f"Now showing: {what}")
+
+
 def join(phone: Page, join_url: str, name: str, role: str = "Employer") -> None:
     phone.goto(join_url)
     phone.get_by_label("Your name as others see it").fill(name)
@@ -93,6 +109,7 @@ def test_a_workshop_from_start_to_end_with_a_laptop_and_a_phone(open_page, seed,
     check_page(laptop, "1-console")
     projector = open_projector(laptop)
     check_page(projector, "2-projector")
+    show_on_projector(laptop, "The ranking of critical points")
 
     phone = open_page(js=True, viewport=PHONE, has_touch=True, is_mobile=True)
     join(phone, join_url, f"Eija {tag}")
@@ -118,7 +135,9 @@ def test_a_workshop_from_start_to_end_with_a_laptop_and_a_phone(open_page, seed,
     )
     console_button(laptop, "Reveal the private entries")
     expect(projector.locator("#live-ranked")).to_contain_text(secret, timeout=WITHIN)
+    show_on_projector(laptop, "The journey with its critical points")
     expect(projector.locator("#live-map")).to_contain_text("1 critical point", timeout=WITHIN)
+    show_on_projector(laptop, "The ranking of critical points")
 
     # The reveal ended private input: a point now reaches the projector within one poll.
     second = f"Nobody tells the instructor the goals {tag}"
@@ -184,6 +203,7 @@ def test_a_participant_without_javascript_reports_and_votes_with_plain_forms(
     log_in(laptop, facilitator)
     join_url = start_session(laptop, sprint_url)
     console_button(laptop, "Open voting")
+    show_on_projector(laptop, "The ranking of critical points")
     projector = open_projector(laptop)
 
     phone = open_page(js=False, viewport=PHONE)
@@ -226,6 +246,7 @@ def test_a_dropped_connection_shows_reconnecting_and_loses_nothing_typed(open_pa
     laptop = open_page(js=True)
     log_in(laptop, facilitator)
     join_url = start_session(laptop, sprint_url)
+    show_on_projector(laptop, "The ranking of critical points")
     projector = open_projector(laptop)
     phone = open_page(js=True, viewport=PHONE)
     join(phone, join_url, f"Sari {tag}")

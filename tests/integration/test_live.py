@@ -313,6 +313,7 @@ def test_private_entries_stay_hidden_from_others_until_the_reveal(client, team, 
     join(eija, room)
     join(pekka, room, name="Pekka", role="student", organisation="")
     control(client, team, sprint, room, "private", on="1")
+    control(client, team, sprint, room, "presenter", mode="ranking")
     before = counters(room)
     send_point(eija, room, steps(room)[0], text="Salainen huoli")
 

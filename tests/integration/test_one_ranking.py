@@ -81,6 +81,7 @@ def room(make_user, make_workspace, add_member):
     sprints.start_sprint(sprint)
     session = live.start_session(sprint, journey, facilitator, hours=3)
     live.set_voting(session, True, 5, stacking=True)
+    live.present(session, "ranking")
     guests = [live.join(session, name, ReporterRole.EMPLOYER, "") for name in ("Eija", "Kalle")]
     removed = live.join(session, "Troll", ReporterRole.OTHER, "")
     dotted = [t for t, _votes, dots, *_ in EXPECTED for _ in range(dots)]

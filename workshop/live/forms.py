@@ -11,13 +11,20 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
 from workshop.accounts.forms import REQUIRED, too_long
 from workshop.accounts.models import ORG_NAME_MAX
 from workshop.critical_points.labels import ROLE_LABELS, SEVERITY_SHORT
 from workshop.critical_points.models import TITLE_MAX, ReporterRole
 from workshop.forms_common import BoundedIntegerField, id_or_none
+from workshop.live.labels import PRESENTER_LABELS
 from workshop.live.models import (
     ACTIVITY_MAX,
     DISPLAY_NAME_MAX,
@@ -25,7 +32,9 @@ from workshop.live.models import (
     JOIN_CODE_LENGTH,
     MAX_BUDGET,
     MAX_TIMER_MINUTES,
+    PRESENTER_TEXT_MAX,
     REASON_MAX,
+    PresenterMode,
 )
 
 # The five roles of the room; "other" stays for reports made elsewhere.
@@ -173,6 +182,32 @@ class ActivityForm(FlaskForm):
 
     phase = SelectField(_l("Phase"), coerce=_int_or_none, validators=[Optional()])
     activity = StringField(_l("Activity"), validators=[Optional(), too_long(ACTIVITY_MAX)])
+
+
+class PresenterForm(FlaskForm):
+    """What the projector shows; the step and the text only count for their own mode."""
+
+    mode = RadioField(
+        _l("What the projector shows"),
+        choices=[SelectChoice(m.value, label) for m, label in PRESENTER_LABELS.items()],
+        validators=[InputRequired(REQUIRED)],
+        id="presenter-mode",
+    )
+    # The service checks that the step is on the room's journey.
+    step = SelectField(_l("Step"), coerce=_int_or_none, validate_choice=False, id="presenter-step")
+    text = StringField(
+        _l("Question or instruction"),
+        validators=[too_long(PRESENTER_TEXT_MAX)],
+        id="presenter-text",
+    )
+
+    def validate_step(self, field):
+        if self.mode.data == PresenterMode.STEP and field.data is None:
+            raise ValidationError(_l("Choose the step to show."))
+
+    def validate_text(self, field):
+        if self.mode.data == PresenterMode.MESSAGE and not (field.data or "").strip():
+            raise ValidationError(_l("Type the question or instruction to show."))
 
 
 class TimerForm(FlaskForm):

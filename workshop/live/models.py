@@ -24,6 +24,7 @@ REASON_MAX = 200
 NETWORK_MAX = 50
 MAX_BUDGET = 20
 MAX_TIMER_MINUTES = 180
+PRESENTER_TEXT_MAX = 200
 
 
 class EntryKind(enum.StrEnum):
@@ -32,6 +33,17 @@ class EntryKind(enum.StrEnum):
     POINT = "point"
     STEP = "step"
     COMMENT = "comment"
+
+
+class PresenterMode(enum.StrEnum):
+    """What the projector shows, as the facilitator chose it on the console."""
+
+    JOIN = "join"
+    JOURNEY = "journey"
+    RANKING = "ranking"
+    STEP = "step"
+    MESSAGE = "message"
+    TIMER = "timer"
 
 
 class LiveSession(db.Model):
@@ -66,10 +78,20 @@ class LiveSession(db.Model):
     # facilitator before adding anything.
     door_closed: Mapped[bool] = mapped_column(Boolean, default=False)
     admit_each: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The projector: what it shows now (a new room starts on the join code), the step zoomed
+    # in on and the question or instruction typed for the room.
+    presenting: Mapped[PresenterMode] = mapped_column(
+        db_enum(PresenterMode, "presenter_mode"), default=PresenterMode.JOIN
+    )
+    presenting_step_id: Mapped[int | None] = mapped_column(
+        ForeignKey("step.id", ondelete="SET NULL")
+    )
+    presenting_text: Mapped[str] = mapped_column(String(PRESENTER_TEXT_MAX), default="")
 
     sprint: Mapped[Sprint] = relationship()
     journey: Mapped[Journey] = relationship()
     phase: Mapped[SprintPhase | None] = relationship()
+    presenting_step: Mapped[Step | None] = relationship()
     created_by: Mapped[User | None] = relationship()
     guests: Mapped[list["Guest"]] = relationship(
         back_populates="session", cascade="all, delete-orphan", order_by="Guest.id"

@@ -40,6 +40,7 @@ from workshop.live.models import (
     EntryKind,
     Guest,
     LiveSession,
+    PresenterMode,
 )
 from workshop.models_base import utcnow
 from workshop.sprints.document import Participant
@@ -321,6 +322,34 @@ def set_activity(live: LiveSession, phase_id: int | None, activity: str) -> None
     live.phase = phase
     live.activity = activity.strip()
     db.session.flush()
+
+
+def present(live: LiveSession, mode: str, step_id: int | None = None, text: str = "") -> None:
+    """Put something on the projector; the step and the text are kept for their own mode."""
+    try:
+        mode = PresenterMode(mode)
+    except ValueError:
+        raise Refused("unknown_presenter_mode") from None
+    _touch(live, controls=True)
+    _ensure_open(live)
+    if mode == PresenterMode.STEP:
+        step = _live_step(live, step_id)
+        if step is None:
+            raise Refused("unknown_step")
+        live.presenting_step = step
+    if mode == PresenterMode.MESSAGE:
+        text = text.strip()
+        if not text:
+            raise Refused("no_message")
+        live.presenting_text = text
+    live.presenting = mode
+    db.session.flush()
+
+
+def presented_step(live: LiveSession) -> Step | None:
+    """The step the projector zooms in on, while it is still on the journey."""
+    step = live.presenting_step
+    return step if step is not None and step.deleted_at is None else None
 
 
 TIMER_ACTIONS = ("start", "pause", "resume", "extend", "stop")
@@ -1029,12 +1058,17 @@ def points_in_order(live: LiveSession) -> list[RankedPoint]:
 
 def point_counts(live: LiveSession) -> dict[int, tuple[int, int]]:
     """Per step: how many open critical points, and the highest severity among them."""
+    return journey_point_counts(live.journey_id)
+
+
+def journey_point_counts(journey_id: int) -> dict[int, tuple[int, int]]:
+    """point_counts() of a journey, with or without a room."""
     rows = db.session.execute(
         select(
             CriticalPoint.step_id, func.count(CriticalPoint.id), func.max(CriticalPoint.severity)
         )
         .where(
-            CriticalPoint.journey_id == live.journey_id,
+            CriticalPoint.journey_id == journey_id,
             CriticalPoint.status.in_((PointStatus.OPEN, PointStatus.TESTING)),
         )
         .group_by(CriticalPoint.step_id)

@@ -45,6 +45,8 @@ REFUSALS = {
     "not_admitted": _l("Wait until the facilitator lets you in. Nothing was added yet."),
     "unknown_guest": _l("That participant is not in this session."),
     "unknown_organisation": _l("Choose one of the workspace's organisations."),
+    "unknown_presenter_mode": _l("Choose one of the things the projector can show."),
+    "no_message": _l("Type the question or instruction to show."),
 }
 # Refusals caused by what was sent answer 422; the rest are the room's state (409).
 INPUT_REFUSALS = {
@@ -58,6 +60,8 @@ INPUT_REFUSALS = {
     "unknown_phase",
     "unknown_guest",
     "unknown_organisation",
+    "unknown_presenter_mode",
+    "no_message",
 }
 
 
@@ -103,6 +107,15 @@ def room_context(live: LiveSession, for_phone: bool = False) -> dict:
         # Phones do not show how many private entries wait; the console and projector do.
         "private_waiting": 0 if for_phone else services.private_count(live),
     }
+
+
+def steps_by_stage(board) -> list[tuple]:
+    """(stage, [(step, lane)]) for the step choices, in the board's order."""
+    grouped = []
+    for stage in board.stages:
+        steps = [(step, lane) for lane in board.lanes for step in board.steps_in(stage, lane)]
+        grouped.append((stage, steps))
+    return grouped
 
 
 def join_url(live: LiveSession) -> str:

@@ -17,17 +17,19 @@ from workshop.accounts.services import organisations_of
 from workshop.confirm import ask_first
 from workshop.extensions import db
 from workshop.forms_common import ConfirmForm, EmptyForm
-from workshop.htmx import redirect_page, render_page
+from workshop.htmx import redirect_page, render_page, wants_fragment
 from workshop.journeys import services as journeys
 from workshop.live import services
 from workshop.live.forms import (
     ActivityForm,
     OfflineGuestForm,
+    PresenterForm,
     RemoveForm,
     StartForm,
     TimerForm,
     VotingForm,
 )
+from workshop.live.labels import PRESENTER_LABELS
 from workshop.live.models import Entry, LiveSession
 from workshop.live.views.blueprint import room
 from workshop.live.views.common import (
@@ -41,6 +43,7 @@ from workshop.live.views.common import (
     room_context,
     session_or_404,
     sprint_or_404,
+    steps_by_stage,
 )
 from workshop.models_base import utcnow
 
@@ -79,6 +82,14 @@ def _control_forms(sprint, live: LiveSession, forms: dict) -> dict:
         "voting_form": forms.get("voting_form")
         or VotingForm(formdata=None, budget=live.vote_budget, stacking=live.stacking),
         "guest_form": forms.get("guest_form") or OfflineGuestForm(formdata=None),
+        "presenter_form": forms.get("presenter_form")
+        or PresenterForm(
+            formdata=None,
+            mode=live.presenting.value,
+            step=live.presenting_step_id,
+            text=live.presenting_text,
+        ),
+        "step_groups": steps_by_stage(journeys.load_board(live.journey)),
     }
 
 
@@ -106,9 +117,9 @@ def _room_lists(workspace, sprint, live: LiveSession) -> dict:
     }
 
 
-def console_page(workspace, membership, sprint, live, status=200, **forms):
+def console_page(workspace, membership, sprint, live, status=200, presenter_done=None, **forms):
     context = console_context(workspace, membership, sprint, live, **forms)
-    return render_page("live/console.html", status=status, **context)
+    return render_page("live/console.html", status=status, presenter_done=presenter_done, **context)
 
 
 def to_console(workspace, sprint, message=None):
@@ -194,6 +205,32 @@ def activity(workspace, membership, sprint_id, session_id):
     return control(
         workspace, membership, sprint_id, session_id, change, ActivityForm, "activity_form"
     )
+
+
+@room.post("/<int:session_id>/presenter")
+@workspace_role(Role.FACILITATOR)
+def present(workspace, membership, sprint_id, session_id):
+    """Choose what the projector shows; htmx swaps the console's projector section alone."""
+    sprint = sprint_or_404(workspace, sprint_id)
+    live = session_or_404(sprint, session_id)
+    form = PresenterForm()
+    if form.validate_on_submit():
+        try:
+            services.present(live, form.mode.data, form.step.data, form.text.data or "")
+        except services.Refused as refusal:
+            db.session.rollback()
+            # Said next to the field it is about, which a swapped section shows too.
+            wrong = form.step if refusal.reason == "unknown_step" else form.mode
+            wrong.errors = [*wrong.errors, refusal_text(refusal)]
+            return console_page(
+                workspace, membership, sprint, live, refusal_status(refusal), presenter_form=form
+            )
+        message = _("The projector now shows: %(what)s.", what=PRESENTER_LABELS[live.presenting])
+        if not wants_fragment():
+            return to_console(workspace, sprint, message)
+        db.session.commit()
+        return console_page(workspace, membership, sprint, live, presenter_done=message)
+    return console_page(workspace, membership, sprint, live, 422, presenter_form=form)
 
 
 TIMER_DONE = {

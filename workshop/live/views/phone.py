@@ -56,17 +56,9 @@ from workshop.live.views.common import (
     refusal_status,
     refusal_text,
     room_context,
+    steps_by_stage,
 )
 from workshop.models_base import utcnow
-
-
-def _steps_by_stage(board) -> list[tuple]:
-    """(stage, [(step, lane)]) for the step choices, in the board's order."""
-    grouped = []
-    for stage in board.stages:
-        steps = [(step, lane) for lane in board.lanes for step in board.steps_in(stage, lane)]
-        grouped.append((stage, steps))
-    return grouped
 
 
 @bp.get("/j/")
@@ -171,7 +163,7 @@ def _entry_forms(live: LiveSession, which: EntryKind | None = None) -> dict:
     _offer_choices(forms, board, live.sprint.workspace)
     if request.method == "GET" and parse_id(request.args.get("step")) is not None:
         forms[EntryKind.POINT].step.data = parse_id(request.args["step"])
-    forms["step_groups"] = _steps_by_stage(board)
+    forms["step_groups"] = steps_by_stage(board)
     return forms
 
 
