@@ -82,7 +82,7 @@ def scroll_boxes(page: Page) -> list[str]:
 
 @pytest.mark.parametrize(
     "viewport, lanes, stages",
-    [(LAPTOP, 3, 4), (SMALL_LAPTOP, 3, 4), (PROJECTOR, 6, 6)],
+    [(LAPTOP, 3, 4), (SMALL_LAPTOP, 3, 4), (PROJECTOR, 4, 6)],
     ids=["1366x768", "1280x720", "1920x1080"],
 )
 def test_the_board_shows_lanes_and_stages_at_once_in_the_pages_own_scroll(
