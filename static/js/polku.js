@@ -94,8 +94,13 @@
   document.addEventListener("htmx:afterSwap", function (event) {
     var editor = dialog();
     if (!editor || !event.detail.target || event.detail.target.id !== "step-editor-body") { return; }
+    // Named by the heading of what fills it (every fill has one).
+    if (document.getElementById("step-editor-title")) {
+      editor.setAttribute("aria-labelledby", "step-editor-title");
+    }
     if (!editor.open) { editor.showModal(); }
-    var first = editor.querySelector("[aria-invalid='true'], [autofocus]") ||
+    var first = editor.querySelector("[aria-invalid='true'], .field--error input") ||
+      editor.querySelector("[autofocus]") ||
       editor.querySelector("input:not([type='hidden']), select, textarea, button");
     if (first) { first.focus(); }
   });

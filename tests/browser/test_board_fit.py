@@ -152,6 +152,7 @@ def test_focus_returns_to_the_card_after_cancel_and_escape(js_page, seed, check_
     page.get_by_role("link", name=f"Actions: {title}").click()
     expect(editor).to_be_visible()
     expect(editor.get_by_label("Title", exact=True)).to_be_focused()
+    expect(page.get_by_role("dialog", name=labelled("Edit step", title))).to_be_visible()
     check_page(page, "1-editor")
     editor.get_by_role("link", name="Cancel").click()
     expect(editor).to_be_hidden()
@@ -283,6 +284,8 @@ def test_a_critical_point_without_severity_keeps_the_editor_open_with_the_error(
     editor.get_by_label("What goes wrong").fill(f"Typed {tag}")
     editor.get_by_role("button", name="Save the critical point").click()
     expect(editor.locator(".field__errors")).to_have_text(["This field is required."])
+    # Focus goes to what needs an answer: the first severity.
+    expect(editor.locator("input[name=severity]").first).to_be_focused()
     expect(editor.get_by_label("What goes wrong")).to_have_value(f"Typed {tag}")
     expect(editor).to_be_visible()
     expect(page.locator("#board .badge--point")).to_have_count(0)
