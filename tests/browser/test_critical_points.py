@@ -172,7 +172,10 @@ def point_row(page: Page, title: str) -> Locator:
 
 def expect_badge(step_card: Locator, name: str) -> None:
     """The card's critical-point badge, by what a screen reader announces (the shape is hidden)."""
-    expect(step_card.locator(".badge--point")).to_have_accessible_name(name)
+    # The badge names its step too: "3 critical points, worst: critical: <step title>".
+    expect(step_card.locator(".badge--point")).to_have_accessible_name(
+        re.compile(rf"^{re.escape(name)}: .+")
+    )
 
 
 def expect_flash(page: Page, text: str) -> None:

@@ -22,7 +22,6 @@ from tests.browser.test_journeys import (
     cell,
     expect_notice,
     facilitator_with_space,
-    labelled,
     make_journey,
 )
 from tests.conftest import close_app, fresh_app
@@ -97,7 +96,7 @@ def test_a_step_is_edited_in_place_with_or_without_the_cdn(
     assert (url + LOCAL_HTMX in scripts) is from_local
 
     set_marker(page)
-    page.get_by_role("link", name=labelled("Edit", old)).click()
+    page.get_by_role("link", name=f"Actions: {old}").click()
     form = page.locator("form.step-form--inline")
     form.get_by_label("Title", exact=True).fill(new)
     form.get_by_label("Title", exact=True).press("Enter")

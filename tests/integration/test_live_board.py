@@ -133,14 +133,20 @@ def test_a_board_shared_from_the_cache_carries_each_persons_own_working_token(
     log_in_with_csrf(first, team["facilitator"])
     log_in_with_csrf(second, other)
     pages = [page(client.get(board_url)) for client in (first, second)]
-    tokens = [p.select_one(f"#step-{step.id} .move-form input[name=csrf_token]") for p in pages]
-    assert tokens[0]["value"] != tokens[1]["value"]
-    # The second person's copy came from the cache, and its form still works for them.
-    move = pages[1].select_one(f"#step-{step.id} .move-form")
-    data = {"csrf_token": tokens[1]["value"], "direction": "down"}
+    # The shared board holds no form of anyone's: a card's actions come with the editor,
+    # rendered for the person who opens it.
+    assert [p.select("#board form[method=post]") for p in pages] == [[], []]
+    edit_url = f"{board_url}steps/{step.id}/edit"
+    editors = [
+        page(client.get(edit_url, headers={"HX-Request": "true"})) for client in (first, second)
+    ]
+    tokens = [e.select_one(".move-form input[name=csrf_token]")["value"] for e in editors]
+    assert tokens[0] != tokens[1]
+    move = editors[1].select_one(".move-form")
+    data = {"csrf_token": tokens[1], "direction": "down"}
     assert second.post(move["action"], data=data).status_code == 303
     # The first person's token is refused for the second person's session.
-    data = {"csrf_token": tokens[0]["value"], "direction": "down"}
+    data = {"csrf_token": tokens[0], "direction": "down"}
     assert second.post(move["action"], data=data).status_code == 400
 
 

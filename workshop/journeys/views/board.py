@@ -4,7 +4,15 @@ a change with board_changed()."""
 
 from functools import partial
 
-from flask import abort, flash, make_response, request, session, url_for
+from flask import (
+    abort,
+    flash,
+    get_flashed_messages,
+    make_response,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import get_locale
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
@@ -52,6 +60,10 @@ def board_page(
     """
     points = board_points.for_board(workspace, journey)
     undo = _undo_offered(journey, undo, live)
+    if notice is None and not live and wants_fragment():
+        # A change made elsewhere (a critical point from the board's editor) redirects here;
+        # the page around the board, which shows flashed messages, is not rendered.
+        notice = " ".join(get_flashed_messages()) or None
     page = _page_context(workspace, membership, journey)
     render = partial(
         _board_block, journey, points, page | dict(notice=notice, focus=focus, undo=undo)
@@ -75,7 +87,6 @@ def _page_context(workspace, membership, journey) -> dict:
         can_edit=membership.role.allows(Role.PARTICIPANT),
         can_manage=membership.role.allows(Role.FACILITATOR),
         journey=journey,
-        projector=request.args.get("projector") == "1",
     )
 
 

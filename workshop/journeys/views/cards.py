@@ -14,21 +14,20 @@ CARD_TEMPLATE = "journeys/_step_card.html"
 # context processors. The cache key covers each one (journey and workspace through the step's
 # journey); tests/unit/test_card_cache.py fails when the template reads anything else.
 CARD_INPUTS = frozenset(
-    {"step", "phone", "journey", "workspace", "can_edit", "summaries", "suggestion_counts"}
+    {"step", "journey", "workspace", "can_edit", "summaries", "suggestion_counts"}
 )
 
 
 def card_renderer():
-    """`step_card(step, phone=False)` for one board render: a step's card, from the cache
+    """`step_card(step)` for one board render: a step's card, from the cache
     when a card with the same content was rendered, in this request's language and token."""
     cache, locale, token = fragment_cache("cards"), str(get_locale()), generate_csrf()
 
     @pass_context
-    def step_card(context, step, phone=False) -> Markup:
+    def step_card(context, step) -> Markup:
         summary = context["summaries"].get(step.id)
         key = (
             *_shown(step),
-            bool(phone),
             context["can_edit"],
             locale,
             (summary.count, summary.highest, summary.load) if summary else None,
@@ -37,7 +36,7 @@ def card_renderer():
 
         def render() -> str:
             template = context.environment.get_template(CARD_TEMPLATE)
-            return template.render(context.get_all() | {"step": step, "phone": phone})
+            return template.render(context.get_all() | {"step": step})
 
         return Markup(cache.get_or_render(key, token, "", render))
 

@@ -132,8 +132,8 @@ def _step_change(form: StepForm) -> services.StepChange:
 
 
 def _step_form_page(workspace, membership, journey, form, step):
-    """The step form: a page of its own, or for htmx the form alone, in place of a card."""
-    return render_page(
+    """The step form: a page of its own, or for htmx the board's editor filled with it."""
+    response = render_page(
         "journeys/step_form.html",
         block="step_form",
         status=422 if form.is_submitted() else 200,
@@ -144,6 +144,10 @@ def _step_form_page(workspace, membership, journey, form, step):
         step=step,
         inline=wants_fragment(),
     )
+    # A form with errors stays in the editor; a saved one swaps the board (the form's target).
+    response.headers["HX-Retarget"] = "#step-editor-body"
+    response.headers["HX-Reswap"] = "innerHTML"
+    return response
 
 
 def _conflict(workspace, membership, journey, step, mine: StepForm):
