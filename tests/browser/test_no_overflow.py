@@ -10,7 +10,6 @@ from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import PHONE
 from workshop import demo
-from workshop.extensions import db
 
 LAPTOP = {"width": 1366, "height": 768}
 # Pages of the parts other helpers own this round (issue 16): the journey board's layout
@@ -27,16 +26,6 @@ WIDER_THAN_SCREEN = """() => {
         .map(e => e.tagName.toLowerCase() + (e.id ? "#" + e.id : "") + "." + e.className);
     return {scroll: document.documentElement.scrollWidth, inner: window.innerWidth, wide};
 }"""
-
-
-@pytest.fixture(scope="module")
-def demo_room(live_server, tmp_path_factory):
-    """The demo content in the live server's database: (e-mail, password, join code)."""
-    with live_server.app.app_context():
-        email, password = demo.load_demo(tmp_path_factory.mktemp("demo") / "instance")
-        live = demo.demo_live_session()
-        db.session.commit()
-        return email, password, live.join_code
 
 
 def _shape(url: str) -> str:
