@@ -30,3 +30,5 @@ def init_app(app: Flask) -> None:
         app.context_processor(domain.for_templates)
     app.add_template_filter(isodate, "isodate")
     app.add_template_filter(isodatetime, "isodatetime")
+    app.add_template_filter(i18n.moment, "moment")
+    app.add_template_filter(i18n.clock, "clock")
