@@ -127,12 +127,19 @@ def test_a_workshop_from_start_to_end_with_a_laptop_and_a_phone(open_page, seed,
     )
     expect(projector.locator("#live-ranked")).to_contain_text(second, timeout=WITHIN)
 
-    # Voting within the budget of 2 dots.
+    # Voting within the budget of 2 dots. Until it opens, reporting comes first.
+    expect(phone.locator("#live-actions > div").first).to_have_id("live-report")
+    half_typed = phone.locator("#point-form").get_by_label("What goes wrong?")
+    half_typed.fill(f"Half-typed {tag}")
     laptop.get_by_label("Dots per participant").fill("2")
     console_button(laptop, "Open voting")
     points, mine = phone.locator("#live-points"), phone.locator("#live-mine")
     said = phone.locator("#live-said")
     expect(phone.locator("#live-budget")).to_contain_text("You have 2 dots left", timeout=WITHIN)
+    # The vote opened under the open page: the list of points moved above the report form,
+    # and what was half-typed in the form stays.
+    expect(phone.locator("#live-actions > div").first).to_have_id("live-vote")
+    expect(half_typed).to_have_value(f"Half-typed {tag}")
 
     def add_dot(title: str) -> None:
         points.locator(".vote-row", has_text=title).get_by_role(

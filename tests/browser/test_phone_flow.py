@@ -55,7 +55,10 @@ def test_a_phone_votes_then_reports_with_the_answers_in_view(open_page, demo_roo
     # A report: the thanks is under the Send button, on the screen.
     form = phone.locator("#point-form")
     form.get_by_label("Askel").select_option(index=2)
-    form.get_by_label("Mikä menee vikaan?").fill("Ohjaajan nimi puuttuu sopimuksesta")
+    form.get_by_label("Mikä menee vikaan?").fill(
+        "Ohjaajan nimi puuttuu sopimuksesta, katso https://www.example.fi/"
+        + "hyvin-pitkä-osoite-ilman-välejä-" * 6
+    )
     form.get_by_role("button", name="Lähetä").click()
     expect(phone.locator("#point-said")).to_have_text(
         "Kiitos: kriittinen kohta on nyt palvelupolulla."
@@ -77,3 +80,21 @@ def test_the_phone_page_fits_two_screens_in_every_language(open_page, demo_room,
     expect(phone.locator(".live-phone")).to_be_visible()
     assert bottom_on_page(phone, "#point-form button[type=submit]") <= TWO_SCREENS
     assert not_wider_than_the_screen(phone)
+
+
+def test_a_dot_on_a_point_behind_show_all_comes_back_to_that_point_without_javascript(
+    open_page, demo_room
+):
+    _email, _password, code = demo_room
+    phone = open_page(js=False, viewport=PHONE, locale="fi-FI")
+    phone.goto(f"/j/{code}")
+    phone.get_by_label("Nimesi, jonka muut näkevät").fill("Ville")
+    phone.locator("input[name=role]").first.check()
+    phone.get_by_role("button", name="Liity").click()
+    phone.locator("#live-points-more summary").click()
+    row = phone.locator("#live-points-more .vote-row").nth(1)
+    title_id = row.locator("strong").get_attribute("id")
+    row.get_by_role("button", name="Anna ääni").click()
+    expect(phone.locator("#live-said")).to_have_text("Ääni annettu. 4 ääntä jäljellä.")
+    assert in_viewport(phone, f"#{title_id}")
+    assert in_viewport(phone, "#live-said")
