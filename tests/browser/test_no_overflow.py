@@ -10,6 +10,9 @@ from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import PHONE
 from workshop import demo
+from workshop.accounts import services as accounts
+from workshop.extensions import db
+from workshop.sprints import services as sprints
 
 LAPTOP = {"width": 1366, "height": 768}
 SIZES = [PHONE, LAPTOP, {"width": 1280, "height": 720}, {"width": 1920, "height": 1080}]
@@ -121,3 +124,18 @@ def test_where_it_hurts_most_shows_its_whole_table_on_a_laptop(open_page, demo_r
     expect(table.locator("tbody tr").first).to_be_visible()
     # Every column in view: nothing to scroll sideways, not even inside the table's own box.
     assert table.evaluate("box => box.scrollWidth <= box.clientWidth")
+
+
+@pytest.mark.parametrize("viewport", SIZES, ids=SIZE_IDS)
+def test_the_summary_a_partner_opens_by_its_share_link_is_not_wider_than_the_screen(
+    open_page, live_server, demo_room, viewport
+):
+    with live_server.app.app_context():
+        live = demo.demo_live_session()
+        facilitator = accounts.get_user_by_email(demo_room[0])
+        _link, token = sprints.create_share_link(live.sprint, facilitator, "Kumppanit", None)
+        db.session.commit()
+    page = open_page(viewport=viewport, locale="fi-FI")
+    url = f"{live_server.url}/shared/{token}"
+    assert page.goto(url).status == 200
+    assert overflowing(page, [url], viewport) == {}
