@@ -98,3 +98,19 @@ def test_a_dot_on_a_point_behind_show_all_comes_back_to_that_point_without_javas
     expect(phone.locator("#live-said")).to_have_text("Ääni annettu. 4 ääntä jäljellä.")
     assert in_viewport(phone, f"#{title_id}")
     assert in_viewport(phone, "#live-said")
+
+
+def test_a_refused_report_without_javascript_comes_back_in_view_with_its_error(
+    open_page, demo_room
+):
+    _email, _password, code = demo_room
+    phone = open_page(js=False, viewport=PHONE, locale="fi-FI")
+    phone.goto(f"/j/{code}")
+    phone.get_by_label("Nimesi, jonka muut näkevät").fill("Veera")
+    phone.locator("input[name=role]").first.check()
+    phone.get_by_role("button", name="Liity").click()
+    form = phone.locator("#point-form")
+    form.get_by_label("Askel").select_option(index=2)
+    form.get_by_role("button", name="Lähetä").click()
+    expect(phone.locator("#point-text-error")).to_be_visible()
+    assert in_viewport(phone, "#point-text-error")
