@@ -117,3 +117,12 @@ def test_a_dot_with_htmx_answers_in_the_status_that_stays_in_the_page(
     phone = page(guest_client.get(f"/live/{room.id}/"))
     # The page's status region is the one the answers fill.
     assert phone.select_one("#live-said")["role"] == "status"
+
+
+def test_an_address_in_an_entry_reads_decoded_and_links_as_typed(room, guest_client):
+    join(guest_client, room)
+    address = "https://www.example.fi/ty%C3%B6paikka?h=%C3%A4"
+    guest_client.post(f"/live/{room.id}/comments", data={"comment-text": f"Katso {address}"})
+    html = page(guest_client.get(f"/live/{room.id}/"))
+    link = html.select_one(f'#live-entries .entry__text a[href="{address}"]')
+    assert link.get_text() == "https://www.example.fi/työpaikka?h=ä"
