@@ -1,7 +1,10 @@
-"""Which language a request is answered in, and the names of the languages."""
+"""Which language a request is answered in, the names of the languages, and dates and times
+written the way each language writes them."""
+
+from datetime import datetime
 
 from flask import current_app, has_request_context, request, session
-from flask_babel import get_locale
+from flask_babel import format_date, format_time, get_locale, gettext, pgettext
 from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -42,6 +45,20 @@ def _account_language() -> str | None:
 def current_language() -> str:
     """The language of the page being rendered, as a two-letter code."""
     return str(get_locale())
+
+
+def clock(value: datetime) -> str:
+    """A time of day in the page's language and the app's time zone: "klo 15.25", "kl. 15:25",
+    "3:25 PM" (never seconds or a UTC offset)."""
+    return pgettext("time of day", "%(time)s", time=format_time(value, "short"))
+
+
+def moment(value: datetime) -> str:
+    """A date and time in the page's language and the app's time zone: "6.12.2026 klo 15.25",
+    "6 dec. 2026 kl. 15:25", "Dec 6, 2026 at 3:25 PM"."""
+    return gettext(
+        "%(date)s at %(time)s", date=format_date(value, "medium"), time=format_time(value, "short")
+    )
 
 
 def for_templates() -> dict:

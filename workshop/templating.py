@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 
 from flask import Flask
 
-from workshop import i18n
+from workshop import i18n, links
 from workshop.accounts import labels as accounts
 from workshop.critical_points import labels as critical_points
 from workshop.journeys import labels as journeys
@@ -30,3 +30,7 @@ def init_app(app: Flask) -> None:
         app.context_processor(domain.for_templates)
     app.add_template_filter(isodate, "isodate")
     app.add_template_filter(isodatetime, "isodatetime")
+    app.add_template_filter(i18n.moment, "moment")
+    app.add_template_filter(i18n.clock, "clock")
+    app.add_template_filter(links.readable_url, "readable_url")
+    app.add_template_filter(links.linked, "linked")

@@ -102,12 +102,42 @@
       forget(form);
     }
   });
-  // Without htmx, a form the server accepted comes back as a redirect to the form's anchor
-  // with a success message; a refused one is answered in place, without the anchor.
+  // Without htmx, a form the server accepted comes back as a redirect to the answer under it
+  // (#point-said, naming its form) with a success message; a refused one is answered in place,
+  // without the anchor.
   function forgetSent() {
-    var form = location.hash && document.querySelector("form[data-draft]" + location.hash);
-    if (form && document.querySelector(".flash--success")) { forget(form); }
+    var said = location.hash && document.querySelector("[data-said-for]" + location.hash);
+    var form = said && document.getElementById(said.dataset.saidFor);
+    if (form && said.querySelector(".said--success")) { forget(form); }
   }
+
+  // --- phone flow: the next action first. When the vote opens or closes under an open page,
+  // its block and the report form change places (moved, not redrawn: what is typed stays).
+  function followVote() {
+    var controls = document.getElementById("live-controls");
+    var vote = document.getElementById("live-vote");
+    var report = document.getElementById("live-report");
+    if (!controls || !vote || !report || vote.parentNode !== report.parentNode) { return; }
+    var voteFirst = controls.dataset.voting === "true";
+    var isFirst = vote.compareDocumentPosition(report) & Node.DOCUMENT_POSITION_FOLLOWING;
+    if (voteFirst && !isFirst) { vote.parentNode.insertBefore(vote, report); }
+    if (!voteFirst && isFirst) { vote.parentNode.insertBefore(report, vote); }
+  }
+  document.addEventListener("htmx:afterSettle", followVote);
+
+  // A region redrawn for everyone (a new point in the list) keeps the folds this phone opened.
+  var openFolds = [];
+  document.addEventListener("htmx:oobBeforeSwap", function (event) {
+    var target = event.detail.target;
+    if (!target || !target.querySelectorAll) { return; }
+    target.querySelectorAll("details[open][id]").forEach(function (fold) { openFolds.push(fold.id); });
+  });
+  document.addEventListener("htmx:afterSettle", function () {
+    openFolds.splice(0).forEach(function (id) {
+      var fold = document.getElementById(id);
+      if (fold) { fold.open = true; }
+    });
+  });
 
   document.addEventListener("DOMContentLoaded", function () {
     forgetSent();

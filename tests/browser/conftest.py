@@ -20,6 +20,7 @@ from playwright.sync_api import BrowserContext, Page, expect
 from werkzeug.serving import WSGIRequestHandler, make_server
 
 from tests.conftest import CHROMIUM, PASSWORD, ROOT, VENDOR, fresh_app
+from workshop import demo
 from workshop.accounts import services
 from workshop.accounts.models import OrganisationKind, Role, User, Workspace
 from workshop.extensions import db
@@ -379,3 +380,16 @@ def set_marker(page: Page) -> None:
 
 def assert_marker_survived(page: Page) -> None:
     assert page.evaluate("() => window.__polkuMarker") == "no reload", "the page was reloaded"
+
+
+# --- the demo, for the pages as a new user first sees them -------------------------------------
+
+
+@pytest.fixture(scope="session")
+def demo_room(live_server, tmp_path_factory):
+    """The demo content in the live server's database: (e-mail, password, join code)."""
+    with live_server.app.app_context():
+        email, password = demo.load_demo(tmp_path_factory.mktemp("demo") / "instance")
+        live = demo.demo_live_session()
+        db.session.commit()
+        return email, password, live.join_code

@@ -157,7 +157,7 @@ def test_no_page_logs_a_console_error_or_breaks_the_content_security_policy(open
     phone.locator("#live-points .vote-row").first.get_by_role(
         "button", name=re.compile("Add a dot")
     ).click()
-    expect(phone.locator("#live-mine")).to_contain_text("2 dots left")
+    expect(phone.locator("#live-said")).to_contain_text("2 dots left")
     report(phone, step_title(CONTRACT), f"The wage subsidy form is unclear {tag}")
     expect(phone.locator("#live-entries")).to_contain_text(f"wage subsidy form is unclear {tag}")
     settle(phone, polls=True)

@@ -549,7 +549,7 @@ def test_where_it_hurts_most_lists_the_step_with_most_points_first(js_page, seed
     expect(rows).to_have_count(2)
     expect(rows.first.get_by_role("rowheader")).to_contain_text(step_title(ORIENTATION))
     expect(rows.first.get_by_role("rowheader")).to_contain_text("Preparing the workplace")
-    # Points, severity total, then one column per reporter role (Employer, …, Student, …).
+    # Points, severity total, votes, who reported them, categories.
     expect(rows.first.locator("td").nth(0)).to_have_text("2")
     expect(rows.first.locator("td").nth(1)).to_have_text("5")
     expect(rows.nth(1).get_by_role("rowheader")).to_contain_text(step_title(CONTRACT))

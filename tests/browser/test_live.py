@@ -87,7 +87,7 @@ def report(phone: Page, step_title: str, text: str, severity: str = "critical") 
     choose_step(form.get_by_label("Step"), step_title)
     form.get_by_label("What goes wrong?").fill(text)
     form.get_by_label(re.compile(rf"\b{severity}$")).check()
-    form.get_by_label("Paperwork").check()
+    form.get_by_label("Category").select_option(label="Paperwork")
     form.get_by_role("button", name="Send").click()
 
 
@@ -121,7 +121,7 @@ def test_a_workshop_from_start_to_end_with_a_laptop_and_a_phone(open_page, seed,
     expect(phone.locator("#live-controls")).to_contain_text("Private input", timeout=WITHIN)
     secret = f"The contract comes too late {tag}"
     report(phone, "Finding a workplace for the apprenticeship", secret)
-    expect(phone.locator("#point-form")).to_contain_text("Only you and the facilitators see it")
+    expect(phone.locator("#point-said")).to_contain_text("Only you and the facilitators see it")
     expect(phone.locator("#live-mine")).to_contain_text(secret)
     expect(phone.locator("#live-entries")).not_to_contain_text(secret)
     expect(projector.locator("#live-controls")).to_contain_text(
@@ -146,11 +146,19 @@ def test_a_workshop_from_start_to_end_with_a_laptop_and_a_phone(open_page, seed,
     )
     expect(projector.locator("#live-ranked")).to_contain_text(second, timeout=WITHIN)
 
-    # Voting within the budget of 2 dots.
+    # Voting within the budget of 2 dots. Until it opens, reporting comes first.
+    expect(phone.locator("#live-actions > div").first).to_have_id("live-report")
+    half_typed = phone.locator("#point-form").get_by_label("What goes wrong?")
+    half_typed.fill(f"Half-typed {tag}")
     laptop.get_by_label("Dots per participant").fill("2")
     console_button(laptop, "Open voting")
     points, mine = phone.locator("#live-points"), phone.locator("#live-mine")
-    expect(mine).to_contain_text("You have 2 dots left", timeout=WITHIN)
+    said = phone.locator("#live-said")
+    expect(phone.locator("#live-budget")).to_contain_text("You have 2 dots left", timeout=WITHIN)
+    # The vote opened under the open page: the list of points moved above the report form,
+    # and what was half-typed in the form stays.
+    expect(phone.locator("#live-actions > div").first).to_have_id("live-vote")
+    expect(half_typed).to_have_value(f"Half-typed {tag}")
 
     def add_dot(title: str) -> None:
         points.locator(".vote-row", has_text=title).get_by_role(
@@ -158,18 +166,19 @@ def test_a_workshop_from_start_to_end_with_a_laptop_and_a_phone(open_page, seed,
         ).click()
 
     add_dot(secret)
-    expect(mine).to_contain_text("1 dot left.")
+    expect(said).to_have_text("Dot added. 1 dot left.")
     add_dot(secret)
-    expect(mine).to_contain_text("0 dots left.")
+    expect(said).to_have_text("Dot added. 0 dots left.")
     expect(mine.locator(".my-dot")).to_contain_text(f"{secret}: 2 dots")
     add_dot(second)
-    expect(mine.get_by_role("alert")).to_contain_text("You have used all your dots")
+    expect(said).to_contain_text("You have used all your dots")
     expect(projector.locator("#live-ranked li").first).to_contain_text("2 dots", timeout=WITHIN)
     expect(projector.locator("#live-ranked li").first).to_contain_text(secret)
     check_page(phone, "5-phone-voted")
     # Taking one back frees it for another point.
+    phone.locator("summary", has_text="Your dots and entries").click()
     mine.get_by_role("button", name=re.compile("Take one back")).click()
-    expect(mine).to_contain_text("1 dot left.")
+    expect(said).to_have_text("Dot taken back. 1 dot left.")
     add_dot(second)
     expect(points.locator(".vote-row", has_text=second)).to_contain_text("1 dot")
 
@@ -218,13 +227,13 @@ def test_a_participant_without_javascript_reports_and_votes_with_plain_forms(
     check_page(phone, "1-phone-nojs")
     text = f"No time set aside for instructing {tag}"
     report(phone, "Employer appoints a responsible workplace instructor", text)
-    expect(phone.locator(".flashes")).to_contain_text("the critical point is on the journey")
+    expect(phone.locator("#point-said")).to_contain_text("the critical point is on the journey")
     expect(projector.locator("#live-ranked")).to_contain_text(text, timeout=WITHIN)
 
     phone.locator(".vote-row", has_text=text).get_by_role(
         "button", name=re.compile("Add a dot")
     ).click()
-    expect(phone.locator(".flashes")).to_contain_text("2 dots left.")
+    expect(phone.locator("#live-said")).to_contain_text("Dot added. 2 dots left.")
     expect(phone.locator("#live-mine .my-dot")).to_contain_text(f"{text}: 1 dot")
     expect(projector.locator("#live-ranked li", has_text=text)).to_contain_text(
         "1 dot", timeout=WITHIN
@@ -263,7 +272,7 @@ def test_a_dropped_connection_shows_reconnecting_and_loses_nothing_typed(open_pa
     phone.reload()
     expect(phone.locator("#point-form").get_by_label("What goes wrong?")).to_have_value(typed)
     expect(phone.locator("#live-connection")).to_be_hidden(timeout=WITHIN)
-    phone.locator("#point-form").get_by_label("Paperwork").check()
+    phone.locator("#point-form").get_by_label("Category").select_option(label="Paperwork")
     phone.locator("#point-form").get_by_role("button", name="Send").click()
     expect(projector.locator("#live-ranked")).to_contain_text(typed, timeout=WITHIN)
     phone.reload()
@@ -286,10 +295,10 @@ def test_a_phone_participant_reports_by_keyboard_alone(open_page, seed):
     phone.keyboard.type(f"Keyboard only {tag}")
     phone.keyboard.press("Tab")  # the severity group: "serious" is chosen
     phone.keyboard.press("ArrowRight")  # → critical
-    phone.keyboard.press("Tab")  # the category group
-    phone.keyboard.press("ArrowRight")
+    phone.keyboard.press("Tab")  # the category list
+    phone.keyboard.press("ArrowDown")
     phone.keyboard.press("Tab")
     expect(phone.locator("#point-form").get_by_role("button", name="Send")).to_be_focused()
     phone.keyboard.press("Enter")
-    expect(phone.locator("#point-form")).to_contain_text("the critical point is on the journey")
+    expect(phone.locator("#point-said")).to_contain_text("the critical point is on the journey")
     expect(phone.locator("#live-entries")).to_contain_text(f"Keyboard only {tag}")

@@ -182,7 +182,7 @@ def world(tmp_path_factory):
         assert joined.status_code == 303
         phone = guest.get(f"/live/{seeds['live']}/")
         point = BeautifulSoup(phone.text, "html.parser").select_one(
-            f"form[action='/live/{seeds['live']}/dots'] [name=point]"
+            f"form[action^='/live/{seeds['live']}/dots'] [name=point]"
         )
         guest.post(f"/live/{seeds['live']}/dots", data={"point": point["value"]})
         _crawl(world)

@@ -187,6 +187,10 @@ def test_a_guests_critical_point_lands_on_the_journey_with_their_role_and_organi
     assert report.source == "Työpaja"
     phone = guest_client.get(sent.headers["Location"])
     assert "Thank you: the critical point is on the journey." in text_of(phone)
+    # Under the Send button, where the redirect leads, not among the flashes at the top.
+    assert sent.headers["Location"].endswith("#point-said")
+    assert "on the journey" in page(phone).select_one("#point-said").get_text()
+    assert page(phone).select_one(".flashes") is None
 
 
 def test_a_double_submission_makes_one_point(room, guest_client):
@@ -225,7 +229,8 @@ def test_an_htmx_send_answers_with_a_fresh_form_and_the_changed_regions(room, gu
     assert sent.status_code == 200
     html = page(sent)
     assert html.select_one("#comment-form #comment-text").get_text().strip() == ""
-    assert "Thank you: your comment is in." in html.select_one("#comment-form").get_text()
+    said = html.select_one('#comment-said[data-hx-swap-oob="innerHTML"][role="status"]')
+    assert said.get_text() == "Thank you: your comment is in."
     assert html.select_one('#live-entries[data-hx-swap-oob="true"]') is not None
     assert "Hyvä alku" in html.select_one("#live-entries").get_text()
 
@@ -378,7 +383,7 @@ def test_a_poll_answers_304_when_nothing_moved_and_only_the_changed_regions_othe
     counts = page(guest_client.get(poll_url, query_string=known))
     assert counts.select_one("#live-points") is None and counts.select_one("#live-entries") is None
     assert counts.select_one(f"#dots-{point.id}").get_text() == "1 dot"
-    assert "You have 2 dots left" in counts.select_one("#live-mine").get_text()
+    assert "You have 2 dots left" in counts.select_one("#live-budget").get_text()
 
 
 @pytest.mark.parametrize(

@@ -4,6 +4,8 @@ import shutil
 import tomllib
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import ROOT, page, text_of
 
 JOURNEYS = ROOT / "journeys"
@@ -66,3 +68,15 @@ def test_broken_file_leaves_the_other_template_and_a_notice(tmp_path, make_app):
     ]
     assert "1 template file could not be read" in text_of(response)
     assert client.get("/templates/apprenticeship").status_code == 404
+
+
+@pytest.mark.parametrize("lang", ["fi", "sv", "en"])
+def test_the_sources_of_typical_points_are_named_in_the_pages_language(
+    client, make_user, login, lang
+):
+    login(make_user())
+    data = tomllib.loads((JOURNEYS / "apprenticeship.toml").read_text(encoding="utf-8"))
+    response = client.get("/templates/apprenticeship", headers={"Accept-Language": lang})
+    links = {a["href"]: a.get_text() for a in page(response).select(".critical-list a")}
+    source = data["sources"]["KARVI_NEWS"]
+    assert links[source["url"]] == source["title"][lang]

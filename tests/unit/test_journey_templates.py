@@ -123,3 +123,21 @@ def test_broken_file_leaves_the_others_usable(tmp_path):
     loaded = load_directory(tmp_path)
     assert list(loaded.templates) == ["training_agreement"]
     assert [p.file for p in loaded.problems] == ["apprenticeship.toml"]
+
+
+@pytest.mark.parametrize("path", sorted(JOURNEYS.glob("*.toml")), ids=lambda p: p.name)
+def test_every_source_has_its_title_in_finnish_swedish_and_english(path):
+    template = load_template(path)
+    assert template.sources
+    for source in template.sources:
+        titles = {lang: source.title.get(lang) for lang in LANGUAGES}
+        assert len(set(titles.values())) == len(LANGUAGES), source.key
+
+
+def test_a_source_title_given_once_serves_every_language(tmp_path):
+    template = load_template(JOURNEYS / "apprenticeship.toml")
+    source = template.sources[0]
+    old = f'title = {{ fi = "{source.title.fi}", sv = "{source.title.sv}", en = "{source.title.en}" }}'
+    path = broken_copy(tmp_path, old, 'title = "Karvi 2021"')
+    copy = load_template(path).source(source.key)
+    assert [copy.title.get(lang) for lang in LANGUAGES] == ["Karvi 2021"] * 3

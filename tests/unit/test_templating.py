@@ -2,6 +2,7 @@
 
 import ast
 import re
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -108,3 +109,19 @@ def test_labels_and_filters_render_in_the_readers_language(app):
         english = render_template_string(source, **values)
     assert english == "Facilitator|Student|▲|Phone|Running|Comment|12|8"
     assert finnish == "Fasilitaattori|Opiskelija|▲|Puhelin|Käynnissä|Kommentti|12|8"
+
+
+@pytest.mark.parametrize(
+    ("language", "moment", "clock"),
+    [
+        ("fi", "6.12.2026 klo 15.25", "klo 15.25"),
+        ("sv", "6 dec. 2026 kl. 15:25", "kl. 15:25"),
+        ("en", "Dec 6, 2026 at 3:25\u202fPM", "3:25\u202fPM"),
+    ],
+)
+def test_times_read_the_way_each_language_writes_them(app, language, moment, clock):
+    """In the app's zone (Europe/Helsinki, +2 in December), without seconds or an offset."""
+    source = "{{ at|moment }}|{{ at|clock }}"
+    at = datetime(2026, 12, 6, 13, 25, 15, tzinfo=UTC)
+    with app.test_request_context(headers={"Accept-Language": language}):
+        assert render_template_string(source, at=at) == f"{moment}|{clock}"

@@ -38,6 +38,7 @@ UNSOURCED = ("hypothesis", "inferred")
 TITLE_MAX = 120
 DESCRIPTION_MAX = 600
 POINT_MAX = 300
+SOURCE_TITLE_MAX = 200
 _ID = re.compile(r"^[a-z][a-z0-9_]{0,59}$")
 _SOURCE_KEY = re.compile(r"^[A-Z][A-Z0-9_]{0,59}$")
 
@@ -57,10 +58,11 @@ class Text:
 
 @dataclass(frozen=True)
 class Source:
-    """A document a typical critical point rests on."""
+    """A document a typical critical point rests on; its title in each language (the same
+    words in every language when the file gives only one)."""
 
     key: str
-    title: str
+    title: Text
     url: str
 
 
@@ -178,6 +180,14 @@ def _text(data, field: str, limit: int) -> Text:
     return Text(**{lang: _string(table[lang], f"{field}.{lang}", limit) for lang in LANGUAGES})
 
 
+def _source_title(data, field: str) -> Text:
+    """A source's title: a table with fi, sv and en, or one text for every language."""
+    if isinstance(data, str):
+        title = _string(data, field, SOURCE_TITLE_MAX)
+        return Text(title, title, title)
+    return _text(data, field, SOURCE_TITLE_MAX)
+
+
 def _choice(data, field: str, allowed: tuple[str, ...]) -> str:
     if data not in allowed:
         raise _Invalid(field, f"must be one of: {', '.join(allowed)}")
@@ -232,7 +242,7 @@ def _parse(data: dict, path: Path) -> JourneyTemplate:
         url = _string(entry["url"], f"{field}.url", 500)
         if not url.startswith(("https://", "http://")):
             raise _Invalid(f"{field}.url", "must be an http(s) address")
-        sources.append(Source(key, _string(entry["title"], f"{field}.title", 200), url))
+        sources.append(Source(key, _source_title(entry["title"], f"{field}.title"), url))
 
     lanes, lane_ids = [], set()
     for i, raw in enumerate(_array(top["lanes"], "lanes")):

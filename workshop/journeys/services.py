@@ -322,7 +322,7 @@ def template_document(template: JourneyTemplate, language: str) -> document.Jour
                 document.Suggestion(
                     text=point.text.get(language),
                     basis=point.basis,
-                    source_title=reference.title if reference else "",
+                    source_title=reference.title.get(language) if reference else "",
                     source_url=reference.url if reference else "",
                 )
             )

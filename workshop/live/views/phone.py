@@ -7,7 +7,6 @@ from collections.abc import Callable
 from flask import (
     Response,
     abort,
-    flash,
     make_response,
     redirect,
     render_template,
@@ -260,8 +259,23 @@ def phone(session_id):
             return make_response("", 204)
         return make_response("", 200, {"HX-Refresh": "true"})
     return _outside(live, guest) or render_page(
-        "live/phone.html", **_phone_context(live, guest, _entry_forms(live))
+        "live/phone.html", **_phone_context(live, guest, _entry_forms(live)) | _said_here()
     )
+
+
+# The confirmation of the last action without JavaScript: kept in the session for the page
+# the redirect leads to, shown beside the button pressed (not among the page's flashes at the
+# top, out of the thumb's reach).
+SAID_KEY = "live_said"
+
+
+def _say_here(where: str, message: str) -> None:
+    session[SAID_KEY] = {"where": where, "message": message}
+
+
+def _said_here() -> dict:
+    said = session.pop(SAID_KEY, None)
+    return {"said": said if isinstance(said, dict) else {}}
 
 
 def _outside(live: LiveSession, guest) -> Response | None:
@@ -324,8 +338,8 @@ def _entry_sent(live: LiveSession, guest, kind: EntryKind, entry) -> Response:
     """Thanks, and a fresh form: the page again, or just the regions the entry changed."""
     message = str(SENT_PRIVATELY if entry.private else SENT[kind])
     if not wants_fragment():
-        flash(message, "success")
-        return redirect(_phone_url(live, guest, f"{kind.value}-form"), 303)
+        _say_here(kind.value, message)
+        return redirect(_phone_url(live, guest, f"{kind.value}-said"), 303)
     return _phone_regions(live, guest, _entry_forms(live), kind, message=message)
 
 
@@ -380,8 +394,11 @@ def _dot_change(session_id: int, adding: bool):
         if error:
             context = _phone_context(live, guest, _entry_forms(live)) | {"vote_error": error}
             return render_page("live/phone.html", status=status, **context)
-        flash(message, "success")
-        return redirect(_phone_url(live, guest, "live-mine"), 303)
+        _say_here("vote", message)
+        # Back at the point voted on, the answer in the bar at the bottom of the screen.
+        point_id = parse_id(request.form.get("point")) if adding else None
+        anchor = f"vote-{point_id}" if point_id is not None else "live-said"
+        return redirect(_phone_url(live, guest, anchor), 303)
     context = _phone_context(live, guest) | {"vote_message": message, "vote_error": error}
     return make_response(render_template("live/_dot_answer.html", **context), status)
 
@@ -403,7 +420,16 @@ def _change_dot(live: LiveSession, guest, form: DotForm, adding: bool) -> tuple:
         return None, refusal_text(refusal), refusal_status(refusal)
     db.session.commit()
     left = max(0, live.vote_budget - sum(services.dots_of(live, guest).values()))
-    return ngettext("%(num)d dot left.", "%(num)d dots left.", left), None, 200
+    if adding:
+        return (
+            ngettext("Dot added. %(num)d dot left.", "Dot added. %(num)d dots left.", left),
+            None,
+            200,
+        )
+    message = ngettext(
+        "Dot taken back. %(num)d dot left.", "Dot taken back. %(num)d dots left.", left
+    )
+    return message, None, 200
 
 
 @bp.post("/live/<int:session_id>/dots")

@@ -1,0 +1,136 @@
+"""No page of the app is wider than the screen: every page a facilitator and a participant of
+the demo reach, on a 390×844 phone and a 1366×768 laptop. Long words, addresses and e-mails
+wrap; wide tables scroll in their own labelled region."""
+
+import re
+from urllib.parse import urldefrag, urlsplit
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.browser.conftest import PHONE
+from workshop import demo
+from workshop.accounts import services as accounts
+from workshop.extensions import db
+from workshop.sprints import services as sprints
+
+LAPTOP = {"width": 1366, "height": 768}
+SIZES = [PHONE, LAPTOP, {"width": 1280, "height": 720}, {"width": 1920, "height": 1080}]
+SIZE_IDS = ["390x844", "1366x768", "1280x720", "1920x1080"]
+# Not pages: downloads, and links that act.
+NOT_PAGES = re.compile(r"\.(pdf|csv|json|png|svg)$|/export|/download|/static/|/logout")
+WIDER_THAN_SCREEN = """() => {
+    const width = document.documentElement.clientWidth;
+    const wide = [...document.querySelectorAll("body *")]
+        .filter(e => e.getBoundingClientRect().right > width + 1)
+        .filter(e => !e.closest(".table-scroll, .blueprint-scroll, .live-map__scroll, [role=region]"))
+        .slice(0, 5)
+        .map(e => e.tagName.toLowerCase() + (e.id ? "#" + e.id : "") + "." + e.className);
+    return {scroll: document.documentElement.scrollWidth, inner: window.innerWidth, wide};
+}"""
+
+
+def _shape(url: str) -> str:
+    """One page per kind: /w/3/journeys/12/ and /w/3/journeys/14/ are the same page."""
+    parts = urlsplit(url)
+    return re.sub(r"\d+", "N", parts.path) + (
+        "?" + re.sub(r"\d+", "N", parts.query) if parts.query else ""
+    )
+
+
+def crawl(page: Page, start: list[str], origin: str, limit: int = 80) -> list[str]:
+    """Every kind of page reachable by links from `start`, on this origin."""
+    seen, queue, pages = set(), list(start), []
+    while queue and len(pages) < limit:
+        url = queue.pop(0)
+        shape = _shape(url)
+        if shape in seen or NOT_PAGES.search(urlsplit(url).path):
+            continue
+        seen.add(shape)
+        response = page.goto(url)
+        if (
+            response is None
+            or response.status >= 400
+            or "text/html" not in response.headers.get("content-type", "")
+        ):
+            continue
+        pages.append(url)
+        for href in page.eval_on_selector_all("a[href]", "links => links.map(a => a.href)"):
+            href = urldefrag(href)[0]
+            if href.startswith(origin) and _shape(href) not in seen:
+                queue.append(href)
+    return pages
+
+
+def overflowing(page: Page, urls: list[str], viewport: dict) -> dict[str, dict]:
+    page.set_viewport_size(viewport)
+    found = {}
+    for url in urls:
+        page.goto(url)
+        measure = page.evaluate(WIDER_THAN_SCREEN)
+        if measure["scroll"] > measure["inner"]:
+            found[urlsplit(url).path] = measure
+    return found
+
+
+def log_in_demo(page: Page, demo_room) -> None:
+    email, password, _code = demo_room
+    page.goto("/login")
+    page.locator("input[name=email]").fill(email)
+    page.locator("input[name=password]").fill(password)
+    page.locator("form button[type=submit]").last.click()
+    expect(page.locator(".user-name")).to_be_visible()
+
+
+@pytest.mark.parametrize("viewport", SIZES, ids=SIZE_IDS)
+def test_no_page_a_facilitator_reaches_is_wider_than_the_screen(
+    open_page, live_server, demo_room, viewport
+):
+    page = open_page(viewport=viewport, locale="fi-FI")
+    log_in_demo(page, demo_room)
+    urls = crawl(page, [live_server.url + "/"], live_server.url)
+    assert len(urls) > 20, urls
+    assert overflowing(page, urls, viewport) == {}
+
+
+@pytest.mark.parametrize("viewport", SIZES, ids=SIZE_IDS)
+def test_no_page_a_participant_reaches_is_wider_than_the_screen(
+    open_page, live_server, demo_room, viewport
+):
+    _email, _password, code = demo_room
+    page = open_page(viewport=viewport, locale="fi-FI")
+    page.goto("/j/")
+    page.goto(f"/j/{code}")
+    page.locator("input[name=display_name]").fill("Ulla Ulkopuolinen-Pitkäsukunimi-Esimerkki")
+    page.locator("input[name=role]").first.check()
+    page.locator("form button[type=submit]").last.click()
+    expect(page.locator(".live-phone")).to_be_visible()
+    urls = [live_server.url + p for p in ("/j/", f"/j/{code}", "/j/NOCODE", "/login")]
+    urls += crawl(page, [page.url], live_server.url, limit=20)
+    assert overflowing(page, urls, viewport) == {}
+
+
+def test_where_it_hurts_most_shows_its_whole_table_on_a_laptop(open_page, demo_room):
+    page = open_page(viewport=LAPTOP, locale="fi-FI")
+    log_in_demo(page, demo_room)
+    page.get_by_role("link", name=demo.DEMO_WORKSPACE).first.click()
+    page.get_by_role("link", name="Missä kenkä puristaa").click()
+    table = page.locator(".table-scroll")
+    expect(table.locator("tbody tr").first).to_be_visible()
+    # Every column in view: nothing to scroll sideways, not even inside the table's own box.
+    assert table.evaluate("box => box.scrollWidth <= box.clientWidth")
+
+
+@pytest.mark.parametrize("viewport", SIZES, ids=SIZE_IDS)
+def test_the_summary_a_partner_opens_by_its_share_link_is_not_wider_than_the_screen(
+    open_page, live_server, demo_room, viewport
+):
+    with live_server.app.app_context():
+        live = demo.demo_live_session()
+        facilitator = accounts.get_user_by_email(demo_room[0])
+        _link, token = sprints.create_share_link(live.sprint, facilitator, "Kumppanit", None)
+        db.session.commit()
+    page = open_page(viewport=viewport, locale="fi-FI")
+    url = f"{live_server.url}/shared/{token}"
+    assert page.goto(url).status == 200
+    assert overflowing(page, [url], viewport) == {}
