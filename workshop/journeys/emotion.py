@@ -108,6 +108,11 @@ class Curve:
             round(self.axis_y + along * sin + across * cos, 1),
         )
 
+    def label_transform(self, step: AxisStep) -> str:
+        """The SVG transform putting a step's name in place: its lines then start at x=0."""
+        x, y = self.label_origin(step)
+        return f"translate({x:g} {y:g})rotate({self.angle})"
+
     def ticks(self) -> str:
         """The ticks of the scored steps as one path."""
         return "".join(f"M{s.x:.1f},{self.axis_y - 4:.0f}v8" for s in self.steps if not s.unscored)
