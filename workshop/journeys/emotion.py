@@ -169,8 +169,12 @@ def _axis(placed, step_width: float, band: float, font: int, angle: int) -> list
     line_height = font * 1.2
     sin = math.sin(math.radians(angle))
     across = step_width * sin  # the room between two neighbours' names, across them
-    every = max(1, math.ceil(line_height / across))
-    lines = max(1, min(MAX_LABEL_LINES, int(across * every // line_height)))
+    if across >= line_height:
+        every, lines = 1, min(MAX_LABEL_LINES, int(across // line_height))
+    else:
+        # Too close for every name: one line for every n-th step, a line's height apart, so
+        # the names stay readable (and the PDF, which sets SVG text a letter at a time, fast).
+        every, lines = math.ceil(2 * line_height / across), 1
     chars = int(band / sin / (font * CHAR_WIDTH / FONT)) - 1
     return [
         AxisStep(
