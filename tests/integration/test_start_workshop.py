@@ -11,6 +11,7 @@ from tests.conftest import page, template_journey, text_of
 from workshop.extensions import db
 from workshop.live import services as live_services
 from workshop.live.models import LiveSession
+from workshop.live.views.workshops import default_title
 from workshop.sprints import services as sprints
 from workshop.sprints.models import TITLE_MAX, Sprint, SprintStatus
 
@@ -85,9 +86,7 @@ def test_a_typed_title_and_budget_are_used(client, login, team, journey):
 
 
 def test_the_default_title_fits_a_long_journey_name(app, team):
-    journey = template_journey(team.workspace, team.facilitator, "Polku " * 40, "fi")
-    from workshop.live.views.workshops import default_title
-
+    journey = template_journey(team.workspace, team.facilitator, "Polku" * 32, "fi")  # 160
     with app.test_request_context(), force_locale("fi"):
         title = default_title(journey, date(2026, 12, 6))
     assert len(title) <= TITLE_MAX and title.endswith(" 6.12.2026")
