@@ -70,6 +70,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from workshop.live import services as live_services
     from workshop.live.views import bp as live_bp
     from workshop.live.views import room as room_bp
+    from workshop.live.views import workshops_bp
     from workshop.main.views import bp as main_bp
     from workshop.sprints import live_link, snapshot
     from workshop.sprints.views import bp as sprints_bp
@@ -85,6 +86,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(shared_bp, url_prefix="/shared")
     app.register_blueprint(live_bp)
     app.register_blueprint(room_bp, url_prefix="/w/<int:workspace_id>/sprints/<int:sprint_id>/live")
+    app.register_blueprint(workshops_bp, url_prefix="/w/<int:workspace_id>/workshops")
     # Layers point one way (accounts → journey templates → journeys → critical points → export
     # → sprints → live → main; tests/unit/test_layers.py keeps it so): what a lower layer needs
     # from a higher one is handed down here.

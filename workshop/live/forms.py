@@ -24,6 +24,7 @@ from workshop.accounts.models import ORG_NAME_MAX
 from workshop.critical_points.labels import ROLE_LABELS, SEVERITY_SHORT
 from workshop.critical_points.models import TITLE_MAX, ReporterRole
 from workshop.forms_common import BoundedIntegerField, id_or_none
+from workshop.ids import parse_id
 from workshop.live.labels import PRESENTER_LABELS
 from workshop.live.models import (
     ACTIVITY_MAX,
@@ -36,6 +37,7 @@ from workshop.live.models import (
     REASON_MAX,
     PresenterMode,
 )
+from workshop.sprints.models import TITLE_MAX as SPRINT_TITLE_MAX
 
 # The five roles of the room; "other" stays for reports made elsewhere.
 GUEST_ROLES = [role for role in ReporterRole if role != ReporterRole.OTHER]
@@ -167,6 +169,31 @@ class StartForm(FlaskForm):
     """Starting a session: which journey the room works on."""
 
     journey = SelectField(_l("Journey"), coerce=_int_or_none, validators=[InputRequired(REQUIRED)])
+    budget = BoundedIntegerField(
+        _l("Dots per participant"),
+        default=5,
+        validators=[
+            InputRequired(REQUIRED),
+            NumberRange(1, MAX_BUDGET, _l("Between %(min)d and %(max)d.")),
+        ],
+    )
+
+
+class WorkshopForm(FlaskForm):
+    """Starting a workshop from a journey: the journey, a new or running sprint, the dots."""
+
+    # No `required` on the selects: each offers only valid choices, and a required select
+    # whose first option has a value is invalid HTML.
+    journey = SelectField(_l("Journey"), coerce=parse_id)  # not an id: "Not a valid choice."
+    sprint = SelectField(
+        _l("Sprint"),
+        coerce=_int_or_none,
+        description=_l("A new sprint starts today with the session; it can be edited later."),
+    )
+    # Left empty, the new sprint is named after the journey and the day.
+    title = StringField(
+        _l("Title of the new sprint"), validators=[Optional(), too_long(SPRINT_TITLE_MAX)]
+    )
     budget = BoundedIntegerField(
         _l("Dots per participant"),
         default=5,

@@ -9,13 +9,13 @@ import secrets
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import Select, delete, func, select, update
 from sqlalchemy.orm import joinedload, selectinload
 
 from workshop.accounts import services as accounts
-from workshop.accounts.models import Organisation, User
+from workshop.accounts.models import Organisation, User, Workspace
 from workshop.critical_points import ranking
 from workshop.critical_points import services as points
 from workshop.critical_points.models import (
@@ -43,6 +43,7 @@ from workshop.live.models import (
     PresenterMode,
 )
 from workshop.models_base import utcnow
+from workshop.sprints import services as sprints
 from workshop.sprints.document import Participant
 from workshop.sprints.models import Sprint, SprintPhase
 
@@ -186,6 +187,51 @@ def start_session(
     db.session.add(live)
     db.session.flush()
     return live
+
+
+@dataclass(frozen=True)
+class WorkshopPlan:
+    """A workshop started from a journey: in a running sprint, or in a new one (`sprint` None)
+    with this title and these phases, running from `today`."""
+
+    journey: Journey
+    sprint: Sprint | None
+    title: str
+    phases: list[str]
+    today: date
+    budget: int
+
+
+def start_workshop(workspace: Workspace, user: User, plan: WorkshopPlan, hours: int) -> LiveSession:
+    """A live session on a journey in one go: a new sprint is planned and started for it, or
+    the running sprint chosen takes the journey into its scope first."""
+    sprint = plan.sprint
+    if sprint is None:
+        data = sprints.SprintData(plan.title, "", plan.today, None, plan.phases, [plan.journey.id])
+        sprint = sprints.create_sprint(workspace, user, data)
+        sprints.start_sprint(sprint)
+    elif not sprint.is_running:
+        raise Refused("sprint_not_running")
+    else:
+        sprints.include_journey(sprint, plan.journey)
+    return start_session(sprint, plan.journey, user, hours, plan.budget)
+
+
+def open_sessions(workspace: Workspace) -> list[LiveSession]:
+    """The workspace's live sessions whose code works now, newest first."""
+    now = utcnow()
+    found = db.session.scalars(
+        select(LiveSession)
+        .join(LiveSession.sprint)
+        .where(
+            Sprint.workspace_id == workspace.id,
+            LiveSession.ended_at.is_(None),
+            LiveSession.expires_at > now,
+        )
+        .options(joinedload(LiveSession.sprint), joinedload(LiveSession.journey))
+        .order_by(LiveSession.id.desc())
+    )
+    return [live for live in found if live.is_open(now)]
 
 
 def _touch(

@@ -16,6 +16,7 @@ from workshop.critical_points import services as points
 from workshop.critical_points.models import CriticalPoint, PointStatus, ReporterRole
 from workshop.extensions import db
 from workshop.journeys import services as journeys
+from workshop.journeys.models import Journey
 from workshop.models_base import utcnow
 from workshop.sprints import document as sprint_document
 from workshop.sprints import snapshot
@@ -84,6 +85,11 @@ def sprints_of(workspace: Workspace) -> list[Sprint]:
             .order_by(Sprint.created_at.desc(), Sprint.id.desc())
         )
     )
+
+
+def running_sprints(workspace: Workspace) -> list[Sprint]:
+    """The workspace's running sprints, newest first, with their journeys."""
+    return [s for s in sprints_of(workspace) if s.is_running]
 
 
 def get_sprint(workspace: Workspace, sprint_id: int) -> Sprint | None:
@@ -217,6 +223,19 @@ def update_sprint(sprint: Sprint, version: int | None, data: SprintData) -> None
     _set_phases(sprint, data.phases)
     sprint.version += 1
     db.session.flush()
+
+
+def include_journey(sprint: Sprint, journey: Journey) -> bool:
+    """Take a journey of the sprint's workspace into its scope; False if it was there already."""
+    _ensure_open(sprint)
+    if journey.workspace_id != sprint.workspace_id:
+        raise SprintError("journey")
+    if journey in sprint.journeys:
+        return False
+    sprint.journeys.append(journey)
+    sprint.version += 1
+    db.session.flush()
+    return True
 
 
 def start_sprint(sprint: Sprint) -> None:

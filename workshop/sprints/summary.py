@@ -22,7 +22,10 @@ TOP_POINTS = 5
 KEY_FINDINGS = 3  # the cover's: the first of the top points
 # The printed emotion curve: one row per map page, all rows at one scale across the page.
 CURVE_WIDTH = 1000  # SVG units across the page; its 12-unit labels print at about 9 pt
-CURVE_ROW = 22  # SVG units per emotion point
+CURVE_ROW = 20  # SVG units per emotion point
+CURVE_FONT = 11  # the step names', about 8 pt
+CURVE_BAND = 115  # SVG units under the axis for the step names
+CURVE_ANGLE = 90  # straight down: the densest, and PDF readers find the words
 
 
 @dataclass(frozen=True)
@@ -152,11 +155,18 @@ def _map_pages(journey: JourneyDocument) -> list[MapPage]:
         sum(len(cells.get((s.id, lane.id), ())) for s in page.stages for lane in journey.lanes)
         for page in pages
     )
-    step_width = min(STEP_WIDTH, (CURVE_WIDTH - MARGIN_LEFT - MARGIN_RIGHT) / max(widest, 1))
+    room = CURVE_WIDTH - MARGIN_LEFT - MARGIN_RIGHT
+    step_width = min(STEP_WIDTH, room / max(widest, 1))
     for page in pages:
         # The journey with this page's stages only is the board the curve is drawn from.
         page.curve = emotion_curve(
-            journey.with_stages(page.stages), step_width, CURVE_ROW, page.first_stage_number
+            journey.with_stages(page.stages),
+            step_width,
+            CURVE_ROW,
+            page.first_stage_number,
+            band=CURVE_BAND,
+            font=CURVE_FONT,
+            angle=CURVE_ANGLE,
         )
     return pages
 

@@ -38,6 +38,7 @@ def index(workspace, membership):
         membership=membership,
         journeys=services.journeys_of(workspace),
         can_edit=membership.role.allows(Role.PARTICIPANT),
+        can_manage=can_manage,
         deleted=deleted,
         undo=next((j for j in deleted if j.id == undo_id), None),
         keep_until={j.id: j.deleted_at + services.KEEP_DELETED for j in deleted},

@@ -1,5 +1,6 @@
-"""The live domain's two blueprints: `live` for guests' phones (no account), `room` for a
-sprint's facilitators (console and projector), and the page a guest sees when wrong join
+"""The live domain's blueprints: `live` for guests' phones (no account), `room` for a
+sprint's facilitators (console and projector), `workshops` for starting one from a journey,
+and the page a guest sees when wrong join
 codes are limited."""
 
 from flask import Blueprint
@@ -10,6 +11,8 @@ from workshop.errors import render_error
 
 bp = Blueprint("live", __name__)
 room = Blueprint("room", __name__)
+# Starting a workshop straight from a journey, before there is a sprint to put it under.
+workshops = Blueprint("workshops", __name__)
 
 
 @bp.app_errorhandler(RateLimitExceeded)
