@@ -55,14 +55,15 @@ static/vendor/htmx.min.js: scripts/fetch_vendor.py workshop/config.py | $(STAMP)
 static/vendor/axe.min.js: scripts/fetch_vendor.py workshop/config.py | $(STAMP)
 	$(BIN)/python scripts/fetch_vendor.py axe
 
-## test: the whole suite on SQLite, browser tests included, in TEST_WORKERS processes
+## test: the whole suite on SQLite, browser tests included, in TEST_WORKERS processes (also
+##       fetches the pinned Nu HTML Checker into .checkers/; it needs Java)
 test: install static/vendor/axe.min.js
-	$(BIN)/python scripts/fetch_vendor.py htmx
+	$(BIN)/python scripts/fetch_vendor.py htmx vnu
 	$(BIN)/python -m pytest -n $(TEST_WORKERS)
 
 ## test-postgres: the whole suite again on a throwaway PostgreSQL cluster
 test-postgres: install static/vendor/axe.min.js
-	$(BIN)/python scripts/fetch_vendor.py htmx
+	$(BIN)/python scripts/fetch_vendor.py htmx vnu
 	bash scripts/with-postgres.sh $(BIN)/python -m pytest -n $(TEST_WORKERS)
 
 ## serve: production-style server (gunicorn) on the configured database
@@ -81,4 +82,4 @@ bench: install static/vendor/htmx.min.js
 	$(BIN)/python bench/goals.py bench-goals.jsonl
 
 clean:
-	rm -rf $(VENV) static/vendor .pytest_cache
+	rm -rf $(VENV) static/vendor .checkers .pytest_cache

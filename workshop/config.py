@@ -13,6 +13,8 @@ HTMX_VERSION = "2.0.11"
 HTMX_SRI = "sha384-2OatzQy1H+Zd/IIrjr1TcuDGqLXeHhbooAyJY1KdQMKnr4LZ22k31GBLdYKHmVjg"
 HTMX_CDN_URL = f"https://unpkg.com/htmx.org@{HTMX_VERSION}/dist/htmx.min.js"
 AXE_CORE_VERSION = "4.14.1"
+# The Nu HTML Checker (vnu.jar) the tests validate every page with.
+VNU_VERSION = "26.9.27"
 
 LANGUAGES = ("fi", "sv", "en")
 SECRET_KEY_FILE = "secret_key"
