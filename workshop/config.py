@@ -68,6 +68,21 @@ def defaults(instance_path: str) -> dict:
         "JOIN_LIMIT_PER_ADDRESS": "30 per minute;300 per hour",
         "JOIN_LIMIT_PER_CODE": "10 per minute",
         "JOURNEYS_DIR": str(Path(__file__).resolve().parent.parent / "journeys"),
+        # Text is sent compressed to browsers that accept it (Flask-Compress): pages, their
+        # fragments, CSS, JavaScript, JSON, CSV and SVG; PDFs and images are compressed already.
+        # COMPRESS_REGISTER=false leaves it to a reverse proxy.
+        "COMPRESS_MIMETYPES": [
+            "text/html",
+            "text/css",
+            "text/javascript",
+            "application/javascript",
+            "application/json",
+            "text/csv",
+            "text/plain",
+            "image/svg+xml",
+        ],
+        "COMPRESS_ALGORITHM": ["zstd", "br", "gzip"],
+        "COMPRESS_ALGORITHM_STREAMING": ["zstd", "br", "gzip"],
     }
 
 
