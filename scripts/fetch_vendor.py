@@ -28,18 +28,25 @@ from workshop.config import AXE_CORE_VERSION, HTMX_SRI, HTMX_VERSION, VNU_VERSIO
 
 VENDOR = ROOT / "static" / "vendor"
 CHECKERS = ROOT / ".checkers"
-VNU_JAR = CHECKERS / f"vnu-{VNU_VERSION}.jar"
-# name: (npm package, file in its tarball, where it goes, the SRI hash it must have)
+# name: (npm package, file in its tarball, folder, file name there, the SRI hash it must have)
 PACKAGES = {
     "htmx": (
         f"htmx.org@{HTMX_VERSION}",
         "package/dist/htmx.min.js",
-        VENDOR / "htmx.min.js",
+        "VENDOR",
+        "htmx.min.js",
         HTMX_SRI,
     ),
-    "axe": (f"axe-core@{AXE_CORE_VERSION}", "package/axe.min.js", VENDOR / "axe.min.js", None),
-    # The checker's own release (the validator project publishes vnu.jar to npm as vnu-jar).
-    "vnu": (f"vnu-jar@{VNU_VERSION}", "package/build/dist/vnu.jar", VNU_JAR, None),
+    "axe": (f"axe-core@{AXE_CORE_VERSION}", "package/axe.min.js", "VENDOR", "axe.min.js", None),
+    # The checker's own release (the validator project publishes vnu.jar to npm as vnu-jar);
+    # its file name carries the version, so a copy there is the pinned one.
+    "vnu": (
+        f"vnu-jar@{VNU_VERSION}",
+        "package/build/dist/vnu.jar",
+        "CHECKERS",
+        f"vnu-{VNU_VERSION}.jar",
+        None,
+    ),
 }
 
 
@@ -73,19 +80,20 @@ def fetch(spec: str, member: str) -> bytes:
 
 def vendor(name: str) -> str:
     """Put one package's file in its place; what was done, for the log."""
-    spec, member, target, integrity = PACKAGES[name]
-    where = target.relative_to(ROOT)
-    if integrity and target.is_file() and sri(target.read_bytes()) == integrity:
+    spec, member, folder, filename, integrity = PACKAGES[name]
+    target = globals()[folder] / filename
+    where = f"{target.parent.name}/{filename}"
+    if target.is_file() and (
+        integrity is None and name == "vnu" or sri(target.read_bytes()) == integrity
+    ):
         target.touch()
         return f"{where} is {spec} already"
-    if not integrity and target.is_file() and name == "vnu":
-        return f"{where} is {spec} already"  # its name carries the version
     data = fetch(spec, member)
     if integrity and sri(data) != integrity:
         raise FetchError(f"{spec}: hash {sri(data)} differs from HTMX_SRI in workshop/config.py")
     target.parent.mkdir(parents=True, exist_ok=True)
     # Written aside and renamed: a suite running alongside never reads half a file.
-    partial = target.with_name(f".{target.name}.{os.getpid()}")
+    partial = target.with_name(f".{filename}.{os.getpid()}")
     partial.write_bytes(data)
     partial.replace(target)
     return f"fetched {spec} -> {where} ({len(data) // 1024} KiB)"
