@@ -9,7 +9,7 @@ PORT ?= 5000
 # Processes the suite runs in (pytest-xdist); 0 runs it in this one.
 TEST_WORKERS ?= 2
 
-.PHONY: install run test test-postgres translations messages serve lint bench clean
+.PHONY: install run test test-postgres translations messages serve lint bench lighthouse clean
 
 ## install: the virtual environment with the app, test tools, compiled translations, secret key,
 ##          and the pinned htmx in static/vendor/ for rooms without internet (needs npm; without
@@ -41,11 +41,21 @@ messages: $(STAMP)
 	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching >/dev/null
 
 ## run: migrate the SQLite database in instance/, load the demo once, serve on 127.0.0.1:5000
-##      (HOST=0.0.0.0 serves the local network, so phones can join; PORT=… another port)
+##      (HOST=0.0.0.0 serves the local network, so phones can join; PORT=… another port).
+##      The laptop serves the room: pages load htmx from its own static/vendor/ copy, so
+##      phones on a Wi-Fi without internet get it too (POLKU_HTMX_URL=… overrides)
 run: install
 	$(FLASK) db upgrade
 	$(FLASK) demo --host $(HOST) --port $(PORT)
-	$(FLASK) run --host $(HOST) --port $(PORT)
+	$(ROOM_HTMX) $(FLASK) run --host $(HOST) --port $(PORT)
+
+# Expanded when the recipe runs, after install has fetched (or failed to fetch) the copy.
+ROOM_HTMX = $(if $(POLKU_HTMX_URL),,$(if $(wildcard static/vendor/htmx.min.js),POLKU_HTMX_URL=/static/vendor/htmx.min.js))
+
+## lighthouse: Lighthouse's accessibility and best-practices scores of the main pages, served
+##             as `make run` serves them (needs npm and Chromium; not part of make test)
+lighthouse: install static/vendor/htmx.min.js
+	$(BIN)/python scripts/lighthouse.py
 
 ## vendor: the pinned htmx (the pages' fallback when the CDN is out of reach) and axe-core (for
 ##         the browser tests) into static/vendor/; a copy of htmx that matches the pin is kept
@@ -55,14 +65,15 @@ static/vendor/htmx.min.js: scripts/fetch_vendor.py workshop/config.py | $(STAMP)
 static/vendor/axe.min.js: scripts/fetch_vendor.py workshop/config.py | $(STAMP)
 	$(BIN)/python scripts/fetch_vendor.py axe
 
-## test: the whole suite on SQLite, browser tests included, in TEST_WORKERS processes
+## test: the whole suite on SQLite, browser tests included, in TEST_WORKERS processes (also
+##       fetches the pinned Nu HTML Checker into .checkers/; it needs Java)
 test: install static/vendor/axe.min.js
-	$(BIN)/python scripts/fetch_vendor.py htmx
+	$(BIN)/python scripts/fetch_vendor.py htmx vnu
 	$(BIN)/python -m pytest -n $(TEST_WORKERS)
 
 ## test-postgres: the whole suite again on a throwaway PostgreSQL cluster
 test-postgres: install static/vendor/axe.min.js
-	$(BIN)/python scripts/fetch_vendor.py htmx
+	$(BIN)/python scripts/fetch_vendor.py htmx vnu
 	bash scripts/with-postgres.sh $(BIN)/python -m pytest -n $(TEST_WORKERS)
 
 ## serve: production-style server (gunicorn) on the configured database
@@ -81,4 +92,4 @@ bench: install static/vendor/htmx.min.js
 	$(BIN)/python bench/goals.py bench-goals.jsonl
 
 clean:
-	rm -rf $(VENV) static/vendor .pytest_cache
+	rm -rf $(VENV) static/vendor .checkers .pytest_cache

@@ -5,6 +5,7 @@ from pathlib import Path
 from flask import Flask
 
 from workshop import (
+    compression,
     config,
     errors,
     fragment_cache,
@@ -34,6 +35,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     config.load(app, test_config)
     app.logger.setLevel(app.config["LOG_LEVEL"])
     app.jinja_env.add_extension("jinja2.ext.do")
+    # First, so it runs after every other after_request: it compresses the finished body.
+    compression.init_app(app)
 
     db.init_app(app)
     migrate.init_app(

@@ -13,6 +13,8 @@ HTMX_VERSION = "2.0.11"
 HTMX_SRI = "sha384-2OatzQy1H+Zd/IIrjr1TcuDGqLXeHhbooAyJY1KdQMKnr4LZ22k31GBLdYKHmVjg"
 HTMX_CDN_URL = f"https://unpkg.com/htmx.org@{HTMX_VERSION}/dist/htmx.min.js"
 AXE_CORE_VERSION = "4.14.1"
+# The Nu HTML Checker (vnu.jar) the tests validate every page with.
+VNU_VERSION = "26.9.27"
 
 LANGUAGES = ("fi", "sv", "en")
 SECRET_KEY_FILE = "secret_key"
@@ -66,6 +68,21 @@ def defaults(instance_path: str) -> dict:
         "JOIN_LIMIT_PER_ADDRESS": "30 per minute;300 per hour",
         "JOIN_LIMIT_PER_CODE": "10 per minute",
         "JOURNEYS_DIR": str(Path(__file__).resolve().parent.parent / "journeys"),
+        # Text is sent compressed to browsers that accept it (Flask-Compress): pages, their
+        # fragments, CSS, JavaScript, JSON, CSV and SVG; PDFs and images are compressed already.
+        # COMPRESS_REGISTER=false leaves it to a reverse proxy.
+        "COMPRESS_MIMETYPES": [
+            "text/html",
+            "text/css",
+            "text/javascript",
+            "application/javascript",
+            "application/json",
+            "text/csv",
+            "text/plain",
+            "image/svg+xml",
+        ],
+        "COMPRESS_ALGORITHM": ["zstd", "br", "gzip"],
+        "COMPRESS_ALGORITHM_STREAMING": ["zstd", "br", "gzip"],
     }
 
 

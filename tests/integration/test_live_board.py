@@ -50,7 +50,7 @@ def test_unchanged_is_304_with_an_empty_body(client, login, team, journey):
     response = client.get(poll_url(journey, version), headers=HX)
     assert response.status_code == 304
     assert response.data == b""
-    assert response.headers["ETag"] == f'"journey-{journey.id}-{version}"'
+    assert response.headers["ETag"] == f'W/"journey-{journey.id}-{version}"'
     # A client that keeps the ETag gets the same answer whatever `since` says.
     stale = client.get(
         poll_url(journey, 0), headers=HX | {"If-None-Match": response.headers["ETag"]}
@@ -72,7 +72,7 @@ def test_a_change_brings_the_new_board_with_a_poller_from_the_new_version(
     assert fragment.select_one("[data-live-board]")["data-hx-get"].endswith(
         f"since={version_of(journey)}"
     )
-    assert response.headers["ETag"] == f'"journey-{journey.id}-{version_of(journey)}"'
+    assert response.headers["ETag"] == f'W/"journey-{journey.id}-{version_of(journey)}"'
     assert response.headers["Cache-Control"] == "no-store"
 
 

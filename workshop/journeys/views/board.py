@@ -180,12 +180,14 @@ def changes(workspace_id, journey_id):
 
 
 def _unchanged(journey_id: int, version: int, since: int) -> bool:
-    return since == version or request.if_none_match.contains(f"journey-{journey_id}-{version}")
+    # Weak: the same version, whether sent compressed or not (an If-None-Match compares so).
+    tag = f"journey-{journey_id}-{version}"
+    return since == version or request.if_none_match.contains_weak(tag)
 
 
 def _not_modified(journey_id: int, version: int):
     response = make_response("", 304)
-    response.set_etag(f"journey-{journey_id}-{version}")
+    response.set_etag(f"journey-{journey_id}-{version}", weak=True)
     # Every poll asks the server; the version, not a cache, decides.
     response.headers["Cache-Control"] = "no-store"
     return response
@@ -199,6 +201,6 @@ def _changed_board(workspace, membership, journey_id, since):
     if _unchanged(journey_id, version, since):
         return _not_modified(journey_id, version)
     response = board_page(workspace, membership, journey_or_404(workspace, journey_id), live=True)
-    response.set_etag(f"journey-{journey_id}-{version}")
+    response.set_etag(f"journey-{journey_id}-{version}", weak=True)
     response.headers["Cache-Control"] = "no-store"
     return response

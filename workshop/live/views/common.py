@@ -150,11 +150,12 @@ def poll_answer(state: services.PollState | None, known: services.PollState, ren
     """304 with an empty body when nothing moved; the changed regions otherwise."""
     if state is None:
         not_in_room()
-    if state == known or request.if_none_match.contains(state.etag):
+    # Weak: the same counters, whether sent compressed or not (an If-None-Match compares so).
+    if state == known or request.if_none_match.contains_weak(state.etag):
         response = make_response("", 304)
     else:
         response = make_response(render(state))
-    response.set_etag(state.etag)
+    response.set_etag(state.etag, weak=True)
     response.headers["Cache-Control"] = "no-store"
     return response
 
