@@ -7,6 +7,7 @@ Compounds mostly break right by the same rules (työ-pa-ja); no break is better 
 one, so a rule that could split a syllable is left out.
 """
 
+import functools
 import os
 import tempfile
 from pathlib import Path
@@ -52,3 +53,11 @@ def register() -> None:
         pyphen.LANGUAGES[name] = path
         # language_fallback(), which WeasyPrint asks first, looks names up in lower case.
         pyphen.LANGUAGES_LOWERCASE[name.lower()] = name
+
+
+@functools.cache
+def hyphenator(language: str | None) -> pyphen.Pyphen | None:
+    """Where words of this language may break, or None for a language pyphen cannot do."""
+    register()
+    name = pyphen.language_fallback(language) if language else None
+    return pyphen.Pyphen(lang=name) if name else None

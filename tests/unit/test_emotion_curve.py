@@ -101,6 +101,19 @@ def test_a_long_name_is_wrapped_a_long_word_broken_and_the_rest_cut():
     assert cut == ("Oppisopimuksen", "eli määräaikaise…")
 
 
+def test_a_long_word_breaks_between_its_syllables_in_the_journeys_language():
+    assert _label_lines("Yhteydenotto oppisopimustoimistoon ja neuvonta", 17, 3, "fi") == (
+        "Yhteydenotto",
+        "oppisopimustoi-",
+        "mistoon ja…",
+    )
+    assert _label_lines("Sovitaan koulutuskorvauksesta", 16, 3, "fi") == (
+        "Sovitaan",
+        "koulutuskorvauk-",
+        "sesta",
+    )
+
+
 def test_steps_too_close_for_every_name_name_every_third_in_one_line():
     many = journey(student=[1] * 6, employer=[None] * 6, titles=[f"Askel {n}" for n in range(6)])
     roomy = emotion_curve(many, step_width=56)

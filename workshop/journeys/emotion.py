@@ -11,6 +11,7 @@ numbers as a table for screen readers and for anyone who prefers them.
 import math
 from dataclasses import dataclass, field
 
+from workshop.hyphenation import hyphenator
 from workshop.journeys.models import EMOTION_MAX, EMOTION_MIN
 
 STEP_WIDTH = 56
@@ -140,10 +141,14 @@ def _series(perspective: str, placed, row: int, top: float) -> Series:
     return line
 
 
-def _label_lines(title: str, chars: int, lines: int) -> tuple[str, ...]:
+def _label_lines(
+    title: str, chars: int, lines: int, language: str | None = None
+) -> tuple[str, ...]:
     """The name in at most `lines` lines of `chars` characters: a word longer than a line is
-    broken with a hyphen, and a name longer than the lines ends in "…"."""
+    broken with a hyphen (between syllables where the language's hyphenation knows them), and
+    a name longer than the lines ends in "…"."""
     chars = max(chars, 4)
+    syllables = hyphenator(language)
     out, current = [], ""
     for word in title.split():
         if current and len(current) + 1 + len(word) <= chars:
@@ -152,8 +157,9 @@ def _label_lines(title: str, chars: int, lines: int) -> tuple[str, ...]:
         if current:
             out.append(current)
         while len(word) > chars:
-            out.append(word[: chars - 1] + "-")
-            word = word[chars - 1 :]
+            parts = syllables.wrap(word, chars) if syllables else None
+            head, word = parts or (word[: chars - 1] + "-", word[chars - 1 :])
+            out.append(head)
         current = word
     if current:
         out.append(current)
@@ -164,7 +170,9 @@ def _label_lines(title: str, chars: int, lines: int) -> tuple[str, ...]:
     return tuple(out)
 
 
-def _axis(placed, step_width: float, band: float, font: int, angle: int) -> list[AxisStep]:
+def _axis(
+    placed, step_width: float, band: float, font: int, angle: int, language: str | None
+) -> list[AxisStep]:
     """Each step's tick and name; when steps stand too close for every name, every n-th."""
     line_height = font * 1.2
     sin = math.sin(math.radians(angle))
@@ -180,7 +188,7 @@ def _axis(placed, step_width: float, band: float, font: int, angle: int) -> list
         AxisStep(
             x=x,
             title=step.title,
-            lines=_label_lines(step.title, chars, lines) if index % every == 0 else (),
+            lines=_label_lines(step.title, chars, lines, language) if index % every == 0 else (),
             missing=tuple(p for p in PERSPECTIVES if getattr(step, p) is None),
         )
         for index, (x, _stage, step) in enumerate(placed)
@@ -195,13 +203,15 @@ def emotion_curve(
     band: int = LABEL_BAND,
     font: int = FONT,
     angle: int = 45,
+    language: str | None = None,
 ) -> Curve:
     """Place the journey's steps along the x axis, stage by stage, and both scores above them.
 
     The board draws it at its natural size and scrolls; the printed summary draws a part of
     the journey at a time (`first_stage_number` is where its stages start) at the step width
     and row height that fit a page. The step names take `band` pixels under the axis, running
-    down to the right at `angle` (45° or 90°), and what they need right of the last step.
+    down to the right at `angle` (45° or 90°), and what they need right of the last step;
+    a long word in them breaks by the rules of the journey's `language`.
     """
     steps = [
         (stage, step)
@@ -237,7 +247,7 @@ def emotion_curve(
             (stage.title, step.title, step.emotion_student, step.emotion_employer)
             for _x, stage, step in placed
         ],
-        steps=_axis(placed, step_width, band, font, angle),
+        steps=_axis(placed, step_width, band, font, angle, language),
         axis_y=axis_y,
         plot_top=top,
         font=font,

@@ -167,6 +167,7 @@ def _map_pages(journey: JourneyDocument) -> list[MapPage]:
             band=CURVE_BAND,
             font=CURVE_FONT,
             angle=CURVE_ANGLE,
+            language=journey.language,
         )
     return pages
 

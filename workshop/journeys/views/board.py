@@ -119,7 +119,7 @@ def _board_block(journey, points: board_points.BoardPoints, context: dict) -> st
         "board",
         **context,
         board=board,
-        curve=emotion_curve(board),
+        curve=emotion_curve(board, language=journey.language),
         activity=services.recent_activity(journey),
         action_form=EmptyForm(),
         **points.template_context(),
