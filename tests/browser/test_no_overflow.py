@@ -5,7 +5,6 @@ wrap; wide tables scroll in their own labelled region."""
 import re
 from urllib.parse import urldefrag, urlsplit
 
-import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import PHONE
@@ -62,14 +61,16 @@ def crawl(page: Page, start: list[str], origin: str, limit: int = 80) -> list[st
     return pages
 
 
-def overflowing(page: Page, urls: list[str], viewport: dict) -> dict[str, dict]:
-    page.set_viewport_size(viewport)
+def overflowing(page: Page, urls: list[str], viewports=SIZES) -> dict[str, dict]:
+    """Each page opened once and measured at every screen size: those wider than the screen."""
     found = {}
     for url in urls:
         page.goto(url)
-        measure = page.evaluate(WIDER_THAN_SCREEN)
-        if measure["scroll"] > measure["inner"]:
-            found[urlsplit(url).path] = measure
+        for viewport, name in zip(viewports, SIZE_IDS, strict=False):
+            page.set_viewport_size(viewport)
+            measure = page.evaluate(WIDER_THAN_SCREEN)
+            if measure["scroll"] > measure["inner"]:
+                found[f"{urlsplit(url).path} at {name}"] = measure
     return found
 
 
@@ -82,23 +83,17 @@ def log_in_demo(page: Page, demo_room) -> None:
     expect(page.locator(".user-name")).to_be_visible()
 
 
-@pytest.mark.parametrize("viewport", SIZES, ids=SIZE_IDS)
-def test_no_page_a_facilitator_reaches_is_wider_than_the_screen(
-    open_page, live_server, demo_room, viewport
-):
-    page = open_page(viewport=viewport, locale="fi-FI")
+def test_no_page_a_facilitator_reaches_is_wider_than_the_screen(open_page, live_server, demo_room):
+    page = open_page(viewport=PHONE, locale="fi-FI")
     log_in_demo(page, demo_room)
     urls = crawl(page, [live_server.url + "/"], live_server.url)
     assert len(urls) > 20, urls
-    assert overflowing(page, urls, viewport) == {}
+    assert overflowing(page, urls) == {}
 
 
-@pytest.mark.parametrize("viewport", SIZES, ids=SIZE_IDS)
-def test_no_page_a_participant_reaches_is_wider_than_the_screen(
-    open_page, live_server, demo_room, viewport
-):
+def test_no_page_a_participant_reaches_is_wider_than_the_screen(open_page, live_server, demo_room):
     _email, _password, code = demo_room
-    page = open_page(viewport=viewport, locale="fi-FI")
+    page = open_page(viewport=PHONE, locale="fi-FI")
     page.goto("/j/")
     page.goto(f"/j/{code}")
     page.locator("input[name=display_name]").fill("Ulla Ulkopuolinen-Pitkäsukunimi-Esimerkki")
@@ -107,7 +102,7 @@ def test_no_page_a_participant_reaches_is_wider_than_the_screen(
     expect(page.locator(".live-phone")).to_be_visible()
     urls = [live_server.url + p for p in ("/j/", f"/j/{code}", "/j/NOCODE", "/login")]
     urls += crawl(page, [page.url], live_server.url, limit=20)
-    assert overflowing(page, urls, viewport) == {}
+    assert overflowing(page, urls) == {}
 
 
 def test_where_it_hurts_most_shows_its_whole_table_on_a_laptop(open_page, demo_room):
@@ -121,16 +116,15 @@ def test_where_it_hurts_most_shows_its_whole_table_on_a_laptop(open_page, demo_r
     assert table.evaluate("box => box.scrollWidth <= box.clientWidth")
 
 
-@pytest.mark.parametrize("viewport", SIZES, ids=SIZE_IDS)
 def test_the_summary_a_partner_opens_by_its_share_link_is_not_wider_than_the_screen(
-    open_page, live_server, demo_room, viewport
+    open_page, live_server, demo_room
 ):
     with live_server.app.app_context():
         live = demo.demo_live_session()
         facilitator = accounts.get_user_by_email(demo_room[0])
         _link, token = sprints.create_share_link(live.sprint, facilitator, "Kumppanit", None)
         db.session.commit()
-    page = open_page(viewport=viewport, locale="fi-FI")
+    page = open_page(viewport=PHONE, locale="fi-FI")
     url = f"{live_server.url}/shared/{token}"
     assert page.goto(url).status == 200
-    assert overflowing(page, [url], viewport) == {}
+    assert overflowing(page, [url]) == {}

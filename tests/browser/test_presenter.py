@@ -74,31 +74,36 @@ def room_with_a_point(seed, laptop: Page) -> tuple:
     return facilitator, sprint_url, journey
 
 
-@pytest.mark.parametrize("size", SIZES)
-def test_the_console_switches_the_projector_in_every_mode(open_page, seed, check_page, size):
+def at_each_size(projector: Page, check) -> None:
+    """A layout check on the projector at 1920×1080 and at 1280×720 (where it is left)."""
+    for size in (FULL_HD, HD):
+        projector.set_viewport_size(size)
+        check(projector)
+
+
+def test_the_console_switches_the_projector_in_every_mode(open_page, seed, check_page):
     laptop = open_page(js=True)
     room_with_a_point(seed, laptop)
     code = laptop.locator(".console__join .join-code__value").inner_text()
     projector = open_projector(laptop)
-    projector.set_viewport_size(size)
 
     # A new room shows how to join: the QR code and the code, big.
     assert_no_app_chrome(projector)
     expect(projector.locator("#presenter-stage .join-code__value")).to_have_text(code)
     expect(projector.locator("#presenter-stage .qr-figure svg")).to_be_visible()
-    assert_fits_sideways(projector)
+    at_each_size(projector, assert_fits_sideways)
     check_page(projector, "1-join")
 
     show(laptop, "The journey with its critical points")
     expect(projector.locator("#live-map")).to_be_visible(timeout=WITHIN)
-    assert_every_stage_on_screen(projector)
+    at_each_size(projector, assert_every_stage_on_screen)
     expect(projector.locator(".live-map__step--hot")).to_contain_text("1 critical point")
     expect(projector.locator(".presenter__code")).to_contain_text(code)
     check_page(projector, "2-journey")
 
     show(laptop, "The ranking of critical points")
     expect(projector.locator("#live-ranked li").first).to_contain_text(POINT, timeout=WITHIN)
-    assert_fits_sideways(projector)
+    at_each_size(projector, assert_fits_sideways)
     check_page(projector, "3-ranking")
 
     show(laptop, "One step up close", step=STEP)
@@ -106,12 +111,12 @@ def test_the_console_switches_the_projector_in_every_mode(open_page, seed, check
     expect(stage.locator("#presenter-step-title")).to_have_text(STEP, timeout=WITHIN)
     expect(stage).to_contain_text(POINT)
     expect(stage.locator("blockquote")).to_have_text(QUOTE)
-    assert_fits_sideways(projector)
+    at_each_size(projector, assert_fits_sideways)
     check_page(projector, "4-step")
 
     show(laptop, "A question or instruction", text=QUESTION)
     expect(projector.locator(".presenter__message-text")).to_have_text(QUESTION, timeout=WITHIN)
-    assert_fits_sideways(projector)
+    at_each_size(projector, assert_fits_sideways)
     check_page(projector, "5-message")
 
     laptop.get_by_label("Minutes").fill("5")
@@ -120,7 +125,7 @@ def test_the_console_switches_the_projector_in_every_mode(open_page, seed, check
     timer = projector.locator("#presenter-stage .timer__value")
     expect(timer).to_have_text(re.compile(r"^4:5\d$"), timeout=WITHIN)
     expect(projector.locator("#presenter-bar .timer")).to_be_hidden()
-    assert_fits_sideways(projector)
+    at_each_size(projector, assert_fits_sideways)
     check_page(projector, "6-timer")
 
     # The end: the code and its QR leave the screen, which says the workshop has ended.
