@@ -2,6 +2,7 @@
 forms' choices and values."""
 
 from flask import abort
+from flask_login import current_user
 
 from workshop.accounts import services as accounts
 from workshop.critical_points import services
@@ -37,6 +38,24 @@ def report_data(workspace, form) -> services.ReportData:
         quote=form.quote.data or "",
         source=form.source.data or "",
         reported_on=form.reported_on.data,
+    )
+
+
+def report_from_form(workspace, journey, step, form):
+    """Report the critical point a valid PointForm describes on a step, as the signed-in user."""
+    return services.report_point(
+        workspace,
+        journey,
+        current_user,
+        services.NewPoint(
+            step=step,
+            title=form.title.data,
+            description=form.description.data or "",
+            severity=form.severity.data,
+            category=form.category.data or None,
+            report=report_data(workspace, form),
+            submission_key=form.submission_key.data,
+        ),
     )
 
 

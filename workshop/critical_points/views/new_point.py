@@ -3,7 +3,6 @@ goes wrong, how bad; the rest folded away), then back to the board."""
 
 from flask import abort, flash, redirect, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 
 from workshop.access import workspace_role
 from workshop.accounts.models import Role
@@ -14,7 +13,7 @@ from workshop.critical_points.views.common import (
     journey_or_404,
     live_step_or_404,
     prepare,
-    report_data,
+    report_from_form,
 )
 from workshop.extensions import db
 from workshop.htmx import render_page, wants_fragment
@@ -52,7 +51,7 @@ def new_point(workspace, membership, journey_id, step_id):
     if not form.validate():
         return _form_page(workspace, membership, journey, step, form, 422)
     try:
-        point = _report(workspace, journey, step, form)
+        point = report_from_form(workspace, journey, step, form)
     except services.NotFound:
         abort(404)
     db.session.commit()
@@ -64,21 +63,3 @@ def new_point(workspace, membership, journey_id, step_id):
 
 def _journey_args(journey) -> dict:
     return {"workspace_id": journey.workspace_id, "journey_id": journey.id}
-
-
-def _report(workspace, journey, step, form: PointForm):
-    """Report the point the valid form describes, through the one reporting service."""
-    return services.report_point(
-        workspace,
-        journey,
-        current_user,
-        services.NewPoint(
-            step=step,
-            title=form.title.data,
-            description=form.description.data or "",
-            severity=form.severity.data,
-            category=form.category.data or None,
-            report=report_data(workspace, form),
-            submission_key=form.submission_key.data,
-        ),
-    )

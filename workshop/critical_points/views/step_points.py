@@ -14,7 +14,7 @@ from workshop.critical_points.views.common import (
     journey_or_404,
     live_step_or_404,
     prepare,
-    report_data,
+    report_from_form,
 )
 from workshop.extensions import db
 from workshop.forms_common import EmptyForm
@@ -71,20 +71,7 @@ def report(workspace, membership, journey_id, step_id):
     if not form.validate_on_submit():
         return _step_page(workspace, membership, journey, step, 422, form)
     try:
-        point = services.report_point(
-            workspace,
-            journey,
-            current_user,
-            services.NewPoint(
-                step=step,
-                title=form.title.data,
-                description=form.description.data or "",
-                severity=form.severity.data,
-                category=form.category.data or None,
-                report=report_data(workspace, form),
-                submission_key=form.submission_key.data,
-            ),
-        )
+        point = report_from_form(workspace, journey, step, form)
     except services.NotFound:
         abort(404)
     db.session.commit()
