@@ -6,6 +6,7 @@ the session, so each test creates its own people and workspaces with unique e-ma
 asserts only on what it created itself.
 """
 
+import os
 import re
 import threading
 import uuid
@@ -324,7 +325,9 @@ def screenshot(request) -> Callable[[Page, str], Path]:
         # test_x[js-on-chromium] -> test_x-js-on; the browser is always Chromium here.
         name = re.sub(r"-?chromium(?=\]|-)", "", request.node.name)
         path = SCREENSHOTS / f"{_file_part(name)}-{_file_part(step)}.png"
-        page.screenshot(path=str(path), full_page=True)
+        # POLKU_SCREENSHOTS=0: a run nobody looks at (CI) keeps every check but the pictures.
+        if os.environ.get("POLKU_SCREENSHOTS") != "0":
+            page.screenshot(path=str(path), full_page=True)
         return path
 
     return take
