@@ -889,3 +889,35 @@ def test_a_new_organisation_differing_only_in_case_is_the_same(client, team, jou
     assert count == 1
     report = db.session.scalar(select(Report))
     assert report.organisation.name == "Straße Oy"
+
+
+def test_a_confirmed_suggestion_keeps_a_long_sources_address_whole(team, make_journey):
+    """Every journey template's suggestions, confirmed in each language, fit the source column
+    (PostgreSQL refuses a longer value); a title too long is shortened, never the address."""
+    from workshop.critical_points.models import SUGGESTION_SOURCE_MAX
+
+    for path in sorted((ROOT / "journeys").glob("*.toml")):
+        for language in ("fi", "sv", "en"):
+            journey = journeys.create_journey(
+                team.workspace,
+                team.facilitator,
+                f"{path.stem} {language}",
+                JourneyKind.APPRENTICESHIP,
+                language,
+                template=load_template(path),
+            )
+            for step in journeys.load_board(journey).steps:
+                for suggestion in points.open_suggestions(step):
+                    point = points.confirm_suggestion(
+                        team.workspace, journey, suggestion, team.facilitator
+                    )
+                    assert len(point.suggestion_source) <= SUGGESTION_SOURCE_MAX
+                    if suggestion.source_url:
+                        assert point.suggestion_source.endswith(suggestion.source_url)
+    long = points.open_suggestions(step_of(make_journey(team, "Pitkä"), "contact_provider"))[0]
+    long.source_title = "Hyvin pitkä lähteen nimi " * 11
+    long.source_url = "https://example.fi/" + "polku/" * 20
+    point = points.confirm_suggestion(team.workspace, long.step.journey, long, team.facilitator)
+    assert len(point.suggestion_source) == SUGGESTION_SOURCE_MAX
+    assert point.suggestion_source.startswith("Hyvin pitkä lähteen nimi")
+    assert point.suggestion_source.endswith("… – " + long.source_url)

@@ -23,6 +23,7 @@ from workshop.models_base import UTCDateTime, db_enum, utcnow
 TITLE_MAX = 160
 TEXT_MAX = 4000
 SOURCE_MAX = 200
+SUGGESTION_SOURCE_MAX = 300
 CATEGORY_MAX = 80
 SEVERITY_MIN, SEVERITY_MAX = 1, 3
 
@@ -104,7 +105,7 @@ class CriticalPoint(db.Model):
         ForeignKey("user.id", ondelete="SET NULL")
     )
     # Where a point that came from a template suggestion got its text.
-    suggestion_source: Mapped[str] = mapped_column(String(300), default="")
+    suggestion_source: Mapped[str] = mapped_column(String(SUGGESTION_SOURCE_MAX), default="")
     # The form's one-time key: a second click on "save" finds the first point, not a new one.
     submission_key: Mapped[str | None] = mapped_column(String(40))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))

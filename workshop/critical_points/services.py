@@ -18,6 +18,7 @@ from workshop.accounts.models import Organisation, OrganisationKind, User, Works
 from workshop.critical_points import ranking
 from workshop.critical_points.models import (
     DEFAULT_CATEGORIES,
+    SUGGESTION_SOURCE_MAX,
     TITLE_MAX,
     Category,
     CriticalPoint,
@@ -526,16 +527,26 @@ def confirm_suggestion(
         description=suggestion.text if title != suggestion.text else "",
         severity=severity,
         category=resolve_category(workspace, category_value) if category_value else None,
-        suggestion_source=" – ".join(
-            p for p in (suggestion.source_title, suggestion.source_url) if p
-        )
-        or suggestion.basis,
+        suggestion_source=_source_line(suggestion),
         created_by_id=user.id,
     )
     db.session.add(point)
     suggestion.handled_at = utcnow()
     db.session.flush()
     return point
+
+
+def _source_line(suggestion: StepSuggestion) -> str:
+    """ "Title – address" of the suggestion's source, or its basis; a title too long for the
+    column is shortened, never the address (a source in Finnish can be long)."""
+    title, url = suggestion.source_title, suggestion.source_url
+    line = " – ".join(p for p in (title, url) if p) or suggestion.basis
+    if len(line) <= SUGGESTION_SOURCE_MAX:
+        return line
+    room = SUGGESTION_SOURCE_MAX - len(url) - len(" – ") - 1
+    if room < 10:
+        return url[:SUGGESTION_SOURCE_MAX]
+    return f"{title[:room].rstrip()}… – {url}"
 
 
 def dismiss_suggestion(journey: Journey, suggestion: StepSuggestion, user: User) -> None:
