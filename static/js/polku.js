@@ -99,10 +99,20 @@
       editor.setAttribute("aria-labelledby", "step-editor-title");
     }
     if (!editor.open) { editor.showModal(); }
+    focusFirstField(editor);
+  });
+  function focusFirstField(editor) {
     var first = editor.querySelector("[aria-invalid='true'], .field--error input") ||
       editor.querySelector("[autofocus]") ||
       editor.querySelector("input:not([type='hidden']), select, textarea, button");
-    if (first) { first.focus(); }
+    if (first && document.activeElement !== first) { first.focus(); }
+  }
+  // htmx settles a swap a moment later and may move focus then (to an [autofocus] field):
+  // a refused form's first field that needs an answer keeps it.
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var editor = dialog();
+    if (!editor || !editor.open || !event.detail.target || event.detail.target.id !== "step-editor-body") { return; }
+    if (editor.querySelector("[aria-invalid='true'], .field--error")) { focusFirstField(editor); }
   });
   // A form in the editor that brings back the board closes the editor first: the board's own
   // focus rule (data-focus) then finds the card outside the modal dialog.

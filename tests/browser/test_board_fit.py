@@ -284,7 +284,10 @@ def test_a_critical_point_without_severity_keeps_the_editor_open_with_the_error(
     editor.get_by_label("What goes wrong").fill(f"Typed {tag}")
     editor.get_by_role("button", name="Save the critical point").click()
     expect(editor.locator(".field__errors")).to_have_text(["This field is required."])
-    # Focus goes to what needs an answer: the first severity.
+    # Focus goes to what needs an answer: the first severity, and stays there once htmx has
+    # settled the swap (which focuses an [autofocus] field).
+    expect(editor.locator("input[name=severity]").first).to_be_focused()
+    page.wait_for_timeout(300)
     expect(editor.locator("input[name=severity]").first).to_be_focused()
     expect(editor.get_by_label("What goes wrong")).to_have_value(f"Typed {tag}")
     expect(editor).to_be_visible()
