@@ -473,7 +473,6 @@ def test_board_on_a_wide_screen_and_in_projector_view(open_page, seed, check_pag
     log_in(page, facilitator)
     page.goto(journey.url)
     expect(table(page)).to_be_visible()
-    expect(page.locator(".board-phone")).to_be_hidden()
     no_horizontal_scroll(page)
     check_page(page, "1-wide")
 
