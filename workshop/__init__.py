@@ -62,6 +62,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     from workshop import access, cli, templating
     from workshop.accounts import overview
     from workshop.accounts.views import bp as accounts_bp
+    from workshop.competence.views import bp as survey_bp
+    from workshop.competence.views import survey_bp as answer_bp
     from workshop.critical_points import board, ranking
     from workshop.critical_points import document as points_document
     from workshop.critical_points.views import bp as points_bp
@@ -85,14 +87,16 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(journeys_bp, url_prefix="/w/<int:workspace_id>/journeys")
     app.register_blueprint(export_bp, url_prefix="/w/<int:workspace_id>/export")
     app.register_blueprint(points_bp, url_prefix="/w/<int:workspace_id>")
+    app.register_blueprint(survey_bp, url_prefix="/w/<int:workspace_id>/survey")
+    app.register_blueprint(answer_bp, url_prefix="/s")
     app.register_blueprint(sprints_bp, url_prefix="/w/<int:workspace_id>/sprints")
     app.register_blueprint(shared_bp, url_prefix="/shared")
     app.register_blueprint(live_bp)
     app.register_blueprint(room_bp, url_prefix="/w/<int:workspace_id>/sprints/<int:sprint_id>/live")
     app.register_blueprint(workshops_bp, url_prefix="/w/<int:workspace_id>/workshops")
-    # Layers point one way (accounts → journey templates → journeys → critical points → export
-    # → sprints → live → main; tests/unit/test_layers.py keeps it so): what a lower layer needs
-    # from a higher one is handed down here.
+    # Layers point one way (accounts → journey templates → journeys → critical points →
+    # competence → export → sprints → live → main; tests/unit/test_layers.py keeps it so):
+    # what a lower layer needs from a higher one is handed down here.
     overview.init_app(app, journeys_of=journey_services.journeys_of)
     board_points.init_app(app, board.board_points)
     ranking.init_app(app, dot_counts=live_services.dot_counts, move_dots=live_services.move_dots)

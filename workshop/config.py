@@ -68,6 +68,7 @@ def defaults(instance_path: str) -> dict:
         "JOIN_LIMIT_PER_ADDRESS": "30 per minute;300 per hour",
         "JOIN_LIMIT_PER_CODE": "10 per minute",
         "JOURNEYS_DIR": str(Path(__file__).resolve().parent.parent / "journeys"),
+        "SURVEY_BANK_DIR": str(Path(__file__).resolve().parent.parent / "journeys" / "competence"),
         # Text is sent compressed to browsers that accept it (Flask-Compress): pages, their
         # fragments, CSS, JavaScript, JSON, CSV and SVG; PDFs and images are compressed already.
         # COMPRESS_REGISTER=false leaves it to a reverse proxy.

@@ -9,7 +9,14 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-LANGUAGES = ("fi", "sv", "en")
+from workshop.data_files import LANGUAGES, Text  # noqa: F401 (LANGUAGES: read from here too)
+from workshop.data_files import Invalid as _Invalid
+from workshop.data_files import array as _array
+from workshop.data_files import choice as _choice
+from workshop.data_files import string as _string
+from workshop.data_files import table as _table
+from workshop.data_files import text as _text
+
 SCHEMA_VERSION = 1
 KINDS = ("apprenticeship", "training_agreement")
 LANE_KINDS = ("frontstage", "backstage")
@@ -41,19 +48,6 @@ POINT_MAX = 300
 SOURCE_TITLE_MAX = 200
 _ID = re.compile(r"^[a-z][a-z0-9_]{0,59}$")
 _SOURCE_KEY = re.compile(r"^[A-Z][A-Z0-9_]{0,59}$")
-
-
-@dataclass(frozen=True)
-class Text:
-    """The same text in Finnish, Swedish and English."""
-
-    fi: str
-    sv: str
-    en: str
-
-    def get(self, language: str) -> str:
-        """The text in this language, Finnish if the language is unknown."""
-        return getattr(self, language, self.fi) if language in LANGUAGES else self.fi
 
 
 @dataclass(frozen=True)
@@ -149,37 +143,6 @@ class TemplateProblem:
         return f"{self.file}: {self.field}: {self.message}"
 
 
-class _Invalid(Exception):
-    def __init__(self, field: str, message: str):
-        super().__init__(field, message)
-        self.field, self.message = field, message
-
-
-def _table(data, field: str, keys: set[str], required: set[str]) -> dict:
-    if not isinstance(data, dict):
-        raise _Invalid(field, "must be a table")
-    unknown = sorted(set(data) - keys)
-    if unknown:
-        raise _Invalid(f"{field}.{unknown[0]}" if field else unknown[0], "unknown key")
-    for key in sorted(required):
-        if key not in data:
-            raise _Invalid(f"{field}.{key}" if field else key, "is missing")
-    return data
-
-
-def _string(data, field: str, limit: int) -> str:
-    if not isinstance(data, str) or not data.strip():
-        raise _Invalid(field, "must be a non-empty string")
-    if len(data) > limit:
-        raise _Invalid(field, f"is longer than {limit} characters")
-    return data.strip()
-
-
-def _text(data, field: str, limit: int) -> Text:
-    table = _table(data, field, set(LANGUAGES), set(LANGUAGES))
-    return Text(**{lang: _string(table[lang], f"{field}.{lang}", limit) for lang in LANGUAGES})
-
-
 def _source_title(data, field: str) -> Text:
     """A source's title: a table with fi, sv and en, or one text for every language."""
     if isinstance(data, str):
@@ -188,24 +151,12 @@ def _source_title(data, field: str) -> Text:
     return _text(data, field, SOURCE_TITLE_MAX)
 
 
-def _choice(data, field: str, allowed: tuple[str, ...]) -> str:
-    if data not in allowed:
-        raise _Invalid(field, f"must be one of: {', '.join(allowed)}")
-    return data
-
-
 def _ident(data, field: str, seen: set[str], pattern=_ID) -> str:
     if not isinstance(data, str) or not pattern.match(data):
         raise _Invalid(field, "is not a valid id")
     if data in seen:
         raise _Invalid(field, f"duplicate id {data!r}")
     seen.add(data)
-    return data
-
-
-def _array(data, field: str) -> list:
-    if not isinstance(data, list) or not data:
-        raise _Invalid(field, "must be a non-empty array of tables")
     return data
 
 

@@ -1,0 +1,1 @@
+"""The staff competence survey: item bank, rounds, answers and the reports that protect small groups."""
