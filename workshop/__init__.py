@@ -62,8 +62,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     from workshop import access, cli, templating
     from workshop.accounts import overview
     from workshop.accounts.views import bp as accounts_bp
+    from workshop.competence.views import answer_bp
     from workshop.competence.views import bp as survey_bp
-    from workshop.competence.views import survey_bp as answer_bp
     from workshop.critical_points import board, ranking
     from workshop.critical_points import document as points_document
     from workshop.critical_points.views import bp as points_bp

@@ -28,6 +28,10 @@ PUBLIC = {
     "live.comment",
     "live.add_dot",
     "live.remove_dot",
+    # Staff answer the competence survey through a round's link or a personal one, without
+    # an account (tests/integration/test_survey_answering.py).
+    "answer.start",
+    "answer.personal",
     "static",
 }
 

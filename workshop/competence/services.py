@@ -14,7 +14,9 @@ from sqlalchemy import select
 from workshop.accounts.models import User, Workspace
 from workshop.competence.bank import ROLES, Bank, load_banks
 from workshop.competence.models import (
+    DEFAULT_COACHING_PERCENT,
     DEFAULT_K,
+    DEFAULT_MEDIAN_MAX,
     MIN_K,
     OwnItem,
     RetiredItem,
@@ -69,7 +71,8 @@ def settings_of(workspace: Workspace) -> SurveySettings:
     if settings is None:
         settings = SurveySettings(workspace_id=workspace.id)
         # Defaults are column defaults; set them here too so an unsaved object reads right.
-        settings.median_max, settings.coaching_percent = 2, 30
+        settings.median_max = DEFAULT_MEDIAN_MAX
+        settings.coaching_percent = DEFAULT_COACHING_PERCENT
     return settings
 
 

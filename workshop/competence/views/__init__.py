@@ -1,7 +1,7 @@
 """The competence survey's pages: rounds and their links (staff side), answering (anonymous),
 reports and the coaching plan."""
 
-from workshop.competence.views import blueprint
-from workshop.competence.views.blueprint import bp, survey_bp
+from workshop.competence.views import answer, report, rounds
+from workshop.competence.views.blueprint import answer_bp, bp
 
-__all__ = ["blueprint", "bp", "survey_bp"]
+__all__ = ["answer", "bp", "report", "rounds", "answer_bp"]

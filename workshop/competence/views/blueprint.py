@@ -7,4 +7,4 @@ from flask import Blueprint
 from workshop.competence import models  # noqa: F401
 
 bp = Blueprint("survey", __name__)
-survey_bp = Blueprint("answer", __name__)
+answer_bp = Blueprint("answer", __name__)
