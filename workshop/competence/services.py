@@ -12,6 +12,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from workshop.accounts.models import User, Workspace
+from workshop.competence.aggregate import RoundReport, Thresholds, build_report
 from workshop.competence.bank import ROLES, Bank, load_banks
 from workshop.competence.models import (
     DEFAULT_COACHING_PERCENT,
@@ -74,6 +75,17 @@ def settings_of(workspace: Workspace) -> SurveySettings:
         settings.median_max = DEFAULT_MEDIAN_MAX
         settings.coaching_percent = DEFAULT_COACHING_PERCENT
     return settings
+
+
+def thresholds_of(workspace: Workspace) -> Thresholds:
+    """When the workspace flags an item for coaching."""
+    settings = settings_of(workspace)
+    return Thresholds(settings.median_max, settings.coaching_percent / 100)
+
+
+def report_of(round_: Round) -> RoundReport:
+    """The round's report under its anonymity threshold and its workspace's coaching flags."""
+    return build_report(round_, thresholds_of(round_.workspace))
 
 
 def item_choices(workspace: Workspace, bank: Bank) -> list[RoundItem]:
