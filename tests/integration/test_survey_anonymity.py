@@ -5,6 +5,7 @@ compare it with what the answers in the database really are.
 """
 
 from collections import Counter
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -151,7 +152,7 @@ def test_an_item_is_flagged_by_low_median_or_by_many_asking_for_coaching(team):
         return AnswerKind.SCALE, 4, False
 
     round_ = answered_round(team, {"TCH": 6, "WBL": 6}, answer=answer)
-    report = build_report(round_, STRICT)
+    report = build_report(round_, STRICT, date.today())
     assert "TCH" in report.item("A01").flagged_for
     assert "WBL" not in report.item("A01").flagged_for
     b04 = report.item("B04")
@@ -159,7 +160,7 @@ def test_an_item_is_flagged_by_low_median_or_by_many_asking_for_coaching(team):
     assert ("WBL" in b04.flagged_for) == (wanted >= 0.3)
     assert report.item("A02").flagged_for == ()
     # Looser thresholds flag nothing on the high answers.
-    relaxed = build_report(round_, Thresholds(median_max=1, coaching_share=0.99))
+    relaxed = build_report(round_, Thresholds(median_max=1, coaching_share=0.99), date.today())
     assert relaxed.item("B04").flagged_for == ()
 
 
@@ -167,3 +168,18 @@ def test_free_text_is_institution_wide_sorted_and_only_at_k(team):
     report = services.report_of(answered_round(team, {"TCH": 5, "OFF": 2}, free_text=True))
     assert report.free_text == tuple(sorted(report.free_text, key=str.casefold))
     assert len(report.free_text) == 7
+
+
+def test_an_open_round_shows_no_figure_until_it_closes(team):
+    """A total watched from day to day would give each new answer away, k or not."""
+    round_ = answered_round(team, {"TCH": 9, "WBL": 6}, free_text=True)
+    round_.closes_on = date.today() + timedelta(days=3)
+    db.session.flush()
+    report = services.report_of(round_)
+    assert not report.closed and report.respondents is None and report.free_text is None
+    for row in report.items + report.levels:
+        assert row.total == Hidden("open") and row.flagged_for == ()
+        assert set(row.by_role.values()) == {Hidden("open")}
+    round_.closed_at = round_.locked_at
+    db.session.flush()
+    assert services.report_of(round_).respondents == 15

@@ -12,11 +12,15 @@ smallest groups join it until it reaches k. The pool is decided once per round a
 so every item and level is cut the same way and no two tables can be subtracted from each
 other. Everyone answers every item (NA exists for that), so group sizes are the same across
 items; a cell that still falls under k hides its whole breakdown for that row.
+
+Nothing is shown while a round is open: watching a total grow from one day to the next
+would give away each new answer, k or not.
 """
 
 import statistics
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy import case, func, select
 
@@ -76,7 +80,8 @@ class Figures:
 
 @dataclass(frozen=True)
 class Hidden:
-    """A cell that may not be shown: under k (`small`) or counted in "Other" (`pooled`)."""
+    """A cell that may not be shown: under k (`small`), counted in "Other" (`pooled`), or of a
+    round still open (`open`)."""
 
     reason: str
 
@@ -114,7 +119,8 @@ class RoundReport:
 
     round_id: int
     k: int
-    respondents: int | None  # None when under k
+    closed: bool
+    respondents: int | None  # None when under k or while the round is open
     roles: Breakdown
     units: Breakdown
     unit_names: dict[str, str]
@@ -283,9 +289,11 @@ def _flags(total: Cell, by_role: dict[str, Cell], thresholds: Thresholds) -> tup
     return tuple(flagged)
 
 
-def build_report(round_: Round, thresholds: Thresholds) -> RoundReport:
-    """The round's report under its anonymity threshold."""
+def build_report(round_: Round, thresholds: Thresholds, today: date) -> RoundReport:
+    """The round's report under its anonymity threshold; empty until the round has closed."""
     k = round_.k
+    if not round_.is_closed(today):
+        return _unopened(round_)
     role_sizes = _respondents(round_, Response.role)
     unit_sizes = _respondents(round_, Response.unit_id)
     everyone = sum(role_sizes.values())
@@ -316,6 +324,7 @@ def build_report(round_: Round, thresholds: Thresholds) -> RoundReport:
     return RoundReport(
         round_id=round_.id,
         k=k,
+        closed=True,
         respondents=everyone if everyone >= k else None,
         roles=roles,
         units=units,
@@ -323,6 +332,36 @@ def build_report(round_: Round, thresholds: Thresholds) -> RoundReport:
         levels=levels,
         items=items,
         free_text=_free_text(round_) if everyone >= k and round_.free_text else None,
+    )
+
+
+def _unopened(round_: Round) -> RoundReport:
+    """The report of a round still open: its shape, without a single figure."""
+    roles = Breakdown(tuple(round_.roles), frozenset())
+    units = Breakdown(tuple(str(unit.id) for unit in round_.units), frozenset())
+
+    def row(key: str) -> Row:
+        hidden = Hidden("open")
+        return Row(
+            key,
+            hidden,
+            dict.fromkeys(roles.columns, hidden),
+            dict.fromkeys(units.columns, hidden),
+            (),
+        )
+
+    levels = sorted({item.level for item in round_.items})
+    return RoundReport(
+        round_id=round_.id,
+        k=round_.k,
+        closed=False,
+        respondents=None,
+        roles=roles,
+        units=units,
+        unit_names={str(unit.id): unit.name for unit in round_.units},
+        levels=tuple(row(level) for level in levels),
+        items=tuple(row(item.item_id) for item in round_.items),
+        free_text=None,
     )
 
 

@@ -114,6 +114,10 @@ class Round(db.Model):
         """True while staff can answer."""
         return self.closed_at is None and self.opens_on <= today <= self.closes_on
 
+    def is_closed(self, today: date) -> bool:
+        """True once the round was closed or its last day has passed."""
+        return self.closed_at is not None or today > self.closes_on
+
     @property
     def locked(self) -> bool:
         """True once anyone has answered."""

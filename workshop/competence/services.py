@@ -6,7 +6,8 @@ beside this one (rounds, answering, report, coaching) and share these few helper
 
 import hashlib
 import secrets
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from flask import current_app
 from sqlalchemy import select
@@ -83,9 +84,14 @@ def thresholds_of(workspace: Workspace) -> Thresholds:
     return Thresholds(settings.median_max, settings.coaching_percent / 100)
 
 
+def local_today() -> date:
+    """Today where the workspace's dates are meant (BABEL_DEFAULT_TIMEZONE, as on every page)."""
+    return datetime.now(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).date()
+
+
 def report_of(round_: Round) -> RoundReport:
     """The round's report under its anonymity threshold and its workspace's coaching flags."""
-    return build_report(round_, thresholds_of(round_.workspace))
+    return build_report(round_, thresholds_of(round_.workspace), local_today())
 
 
 def item_choices(workspace: Workspace, bank: Bank) -> list[RoundItem]:
