@@ -62,6 +62,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from workshop import access, cli, templating
     from workshop.accounts import overview
     from workshop.accounts.views import bp as accounts_bp
+    from workshop.competence.bank import load_banks
     from workshop.competence.views import answer_bp
     from workshop.competence.views import bp as survey_bp
     from workshop.critical_points import board, ranking
@@ -107,4 +108,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     access.init_app(app)
     ratelimit.init_app(app)
     cli.init_app(app)
+    # A broken item bank stops the app here, naming the file, item and field, instead of
+    # failing survey pages one at a time.
+    load_banks(app.config["SURVEY_BANK_DIR"])
     return app
