@@ -607,7 +607,7 @@ def pdf_text(data: bytes) -> str:
 def test_the_own_report_as_a_pdf_in_three_languages(app, opened, sent):
     round_, _token = opened
     for language, words in (
-        ("fi", ["Yhteinen perusosaaminen", "Opettaja", "Haluan valmennusta", "Syksy 2026"]),
+        ("fi", ["Yhteinen perusosaaminen", "Opettaja", "toivoo valmennusta", "Syksy 2026"]),
         ("sv", ["Gemensamt baskunnande", "Lärare", "Syksy 2026"]),
         ("en", ["Common basic competence", "Teacher", "Syksy 2026"]),
     ):
@@ -620,8 +620,15 @@ def test_the_own_report_as_a_pdf_in_three_languages(app, opened, sent):
         for word in words:
             assert word in text, (language, word)
         assert "4,0" in text if language in ("fi", "sv") else "4.0" in text
-    # Tagged, like the sprint summary.
-    assert b"/StructTreeRoot" in sent.get(f"/s/r/{round_.id}/report.pdf").data
+    # Tagged and titled, like the sprint summary.
+    info = subprocess.run(
+        ["pdfinfo", "-"],
+        input=sent.get(f"/s/r/{round_.id}/report.pdf").data,
+        capture_output=True,
+        check=True,
+    ).stdout.decode()
+    assert "Tagged:          yes" in info
+    assert "Syksy 2026" in info.split("Title:")[1].splitlines()[0]
 
 
 def test_sharing_with_a_supervisor_and_withdrawing_it(app, opened, sent):
