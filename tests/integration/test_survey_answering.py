@@ -300,6 +300,15 @@ def test_the_first_saved_answer_locks_the_round(app, opened):
     assert db.session.get(Round, round_.id).locked_at == locked_at
 
 
+def test_free_text_written_first_locks_the_round_too(app, opened):
+    round_, token = opened
+    phone = device(app)
+    begin(phone, f"/s/{token}")
+    assert phone.post(f"/s/r/{round_.id}/text", data={"text": "Aloitan tästä."}).status_code == 303
+    db.session.expire_all()
+    assert db.session.get(Round, round_.id).locked_at is not None
+
+
 def test_a_page_saved_without_answers_locks_nothing(app, opened):
     round_, token = opened
     phone = device(app)

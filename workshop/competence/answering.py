@@ -246,6 +246,8 @@ def save_free_text(response: Response, text: str) -> None:
     if len(text) > FREE_TEXT_MAX:
         raise Refused("too_long")
     response.free_text = text
+    if text:
+        _lock(response.round)
 
 
 def missing(response: Response) -> list[RoundItem]:

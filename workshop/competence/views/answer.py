@@ -290,7 +290,9 @@ def about(round_id):
     """Change the role or unit one answers as, before sending."""
     round_, response = _mine(round_id)
     if response.submitted_at is not None:
-        return _refuse("submitted")
+        if request.method == "POST":
+            return _refuse("submitted")
+        return redirect(_where_to(response), code=303)
     names = _names(round_)
     form = _about_form(round_, names, data={"role": response.role, "unit": response.unit_id})
     if form.validate_on_submit():
