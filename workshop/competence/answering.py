@@ -7,10 +7,8 @@ nothing here records who answered. Services never commit; views do.
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
-from flask import current_app
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -26,7 +24,7 @@ from workshop.competence.models import (
     RoundItem,
     RoundLink,
 )
-from workshop.competence.services import TOKEN_MAX, hash_token, new_token
+from workshop.competence.services import TOKEN_MAX, hash_token, local_today, new_token
 from workshop.extensions import db
 from workshop.models_base import utcnow
 
@@ -48,11 +46,6 @@ class Refused(Exception):
 
 class ShareGone(Exception):
     """The share link was revoked by the respondent."""
-
-
-def today() -> date:
-    """Today where the rounds' dates are meant (the zone every page shows dates in)."""
-    return datetime.now(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).date()
 
 
 def well_formed(token: str | None) -> bool:
@@ -121,7 +114,7 @@ def _check_about(round_: Round, role: str, unit_id: int | None) -> None:
 def _check_answering(round_: Round, response: Response | None = None) -> None:
     if response is not None and response.submitted_at is not None:
         raise Refused("submitted")
-    state = state_of(round_, today())
+    state = state_of(round_, local_today())
     if state != "open":
         raise Refused(state)
 

@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_limiter import RateLimitExceeded
 
 from workshop.access import public
-from workshop.competence import answering
+from workshop.competence import answering, services
 from workshop.competence.models import Round, RoundLink
 from workshop.competence.views.answer_common import (
     about_form,
@@ -96,7 +96,7 @@ def _open(round_: Round, link: RoundLink | None):
     refusal = answering.link_refusal(link) if link is not None else None
     if refusal:
         return refuse(refusal)
-    state = answering.state_of(round_, answering.today())
+    state = answering.state_of(round_, services.local_today())
     if state != "open":
         return refuse(state, round_)
     taken = answering.response_of_link(link) if link is not None else None
