@@ -8,8 +8,8 @@ from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import PHONE, assert_accessible
 from workshop.accounts.models import User, Workspace
-from workshop.competence import answering
 from workshop.competence import services as survey
+from workshop.competence.services import local_today
 from workshop.extensions import db
 
 DESKTOP_WIDE = {"width": 1366, "height": 768}
@@ -21,7 +21,7 @@ def survey_round(live_server, seed):
     owner = seed.user()
     space = seed.workspace(owner)
     with live_server.app.app_context():
-        today = answering.today()
+        today = local_today()
         round_, token = survey.open_round(
             db.session.get(Workspace, space.id),
             db.session.get(User, owner.id),

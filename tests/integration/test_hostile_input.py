@@ -25,9 +25,9 @@ from tests.conftest import close_app, fresh_app
 from workshop import demo
 from workshop.accounts import services as accounts
 from workshop.accounts.models import Role, Workspace
-from workshop.competence import answering as survey_answering
 from workshop.competence import services as survey
 from workshop.competence.models import RoundLink
+from workshop.competence.services import local_today
 from workshop.extensions import db
 from workshop.journeys import services as journeys
 from workshop.journeys.models import JourneyKind
@@ -205,7 +205,7 @@ def _survey_respondent(client, workspace_id: int) -> list[str]:
     """The anonymous visitor answers two survey rounds: one half done, one sent and shared
     with a supervisor; and holds a personal link. Returns the pages to start crawling from."""
     workspace = db.session.get(Workspace, workspace_id)
-    today = survey_answering.today()
+    today = local_today()
     rounds = []
     for name in ("Kesken", "Lähetetty"):
         round_, token = survey.open_round(

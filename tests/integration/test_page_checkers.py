@@ -24,8 +24,8 @@ from tests.conftest import ROOT, close_app, fresh_app
 from workshop import demo
 from workshop.accounts import services as accounts
 from workshop.accounts.models import Role
-from workshop.competence import answering as survey_answering
 from workshop.competence import services as survey
+from workshop.competence.services import local_today
 from workshop.config import VNU_VERSION
 from workshop.extensions import db
 from workshop.live import services as live_services
@@ -171,7 +171,7 @@ def pages(tmp_path_factory) -> list[Page]:
             sprint.workspace, Role.PARTICIPANT, facilitator, 7
         )
         db.session.commit()
-        today = survey_answering.today()
+        today = local_today()
         survey_round, survey_token = survey.open_round(
             sprint.workspace,
             facilitator,

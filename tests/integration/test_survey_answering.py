@@ -10,7 +10,6 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.conftest import page, text_of
-from workshop.competence import answering
 from workshop.competence import services as survey
 from workshop.competence.models import (
     FREE_TEXT_MAX,
@@ -30,7 +29,7 @@ HX = {"HX-Request": "true"}
 def opened(app, team):
     """An open round (teachers, office staff, coordinators; two units; free text) and its
     shared link's token."""
-    today = answering.today()
+    today = survey.local_today()
     round_, token = survey.open_round(
         team.workspace,
         team.facilitator,
@@ -139,7 +138,7 @@ def test_the_shared_link_shows_roles_and_units_and_starts_on_this_device_only(ap
 
 
 def test_a_round_without_units_does_not_ask_for_one(app, team):
-    today = answering.today()
+    today = survey.local_today()
     round_, token = survey.open_round(
         team.workspace,
         team.facilitator,
@@ -181,8 +180,8 @@ def test_forged_links_get_a_clear_page(app, opened, path, status, words):
 
 def test_a_closed_or_not_yet_open_round_gets_a_clear_page_and_starts_nothing(app, opened):
     round_, token = opened
-    round_.opens_on = answering.today() + timedelta(days=2)
-    round_.closes_on = answering.today() + timedelta(days=9)
+    round_.opens_on = survey.local_today() + timedelta(days=2)
+    round_.closes_on = survey.local_today() + timedelta(days=9)
     db.session.commit()
     early = device(app).get(f"/s/{token}")
     assert early.status_code == 404
@@ -190,8 +189,8 @@ def test_a_closed_or_not_yet_open_round_gets_a_clear_page_and_starts_nothing(app
     finnish = device(app).get(f"/s/{token}", headers={"Accept-Language": "fi"})
     assert "Tämä kysely avautuu" in text_of(finnish)
     assert device(app).post(f"/s/{token}", data={"role": "TCH"}).status_code == 404
-    round_.opens_on = answering.today() - timedelta(days=9)
-    round_.closes_on = answering.today() - timedelta(days=1)
+    round_.opens_on = survey.local_today() - timedelta(days=9)
+    round_.closes_on = survey.local_today() - timedelta(days=1)
     db.session.commit()
     late = device(app).get(f"/s/{token}")
     assert late.status_code == 410
@@ -422,7 +421,7 @@ def test_values_outside_the_scale_are_refused(app, opened, answering_phone, valu
 
 def test_items_of_another_round_are_refused(app, team, opened, answering_phone):
     round_, _token = opened
-    today = answering.today()
+    today = survey.local_today()
     other, _other_token = survey.open_round(
         team.workspace,
         team.facilitator,
