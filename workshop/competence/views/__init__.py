@@ -2,6 +2,8 @@
 reports and the coaching plan."""
 
 from workshop.competence.views import answer, report, rounds
+from workshop.competence.views import coaching as coaching_views
+from workshop.competence.views import items as items_views
 from workshop.competence.views.blueprint import answer_bp, bp
 
-__all__ = ["answer", "bp", "report", "rounds", "answer_bp"]
+__all__ = ["answer", "bp", "coaching_views", "items_views", "report", "rounds", "answer_bp"]

@@ -1,0 +1,39 @@
+"""Translated names on the staff side of the survey: round statuses and coaching theme statuses.
+Roles, levels and items are named by the item bank itself, in its three languages."""
+
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+
+from workshop.competence.bank import ALL_ROLES, Bank
+from workshop.competence.models import ThemeStatus
+
+ROUND_STATUS_LABELS = {
+    "upcoming": _l("Upcoming"),
+    "open": _l("Open"),
+    "closed": _l("Closed"),
+}
+THEME_STATUS_LABELS = {
+    ThemeStatus.PLANNED: _l("Planned"),
+    ThemeStatus.IN_PROGRESS: _l("In progress"),
+    ThemeStatus.DONE: _l("Done"),
+    ThemeStatus.DROPPED: _l("Dropped"),
+}
+EVERYONE = _l("Everyone")
+
+
+def language() -> str:
+    """The page's language, for the bank's texts."""
+    return str(get_locale() or "fi")
+
+
+def role_names(bank: Bank | None) -> dict[str, str]:
+    """Each staff role's name in the page's language, and ALL as everyone."""
+    names = {ALL_ROLES: str(EVERYONE)}
+    if bank is not None:
+        names.update({role.id: role.name.get(language()) for role in bank.roles})
+    return names
+
+
+def level_names(bank: Bank | None) -> dict[str, str]:
+    """Each level's name in the page's language."""
+    return {level.id: level.name.get(language()) for level in bank.levels} if bank else {}
