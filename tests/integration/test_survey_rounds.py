@@ -636,3 +636,42 @@ def test_nul_bytes_and_oversized_text_change_nothing(client, team, login):
     assert client.post(f"{url}/links", data={"count": "9" * 400}).status_code == 422
     assert round_count() == 1 and not coaching.coaching_plan(round_) and not round_.links
     assert not db.session.scalar(select(func.count(OwnItem.id)))
+
+
+# --- demo ---------------------------------------------------------------------------------------
+
+
+def test_the_demo_has_a_closed_round_with_answers_a_plan_and_the_next_round_open(
+    app, client, tmp_path
+):
+    from workshop import demo
+    from workshop.accounts.models import Workspace
+    from workshop.competence.demo import CLOSED_ROUND, OPEN_ROUND, RESPONDENTS
+
+    email, password = demo.load_demo(tmp_path / "instance")
+    demo.load_demo(tmp_path / "instance")
+    db.session.commit()
+    workspace = db.session.scalar(select(Workspace))
+    by_name = {r.name: r for r in services.rounds_of(workspace)}
+    assert set(by_name) == {CLOSED_ROUND, OPEN_ROUND}
+    closed, running = by_name[CLOSED_ROUND], by_name[OPEN_ROUND]
+    roles = dict(
+        db.session.execute(
+            select(Response.role, func.count())
+            .where(Response.round_id == closed.id, Response.submitted_at.is_not(None))
+            .group_by(Response.role)
+        ).all()
+    )
+    assert roles == RESPONDENTS and roles["OFF"] < closed.k
+    assert closed.locked and rounds.status_of(closed, TODAY) == "closed"
+    assert len(coaching.coaching_plan(closed)) == 2
+    assert rounds.status_of(running, TODAY) == "open" and len(rounds.usable_links(running)) == 12
+    client.post("/login", data={"email": email, "password": password})
+    body = text_of(client.get(f"/w/{workspace.id}/survey/rounds/{running.id}", headers=EN))
+    assert f"Followed up from “{CLOSED_ROUND}”" in body
+    assert (
+        "/s/"
+        in page(client.get(f"/w/{workspace.id}/survey/rounds/{running.id}")).find(id="shared-link")[
+            "value"
+        ]
+    )
