@@ -668,7 +668,8 @@ def test_the_demo_has_a_closed_round_with_answers_a_plan_and_the_next_round_open
     assert rounds.status_of(running, TODAY) == "open" and len(rounds.usable_links(running)) == 12
     client.post("/login", data={"email": email, "password": password})
     body = text_of(client.get(f"/w/{workspace.id}/survey/rounds/{running.id}", headers=EN))
-    assert f"Followed up from “{CLOSED_ROUND}”" in body
+    # The demo facilitator reads Finnish.
+    assert f"Seuranta kierrokselta ”{CLOSED_ROUND}”" in body
     assert (
         "/s/"
         in page(client.get(f"/w/{workspace.id}/survey/rounds/{running.id}")).find(id="shared-link")[

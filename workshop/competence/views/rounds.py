@@ -16,7 +16,7 @@ from workshop import addresses
 from workshop.access import workspace_role
 from workshop.accounts.models import Role
 from workshop.competence import coaching, rounds, services
-from workshop.competence.bank import ROLES
+from workshop.competence.bank import ALL_ROLES, ROLES
 from workshop.competence.models import DEFAULT_K, MAX_LINKS
 from workshop.competence.round_forms import LinksForm, RoundForm
 from workshop.competence.round_labels import (
@@ -67,8 +67,16 @@ def submitted_text(count: int) -> str:
     return ngettext("%(num)d answer submitted", "%(num)d answers submitted", count)
 
 
+def roles_text(names: dict[str, str], ids) -> str:
+    """Role names for a list of role ids; all of them read as "Everyone"."""
+    if set(ids) >= set(ROLES):
+        return names.get(ALL_ROLES, "")
+    return ", ".join(names.get(role, role) for role in ids)
+
+
 def _common(workspace, membership) -> dict:
     return {
+        "roles_text": roles_text,
         "workspace": workspace,
         "membership": membership,
         "facilitator": membership.role.allows(Role.FACILITATOR),
@@ -345,7 +353,8 @@ def print_links(workspace, membership, round_id):
     round_ = round_or_404(workspace, round_id)
     cards = [
         (link, url, _qr(url))
-        for link in rounds.usable_links(round_)
+        # A closed round's links no longer work: nothing to print.
+        for link in (rounds.usable_links(round_) if round_.closed_at is None else [])
         for url in [personal_url(round_, link)]
     ]
     return render_page(
