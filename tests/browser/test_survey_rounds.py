@@ -101,7 +101,7 @@ def test_a_locked_round_says_why_its_threshold_cannot_change(page, seed, check_p
                 date.today(),
                 date.today() + timedelta(days=9),
                 ["TCH"],
-                [],
+                ["Tekniikka", "Palvelut"],
                 5,
                 False,
                 services.latest_bank().version,
@@ -119,6 +119,8 @@ def test_a_locked_round_says_why_its_threshold_cannot_change(page, seed, check_p
     press(page, page.get_by_role("button", name="Save"))
     expect(page.get_by_text("Round saved.")).to_be_visible()
     expect(page.get_by_role("heading", name=re.compile("Syksy 2026"))).to_be_visible()
+    # The locked units went back as they were, one per line.
+    expect(page.locator(".facts")).to_contain_text("Tekniikka, Palvelut")
 
 
 @pytest.mark.parametrize("size", ["laptop", "phone"])

@@ -154,6 +154,16 @@ def test_edit_before_the_first_answer_changes_everything(client, team, login):
     assert "A01" not in {item.item_id for item in round_.items}
 
 
+def test_the_edit_form_shows_the_rounds_units_one_per_line(client, team, login):
+    round_ = a_round(team, units=["Tekniikka", "Palvelut"], k=7)
+    login(team.facilitator)
+    form = page(client.get(f"{base(team)}/rounds/{round_.id}/edit", headers=EN))
+    assert (
+        form.find("textarea", attrs={"name": "units"}).get_text().strip() == "Tekniikka\nPalvelut"
+    )
+    assert form.find("input", attrs={"name": "k"})["value"] == "7"
+
+
 def test_a_locked_round_keeps_its_threshold_free_text_and_items(client, team, login):
     round_ = a_round(team, locked_at=utcnow())
     login(team.facilitator)

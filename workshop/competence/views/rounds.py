@@ -115,9 +115,15 @@ def _round_form(workspace, round_=None, formdata=True) -> RoundForm:
             closes_on=today + timedelta(days=14),
         )
     else:
+        # Not obj=round_: WTForms would take its units (the RoundUnit rows) over the text below.
         form = RoundForm(
             formdata=None,
-            obj=round_,
+            name=round_.name,
+            opens_on=round_.opens_on,
+            closes_on=round_.closes_on,
+            bank_version=round_.bank_version,
+            k=round_.k,
+            free_text=round_.free_text,
             roles=list(round_.roles),
             units="\n".join(unit.name for unit in round_.units),
             version=round_.version,
