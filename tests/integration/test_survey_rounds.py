@@ -5,7 +5,7 @@ must be refused."""
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 
 from tests.conftest import page, text_of
 from workshop.competence import coaching, rounds, services
@@ -321,6 +321,30 @@ def test_personal_links_are_made_listed_printed_and_revoked(client, team, login)
         len(page(client.get(f"{base(team)}/rounds/{round_.id}/links/print")).select(".link-card"))
         == 2
     )
+
+
+def test_links_made_by_two_people_at_once_are_refused_not_a_server_error(
+    client, team, login, monkeypatch
+):
+    round_ = a_round(team)
+    made = rounds.add_links
+
+    def someone_else_first(round_, count):
+        # The other request commits its link 1 after this one read the round's links.
+        list(round_.links)
+        db.session.execute(
+            insert(RoundLink).values(round_id=round_.id, number=1, token_hash="x" * 64)
+        )
+        return made(round_, count)
+
+    monkeypatch.setattr(rounds, "add_links", someone_else_first)
+    login(team.facilitator)
+    response = client.post(
+        f"{base(team)}/rounds/{round_.id}/links", data={"count": "2"}, headers=EN
+    )
+    assert response.status_code == 409
+    assert "at the same moment" in text_of(response)
+    assert db.session.scalar(select(func.count(RoundLink.id))) == 0
 
 
 def test_links_stop_at_the_limit(client, team, login):

@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user
 from markupsafe import Markup
+from sqlalchemy.exc import IntegrityError
 from wtforms import SelectChoice
 
 from workshop import addresses
@@ -41,6 +42,10 @@ CONFLICT_MESSAGE = _l(
     "version is on the round's page. Save again to keep yours."
 )
 CLOSED_MESSAGE = _l("This round is closed: nobody can answer it any more.")
+LINKS_RACE_MESSAGE = _l(
+    "Someone made links for this round at the same moment, so yours were not made. "
+    "Check the list and make them again if you still need them."
+)
 
 
 def version_of(field) -> int | None:
@@ -336,7 +341,12 @@ def add_links(workspace, membership, round_id):
     if len(round_.links) + form.count.data > MAX_LINKS:
         form.count.errors.append(_("A round has at most %(max)d personal links.", max=MAX_LINKS))
         return round_page_response(workspace, membership, round_, 422, links_form=form)
-    made = rounds.add_links(round_, form.count.data)
+    try:
+        made = rounds.add_links(round_, form.count.data)
+    except IntegrityError:
+        # Someone else made links of this round at the same moment and took these numbers.
+        db.session.rollback()
+        return round_page_response(workspace, membership, round_, 409, error=LINKS_RACE_MESSAGE)
     message = ngettext("%(num)d personal link added.", "%(num)d personal links added.", len(made))
     return to_round(workspace, round_, message)
 
