@@ -431,6 +431,44 @@ def test_an_own_items_wording_stays_once_a_round_asked_it(client, team, login):
     assert response.status_code == 303
 
 
+def test_two_people_adding_or_retiring_the_same_item_at_once_get_no_server_error(
+    client, team, login, monkeypatch
+):
+    add, retire = rounds.add_own_item, rounds.retire
+
+    def someone_else_added_first(workspace, data):
+        rounds.own_items(workspace)
+        db.session.execute(
+            insert(OwnItem).values(
+                workspace_id=workspace.id,
+                item_id="W01",
+                level="A",
+                text_fi="x",
+                text_sv="x",
+                text_en="x",
+                roles=["TCH"],
+                steps=[],
+                categories=[],
+            )
+        )
+        return add(workspace, data)
+
+    def someone_else_retired_first(workspace, item_id):
+        rounds.retired_ids(workspace)
+        db.session.execute(insert(RetiredItem).values(workspace_id=workspace.id, item_id=item_id))
+        return retire(workspace, item_id)
+
+    monkeypatch.setattr(rounds, "own_items", lambda workspace: [])
+    monkeypatch.setattr(rounds, "add_own_item", someone_else_added_first)
+    monkeypatch.setattr(rounds, "retired_ids", lambda workspace: set())
+    monkeypatch.setattr(rounds, "retire", someone_else_retired_first)
+    login(team.facilitator)
+    response = client.post(f"{base(team)}/items/new", data=item_fields(), headers=EN)
+    assert response.status_code == 422 and "is taken" in text_of(response)
+    response = client.post(f"{base(team)}/items/A03/retire", headers=EN)
+    assert response.status_code == 303
+
+
 def test_retiring_and_restoring_items(client, team, login):
     login(team.facilitator)
     client.post(f"{base(team)}/items/new", data=item_fields())

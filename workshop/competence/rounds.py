@@ -18,6 +18,7 @@ from datetime import date
 
 from flask import current_app
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from workshop.accounts.models import User, Workspace
 from workshop.competence import services
@@ -356,7 +357,11 @@ def add_own_item(workspace: Workspace, data: OwnItemData) -> OwnItem:
         raise SurveyError("item_id")
     item = OwnItem(workspace_id=workspace.id, **_item_fields(data))
     db.session.add(item)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError:
+        # Someone added an item with this id a moment ago; the caller rolls back.
+        raise SurveyError("item_id") from None
     return item
 
 

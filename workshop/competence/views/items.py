@@ -4,6 +4,7 @@ thresholds."""
 from flask import abort, flash, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
 from wtforms import SelectChoice
 
 from workshop.access import workspace_role
@@ -180,6 +181,9 @@ def retire_item(workspace, membership, item_id, action):
             rounds.restore(workspace, item_id)
     except services.SurveyError:
         abort(404)
+    except IntegrityError:
+        # Someone retired it at the same moment: it is retired, as asked.
+        db.session.rollback()
     if action == "retire":
         return to_items(workspace, _("Item %(id)s retired: new rounds do not ask it.", id=item_id))
     return to_items(workspace, _("Item %(id)s restored: new rounds ask it.", id=item_id))
