@@ -483,6 +483,35 @@ def test_retiring_and_restoring_items(client, team, login):
     assert client.post(f"{base(team)}/items/ZZZ/retire").status_code == 404
 
 
+def test_first_thresholds_saved_by_two_people_at_once_keep_the_later(
+    client, team, login, monkeypatch
+):
+    settings_of = services.settings_of
+    calls = []
+
+    def read_before_someone_else_saved(workspace):
+        calls.append(workspace.id)
+        # The first read shows the form's values; the second is the save's own.
+        if len(calls) != 2:
+            return settings_of(workspace)
+        # This request found no thresholds yet; another one saves the first just after.
+        unsaved = settings_of(workspace)
+        db.session.execute(
+            insert(SurveySettings).values(
+                workspace_id=workspace.id, median_max=1, coaching_percent=50
+            )
+        )
+        return unsaved
+
+    monkeypatch.setattr(services, "settings_of", read_before_someone_else_saved)
+    login(team.facilitator)
+    data = {"median_max": "3", "coaching_percent": "25"}
+    assert client.post(f"{base(team)}/settings", data=data).status_code == 303
+    settings = db.session.get(SurveySettings, team.workspace.id)
+    db.session.refresh(settings)
+    assert (settings.median_max, settings.coaching_percent) == (3, 25)
+
+
 def test_coaching_thresholds_are_saved_per_workspace(client, team, login):
     login(team.facilitator)
     form = page(client.get(f"{base(team)}/settings", headers=EN))

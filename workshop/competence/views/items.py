@@ -209,7 +209,12 @@ def settings(workspace, membership):
     form.median_max.choices = _median_choices()
     if request.method == "POST":
         if form.validate_on_submit():
-            rounds.save_settings(workspace, form.median_max.data, form.coaching_percent.data)
+            try:
+                rounds.save_settings(workspace, form.median_max.data, form.coaching_percent.data)
+            except IntegrityError:
+                # Someone saved the workspace's first thresholds at the same moment: save over them.
+                db.session.rollback()
+                rounds.save_settings(workspace, form.median_max.data, form.coaching_percent.data)
             return to_items(workspace, _("Coaching thresholds saved."))
         status = 422
     else:
