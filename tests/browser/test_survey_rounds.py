@@ -70,7 +70,7 @@ def test_open_a_round_and_make_links_by_keyboard(open_page, js, seed, check_page
     check_page(page, "links")
 
     press(page, page.get_by_role("button", name="Revoke link 2"))
-    expect(page.get_by_text("Link 2 revoked.")).to_be_visible()
+    expect(page.get_by_text("Revoked link 2.")).to_be_visible()
     expect(rows.nth(1)).to_contain_text("revoked")
     expect(page.get_by_text("2 links not used yet.")).to_be_visible()
 

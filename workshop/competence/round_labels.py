@@ -1,22 +1,22 @@
 """Translated names on the staff side of the survey: round statuses and coaching theme statuses.
 Roles, levels and items are named by the item bank itself, in its three languages."""
 
-from flask_babel import get_locale
+from flask_babel import get_locale, lazy_pgettext
 from flask_babel import lazy_gettext as _l
 
 from workshop.competence.bank import ALL_ROLES, Bank
 from workshop.competence.models import ThemeStatus
 
 ROUND_STATUS_LABELS = {
-    "upcoming": _l("Upcoming"),
-    "open": _l("Open"),
-    "closed": _l("Closed"),
+    "upcoming": lazy_pgettext("round status", "Upcoming"),
+    "open": lazy_pgettext("round status", "Open"),
+    "closed": lazy_pgettext("round status", "Closed"),
 }
 THEME_STATUS_LABELS = {
-    ThemeStatus.PLANNED: _l("Planned"),
-    ThemeStatus.IN_PROGRESS: _l("In progress"),
-    ThemeStatus.DONE: _l("Done"),
-    ThemeStatus.DROPPED: _l("Dropped"),
+    ThemeStatus.PLANNED: lazy_pgettext("theme status", "Planned"),
+    ThemeStatus.IN_PROGRESS: lazy_pgettext("theme status", "In progress"),
+    ThemeStatus.DONE: lazy_pgettext("theme status", "Done"),
+    ThemeStatus.DROPPED: lazy_pgettext("theme status", "Dropped"),
 }
 EVERYONE = _l("Everyone")
 

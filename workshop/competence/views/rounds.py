@@ -359,7 +359,7 @@ def revoke_link(workspace, membership, round_id, link_id):
     link = rounds.get_link(round_, link_id) or abort(404)
     EmptyForm().validate_on_submit() or abort(400)
     rounds.revoke_link(link)
-    return to_round(workspace, round_, _("Link %(number)d revoked.", number=link.number))
+    return to_round(workspace, round_, _("Revoked link %(number)d.", number=link.number))
 
 
 @bp.route("/rounds/<int:round_id>/links/print")
