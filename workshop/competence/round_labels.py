@@ -37,3 +37,11 @@ def role_names(bank: Bank | None) -> dict[str, str]:
 def level_names(bank: Bank | None) -> dict[str, str]:
     """Each level's name in the page's language."""
     return {level.id: level.name.get(language()) for level in bank.levels} if bank else {}
+
+
+def for_templates() -> dict:
+    """The names every template may call (the report shows the coaching plan too)."""
+    return {
+        "round_status_label": ROUND_STATUS_LABELS.__getitem__,
+        "theme_status_label": THEME_STATUS_LABELS.__getitem__,
+    }

@@ -21,8 +21,6 @@ from workshop.competence.bank import ALL_ROLES, ROLES
 from workshop.competence.models import DEFAULT_K, MAX_LINKS
 from workshop.competence.round_forms import LinksForm, RoundForm
 from workshop.competence.round_labels import (
-    ROUND_STATUS_LABELS,
-    THEME_STATUS_LABELS,
     language,
     role_names,
 )
@@ -85,8 +83,6 @@ def _common(workspace, membership) -> dict:
         "workspace": workspace,
         "membership": membership,
         "facilitator": membership.role.allows(Role.FACILITATOR),
-        "status_label": ROUND_STATUS_LABELS.__getitem__,
-        "theme_status_label": THEME_STATUS_LABELS.__getitem__,
         "submitted_text": submitted_text,
         "action_form": EmptyForm(),
     }
@@ -107,41 +103,40 @@ def index(workspace, membership):
     )
 
 
-def _round_form(workspace, round_=None, formdata=True) -> RoundForm:
-    if formdata:
-        form = RoundForm()
-    elif round_ is None:
+def _initial(round_) -> dict:
+    """What the form shows before anything is typed: a new round's defaults, or the round's."""
+    if round_ is None:
         today = date.today()
-        form = RoundForm(
-            formdata=None,
-            roles=list(ROLES),
-            k=DEFAULT_K,
-            opens_on=today,
-            closes_on=today + timedelta(days=14),
-        )
-    else:
-        # Not obj=round_: WTForms would take its units (the RoundUnit rows) over the text below.
-        form = RoundForm(
-            formdata=None,
-            name=round_.name,
-            opens_on=round_.opens_on,
-            closes_on=round_.closes_on,
-            bank_version=round_.bank_version,
-            k=round_.k,
-            free_text=round_.free_text,
-            roles=list(round_.roles),
-            units="\n".join(unit.name for unit in round_.units),
-            version=round_.version,
-        )
-    shipped = services.banks()
-    latest = services.latest_bank()
-    form.roles.choices = [SelectChoice(role.id, role.name.get(language())) for role in latest.roles]
+        return {
+            "roles": list(ROLES),
+            "k": DEFAULT_K,
+            "opens_on": today,
+            "closes_on": today + timedelta(days=14),
+            "bank_version": services.latest_bank().version,
+        }
+    # Not obj=round_: WTForms would take its units (the RoundUnit rows) over the text below.
+    return {
+        "name": round_.name,
+        "opens_on": round_.opens_on,
+        "closes_on": round_.closes_on,
+        "bank_version": round_.bank_version,
+        "k": round_.k,
+        "free_text": round_.free_text,
+        "roles": list(round_.roles),
+        "units": "\n".join(unit.name for unit in round_.units),
+        "version": round_.version,
+    }
+
+
+def _round_form(workspace, round_=None, formdata=True) -> RoundForm:
+    form = RoundForm() if formdata else RoundForm(formdata=None, **_initial(round_))
+    form.roles.choices = [
+        SelectChoice(role.id, role.name.get(language())) for role in services.latest_bank().roles
+    ]
     form.bank_version.choices = [
         SelectChoice(version, f"{version} – {bank.title.get(language())}")
-        for version, bank in sorted(shipped.items(), reverse=True)
+        for version, bank in sorted(services.banks().items(), reverse=True)
     ]
-    if not formdata and round_ is None:
-        form.bank_version.data = latest.version
     return form
 
 
