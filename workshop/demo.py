@@ -10,6 +10,7 @@ from werkzeug.security import check_password_hash
 
 from workshop.accounts import services as accounts
 from workshop.accounts.models import Membership, OrganisationKind, Role, User, Workspace
+from workshop.competence.demo import load_demo_survey
 from workshop.critical_points import services as point_services
 from workshop.critical_points.models import CriticalPoint, ReporterRole
 from workshop.extensions import db
@@ -91,6 +92,7 @@ def load_demo(instance_path: Path) -> tuple[str, str]:
     db.session.flush()
     _demo_journeys(workspace, facilitator)
     _demo_sprints(workspace, facilitator)
+    load_demo_survey(workspace, facilitator, date.today())
     return facilitator.email, password
 
 

@@ -8,6 +8,7 @@ from flask import Flask
 
 from workshop import i18n, links
 from workshop.accounts import labels as accounts
+from workshop.competence import round_labels as survey_rounds
 from workshop.critical_points import labels as critical_points
 from workshop.journeys import labels as journeys
 from workshop.live import labels as live
@@ -26,7 +27,7 @@ def isodatetime(value: str) -> datetime:
 
 def init_app(app: Flask) -> None:
     """Give every template the language helpers, the domains' labels and the date filters."""
-    for domain in (i18n, accounts, journeys, critical_points, sprints, live):
+    for domain in (i18n, accounts, journeys, critical_points, survey_rounds, sprints, live):
         app.context_processor(domain.for_templates)
     app.add_template_filter(isodate, "isodate")
     app.add_template_filter(isodatetime, "isodatetime")

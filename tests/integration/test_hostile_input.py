@@ -61,9 +61,6 @@ NOT_CRAWLED = {"sprints.summary_pdf", "shared.download"}
 # Rules no page links to; the walk builds their addresses from these values.
 UNLINKED = {
     "main.healthz": {},
-    # Placeholders of the competence survey until its pages link them (issue 17 in progress).
-    "survey.round_page": {"workspace_id": 1, "round_id": 1},
-    "survey.report": {"workspace_id": 1, "round_id": 1},
 }
 
 

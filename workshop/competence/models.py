@@ -85,6 +85,9 @@ class Round(db.Model):
     roles: Mapped[list] = mapped_column(JSON)
     # The round's one shared answering link; personal one-time links are RoundLinks.
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # How many times the shared link was replaced: part of what its token is derived from
+    # (see competence/rounds.py), so the page can show the current link again.
+    link_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     # Set by the first saved answer: from then on k, free text and the items stay as they are.
     locked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
