@@ -192,6 +192,11 @@ def world(tmp_path_factory):
         )
         guest.post(f"/live/{seeds['live']}/dots", data={"point": point["value"]})
         seeds["anonymous"] += _survey_respondent(clients["anonymous"], seeds["workspace"])
+        # Every round's page is a start: each state (open, closed with a plan) draws other forms.
+        workspace = db.session.get(Workspace, seeds["workspace"])
+        world.seeds["facilitator"] += [
+            f"/w/{workspace.id}/survey/rounds/{r.id}" for r in survey.rounds_of(workspace)
+        ]
         _crawl(world)
         yield world
         db.session.remove()

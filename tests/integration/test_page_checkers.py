@@ -200,6 +200,10 @@ def pages(tmp_path_factory) -> list[Page]:
         sprint_pages = [
             f"/w/{workspace_id}/sprints/{s.id}" for s in sprints.sprints_of(sprint.workspace)
         ]
+        # Every round's page too: each state (open, closed with a plan) draws other links.
+        sprint_pages += [
+            f"/w/{workspace_id}/survey/rounds/{r.id}" for r in survey.rounds_of(sprint.workspace)
+        ]
     clients = {
         who: _finnish_client(app)
         for who in ("facilitator", "guest", "waiting", "anonymous", "respondent")
