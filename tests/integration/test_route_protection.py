@@ -32,6 +32,10 @@ PUBLIC = {
     # an account (tests/integration/test_survey_answering.py).
     "answer.start",
     "answer.personal",
+    # A round's report shared by a facilitator: read-only, no free text, withdrawn links
+    # answer 410 (tests/integration/test_survey_report_outputs.py).
+    "answer.shared_report",
+    "answer.shared_report_pdf",
     "static",
 }
 
