@@ -15,15 +15,18 @@ import subprocess
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
+from types import SimpleNamespace
 from urllib.parse import urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
 
 from tests.conftest import ROOT, close_app, fresh_app
+from tests.survey_data import answered_round
 from workshop import demo
 from workshop.accounts import services as accounts
 from workshop.accounts.models import Role
+from workshop.competence import report as survey_report
 from workshop.config import VNU_VERSION
 from workshop.extensions import db
 from workshop.live import services as live_services
@@ -31,7 +34,16 @@ from workshop.sprints import services as sprints
 
 HOST = "polku.test"
 # Full pages only: the polls answer fragments (or 304) that land inside a page already checked.
-SKIPPED = {"static", "sprints.summary_pdf", "shared.download", "critical_points.export_csv"}
+SKIPPED = {
+    "static",
+    "sprints.summary_pdf",
+    "shared.download",
+    "critical_points.export_csv",
+    "survey.report_pdf",
+    "survey.report_csv_download",
+    "survey.report_json_download",
+    "answer.shared_report_pdf",
+}
 # Pages each visitor must reach (endpoint names); what they look like in several states is
 # covered by visiting up to PER_ENDPOINT addresses of each.
 REQUIRED = {
@@ -72,6 +84,7 @@ REQUIRED = {
         "journey_templates.index",
         "journey_templates.preview",
         "export.import_journey",
+        "survey.report",
     },
     "guest": {"live.phone"},
     "waiting": {"live.phone"},
@@ -81,6 +94,7 @@ REQUIRED = {
         "live.enter_code",
         "live.join",
         "shared.page",
+        "answer.shared_report",
     },
 }
 PER_ENDPOINT = 2
@@ -151,7 +165,12 @@ def pages(tmp_path_factory) -> list[Page]:
         _inv, invitation_token = accounts.create_invitation(
             sprint.workspace, Role.PARTICIPANT, facilitator, 7
         )
+        # A survey round with answers, one role under k, and a share link to its report.
+        survey_team = SimpleNamespace(workspace=sprint.workspace, facilitator=facilitator)
+        survey_round = answered_round(survey_team, {"TCH": 7, "WBL": 5, "OFF": 3}, free_text=True)
+        _share, survey_token = survey_report.create_share(survey_round, facilitator, "Johto")
         db.session.commit()
+        report_url = f"/w/{sprint.workspace_id}/survey/rounds/{survey_round.id}/report"
         live_id, code, workspace_id = live.id, live.join_code, sprint.workspace_id
         sprint_pages = [
             f"/w/{workspace_id}/sprints/{s.id}" for s in sprints.sprints_of(sprint.workspace)
@@ -171,7 +190,7 @@ def pages(tmp_path_factory) -> list[Page]:
                 db.session.commit()
             joined = clients[who].post(f"/j/{code}", data={"display_name": who, "role": "employer"})
             assert joined.status_code == 303
-        found = _crawl(app, "facilitator", clients["facilitator"], ["/", *sprint_pages])
+        found = _crawl(app, "facilitator", clients["facilitator"], ["/", *sprint_pages, report_url])
         found += _crawl(app, "guest", clients["guest"], [f"/live/{live_id}/"])
         found += _crawl(app, "waiting", clients["waiting"], [f"/live/{live_id}/"])
         found += _crawl(
@@ -184,6 +203,7 @@ def pages(tmp_path_factory) -> list[Page]:
                 "/j/",
                 f"/j/{code}",
                 f"/shared/{share_token}",
+                f"/s/r/{survey_token}",
                 f"/invite/{invitation_token}",
             ],
         )
