@@ -13,8 +13,10 @@ from bs4 import BeautifulSoup
 from sqlalchemy import func, select
 
 from tests.survey_data import answered_round
+from workshop.competence import services
 from workshop.competence.models import Answer, AnswerKind, Response, RoundItem, RoundShare
 from workshop.extensions import db
+from workshop.models_base import utcnow
 
 SIZES = {"TCH": 7, "WBL": 6, "OFF": 4}  # OFF has k − 1 = 4 respondents
 UNITS = {"TCH": {"Tekniikka": 4, "Palvelut": 3}, "WBL": {"Tekniikka": 6}, "OFF": {"Palvelut": 4}}
@@ -225,3 +227,26 @@ def test_rounds_compare_item_by_item_and_an_item_missing_says_not_asked(client, 
     assert rows[first].find_all("td")[-1].get_text(strip=True) == "not asked"
     assert rows["Z99"].find_all("td")[0].get_text(strip=True) == "not asked"
     assert [td.get_text(strip=True) for td in rows["A02"].find_all("td")][1::2] == ["5", "6"]
+
+
+def test_the_page_follows_a_new_answer_and_new_thresholds_at_once(client, login, team):
+    round_ = answered_round(
+        team, {"TCH": 5}, answer=lambda role, item, rng: (AnswerKind.SCALE, 3, False)
+    )
+    db.session.commit()
+    login(team.facilitator)
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    assert "5 people answered." in client.get(base(team, round_)).text
+    late = Response(round_id=round_.id, device_hash="late", role="TCH", submitted_at=utcnow())
+    late.answers = [
+        Answer(round_item_id=item.id, kind=AnswerKind.SCALE, value=3) for item in round_.items
+    ]
+    db.session.add(late)
+    db.session.commit()
+    page = client.get(base(team, round_)).text
+    assert "6 people answered." in page and "Coaching target for" not in page
+    settings = services.settings_of(team.workspace)
+    settings.median_max = 3
+    db.session.add(settings)
+    db.session.commit()
+    assert "Coaching target for Everyone, Teacher" in client.get(base(team, round_)).text

@@ -2,8 +2,9 @@
 
 import json
 
-from flask import Response, abort, request, session
+from flask import Response, abort, render_template, request, session
 from flask_babel import force_locale, get_locale
+from markupsafe import Markup
 
 from workshop.access import workspace_role
 from workshop.accounts.models import Role
@@ -44,13 +45,21 @@ def _new_share(round_) -> str | None:
 
 def report_page(workspace, membership, round_, status=200, share_form=None):
     """The report page, with the share links for those who may make them."""
-    view = reports.report_view(round_, asked_language())
+    language = asked_language()
+    body = reports.cached_body(
+        round_,
+        language,
+        True,
+        lambda view: render_template("survey/report/_body.html", view=view, show_free_text=True),
+    )
     can_share = membership.role.allows(Role.FACILITATOR)
     return render_page(
         "survey/report/page.html",
         status=status,
         workspace=workspace,
-        view=view,
+        round_=round_,
+        language=language,
+        body=Markup(body),  # noqa: S704 - rendered by our own autoescaping template
         can_share=can_share,
         shares=reports.shares_of(round_) if can_share else [],
         share_form=share_form or RoundShareForm(formdata=None),
