@@ -13,6 +13,7 @@ from bs4 import BeautifulSoup
 from sqlalchemy import func, select
 
 from tests.survey_data import answered_round
+from workshop.competence import report as reports
 from workshop.competence import services
 from workshop.competence.models import Answer, AnswerKind, Response, RoundItem, RoundShare
 from workshop.extensions import db
@@ -250,3 +251,23 @@ def test_the_page_follows_a_new_answer_and_new_thresholds_at_once(client, login,
     db.session.add(settings)
     db.session.commit()
     assert "Coaching target for Everyone, Teacher" in client.get(base(team, round_)).text
+
+
+def test_the_pdf_is_made_in_swedish_when_asked(client, login, team, round_):
+    login(team.observer)
+    response = client.get(base(team, round_) + ".pdf?lang=sv")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    assert "attachment" in response.headers["Content-Disposition"]
+    text = " ".join(pdf_text(response.data).split())
+    assert "Lärare" in text and "Övriga" in text and "KOMPETENSENKÄT" in text
+    assert "Opettaja" not in text
+
+
+def test_observers_cannot_withdraw_share_links(client, login, team, round_):
+    share, _token = reports.create_share(round_, team.facilitator, "Johto")
+    db.session.commit()
+    login(team.observer)
+    url = f"{base(team, round_)}/share/{share.id}/revoke"
+    assert client.get(url).status_code == 403
+    assert client.post(url, data={"confirmed": "yes"}).status_code == 403
+    assert share.revoked_at is None
