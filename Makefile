@@ -84,11 +84,13 @@ serve: install
 lint: install
 	$(BIN)/ruff check .
 
-## bench: the PDF against WeasyPrint alone; a real server's latencies and a workshop under load
+## bench: the PDF against WeasyPrint alone; a real server's latencies and a workshop under load;
+##        the survey report of 2,000 respondents (page ÷ hello, PDF ÷ the sprint summary's)
 bench: install static/vendor/htmx.min.js
 	rm -f bench-goals.jsonl
 	POLKU_BENCH_GOALS=bench-goals.jsonl $(BIN)/python bench/pdf_bench.py
 	POLKU_BENCH_GOALS=bench-goals.jsonl $(BIN)/python bench/server_bench.py
+	POLKU_BENCH_GOALS=bench-goals.jsonl $(BIN)/python bench/survey_bench.py
 	$(BIN)/python bench/goals.py bench-goals.jsonl
 
 clean:

@@ -13,6 +13,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import SimpleNamespace
 from urllib.parse import quote, urlencode, urlsplit
 
 import pytest
@@ -22,9 +23,11 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.routing import AnyConverter, IntegerConverter
 
 from tests.conftest import close_app, fresh_app
+from tests.survey_data import answered_round
 from workshop import demo
 from workshop.accounts import services as accounts
 from workshop.accounts.models import Role, Workspace
+from workshop.competence import report as survey_report
 from workshop.competence import services as survey
 from workshop.competence.models import RoundLink
 from workshop.competence.services import local_today
@@ -155,13 +158,19 @@ def world(tmp_path_factory):
             sprints.SprintData("Odottaa", "", None, None, ["Ymmärrä"], [journey.id]),
         )
         sprints.start_sprint(waiting)
+        # A survey round with answers and a share link: the report's downloads and forms.
+        survey_team = SimpleNamespace(workspace=sprint.workspace, facilitator=facilitator)
+        survey_round = answered_round(survey_team, {"TCH": 6, "WBL": 5, "OFF": 2})
+        survey_report.create_share(survey_round, facilitator, "Johto")
         db.session.commit()
+        report_page = f"/w/{sprint.workspace_id}/survey/rounds/{survey_round.id}/report"
         sprint_pages = [
             f"/w/{sprint.workspace_id}/sprints/{s.id}" for s in sprints.sprints_of(sprint.workspace)
         ]
         seeds = {
             "facilitator": ["/", f"/w/{sprint.workspace_id}/sprints/{waiting.id}/live/"]
-            + sprint_pages,
+            + sprint_pages
+            + [report_page],
             "email": email,
             "password": password,
             "live": live.id,

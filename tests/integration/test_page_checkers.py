@@ -15,15 +15,18 @@ import subprocess
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
+from types import SimpleNamespace
 from urllib.parse import urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
 
 from tests.conftest import ROOT, close_app, fresh_app
+from tests.survey_data import answered_round
 from workshop import demo
 from workshop.accounts import services as accounts
 from workshop.accounts.models import Role
+from workshop.competence import report as survey_report
 from workshop.competence import services as survey
 from workshop.competence.services import local_today
 from workshop.config import VNU_VERSION
@@ -40,6 +43,10 @@ SKIPPED = {
     "critical_points.export_csv",
     "answer.report_pdf",
     "answer.shared_pdf",
+    "survey.report_pdf",
+    "survey.report_csv_download",
+    "survey.report_json_download",
+    "answer.shared_report_pdf",
 }
 # Pages each visitor must reach (endpoint names); what they look like in several states is
 # covered by visiting up to PER_ENDPOINT addresses of each.
@@ -92,6 +99,7 @@ REQUIRED = {
         "survey.settings",
         "survey.new_theme",
         "survey.edit_theme",
+        "survey.report",
     },
     "guest": {"live.phone"},
     "waiting": {"live.phone"},
@@ -111,6 +119,7 @@ REQUIRED = {
         "shared.page",
         "answer.start",
         "answer.shared",
+        "answer.shared_report",
     },
 }
 PER_ENDPOINT = 2
@@ -181,6 +190,10 @@ def pages(tmp_path_factory) -> list[Page]:
         _inv, invitation_token = accounts.create_invitation(
             sprint.workspace, Role.PARTICIPANT, facilitator, 7
         )
+        # A survey round with answers, one role under k, and a share link to its report.
+        survey_team = SimpleNamespace(workspace=sprint.workspace, facilitator=facilitator)
+        report_round = answered_round(survey_team, {"TCH": 7, "WBL": 5, "OFF": 3}, free_text=True)
+        _share, report_token = survey_report.create_share(report_round, facilitator, "Johto")
         db.session.commit()
         today = local_today()
         survey_round, survey_token = survey.open_round(
@@ -196,6 +209,7 @@ def pages(tmp_path_factory) -> list[Page]:
         db.session.commit()
         survey_round_id, survey_unit_id = survey_round.id, survey_round.units[0].id
         survey_items = [(item.id, item.level) for item in survey_round.items]
+        report_url = f"/w/{sprint.workspace_id}/survey/rounds/{report_round.id}/report"
         live_id, code, workspace_id = live.id, live.join_code, sprint.workspace_id
         sprint_pages = [
             f"/w/{workspace_id}/sprints/{s.id}" for s in sprints.sprints_of(sprint.workspace)
@@ -220,7 +234,7 @@ def pages(tmp_path_factory) -> list[Page]:
                 db.session.commit()
             joined = clients[who].post(f"/j/{code}", data={"display_name": who, "role": "employer"})
             assert joined.status_code == 303
-        found = _crawl(app, "facilitator", clients["facilitator"], ["/", *sprint_pages])
+        found = _crawl(app, "facilitator", clients["facilitator"], ["/", *sprint_pages, report_url])
         found += _crawl(app, "guest", clients["guest"], [f"/live/{live_id}/"])
         found += _crawl(app, "waiting", clients["waiting"], [f"/live/{live_id}/"])
         respondent = clients["respondent"]
@@ -252,6 +266,7 @@ def pages(tmp_path_factory) -> list[Page]:
                 "/j/",
                 f"/j/{code}",
                 f"/shared/{share_token}",
+                f"/s/r/{report_token}",
                 f"/invite/{invitation_token}",
                 f"/s/{survey_token}",
                 urlsplit(shared_report["href"]).path,

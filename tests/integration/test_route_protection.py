@@ -46,6 +46,10 @@ PUBLIC = {
     "answer.revoke_share",
     "answer.shared",
     "answer.shared_pdf",
+    # A round's report shared by a facilitator: read-only, no free text, withdrawn links
+    # answer 410 (tests/integration/test_survey_report_outputs.py).
+    "answer.shared_report",
+    "answer.shared_report_pdf",
     "static",
 }
 

@@ -1,7 +1,14 @@
 """The competence survey's pages: rounds and their links (staff side), answering (anonymous),
 reports and the coaching plan."""
 
-from workshop.competence.views import answer, answer_pages, answer_report, report, rounds
+from workshop.competence.views import (
+    answer,
+    answer_pages,
+    answer_report,
+    report,
+    report_share,
+    rounds,
+)
 from workshop.competence.views import coaching as coaching_views
 from workshop.competence.views import items as items_views
 from workshop.competence.views.blueprint import answer_bp, bp
@@ -15,5 +22,6 @@ __all__ = [
     "coaching_views",
     "items_views",
     "report",
+    "report_share",
     "rounds",
 ]
