@@ -7,7 +7,7 @@ from flask_login import current_user
 from workshop.access import workspace_role
 from workshop.accounts import services as accounts
 from workshop.accounts.models import Role
-from workshop.critical_points import services
+from workshop.critical_points import services, staff_view
 from workshop.critical_points.forms import CategoryForm, enum_or_none
 from workshop.critical_points.models import ReporterRole
 from workshop.critical_points.views.blueprint import bp
@@ -100,4 +100,7 @@ def insights(workspace, membership):
         categories=categories,
         most=max((s.points for s in spots), default=0),
         everywhere=everywhere,
+        # Staff's self-assessment is the workspace's own, so not across every workspace.
+        staff_asked=not everywhere,
+        staff=None if everywhere else staff_view.for_steps(workspace, [s.key for s in spots]),
     )

@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from workshop.access import workspace_role
 from workshop.accounts.models import Role
-from workshop.critical_points import services
+from workshop.critical_points import services, staff_view
 from workshop.critical_points.forms import PointForm, SuggestionForm
 from workshop.critical_points.views.blueprint import bp
 from workshop.critical_points.views.common import (
@@ -38,6 +38,7 @@ def _step_page(workspace, membership, journey, step, status=200, form=None):
         ),
         can_edit=membership.role.allows(Role.PARTICIPANT),
         action_form=EmptyForm(),
+        staff=staff_view.for_steps(workspace, [step.key]),
     )
 
 
