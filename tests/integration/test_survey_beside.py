@@ -139,6 +139,44 @@ def test_a_hidden_total_shows_under_k_and_no_figure(client, team, journey, scene
     assert "4.0" not in staff_text(response) and "4 respondents" not in staff_text(response)
 
 
+def test_a_step_of_its_own_gets_the_items_about_its_critical_points_category(
+    client, team, journey, scene
+):
+    board = journeys.load_board(journey)
+    step = journeys.add_step(
+        journey, team.facilitator, board.stages[0].id, board.lanes[0].id, "Oma"
+    )
+    assert step.key not in {k for item in services.latest_bank().items for k in item.steps}
+    points.report_point(
+        team.workspace,
+        journey,
+        team.facilitator,
+        points.NewPoint(
+            step=step,
+            title="Nobody knows who assesses",
+            severity=2,
+            category="key:assessment",
+            report=points.ReportData(ReporterRole.EMPLOYER),
+        ),
+    )
+    answered_round(team, {"TCH": 7, "WBL": 5}, answer=shaped)
+    db.session.commit()
+    response = client.get(step_url(team, journey, step))
+    text = staff_text(response)
+    # A05 and B06 are about assessment; no item is linked to a step the team added itself.
+    assert "About the categories of its critical points" in text
+    assert "I can explain what a competence demonstration is and who assesses it." in text
+    assert "I plan and assess the demonstration with the working-life assessor." in text
+    assert "No survey item is linked to this step" not in text
+    # And beside the same step in where it hurts most.
+    card = next(
+        c
+        for c in page(client.get(f"/w/{team.workspace.id}/insights?lang=en")).select(".spot-card")
+        if "Nobody knows who assesses" in c.get_text()
+    )
+    assert "who assesses it." in card.get_text()
+
+
 def test_another_workspaces_round_never_shows(client, team, journey, scene, make_team):
     other = make_team(facilitator="Olga", workspace="Toinen opisto", participant=None)
     answered_round(other, {"TCH": 7, "WBL": 5}, answer=shaped)

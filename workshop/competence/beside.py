@@ -10,7 +10,7 @@ a round still open (aggregate.py shows nothing of those) nor one under k.
 (workshop/sprints/document.py, schema version 3), so its summary keeps what the staff said then.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -38,6 +38,9 @@ class StaffItem:
     mean: float | None
     coaching_share: float | None
     flagged_for: tuple[str, ...]  # role ids, OTHER or ALL: a coaching target for them
+    # "" when the item is linked to the step itself; otherwise the category key of a critical
+    # point on the step that the item is about (what a custom journey's steps match by).
+    via: str = ""
 
     @property
     def shown(self) -> bool:
@@ -65,6 +68,7 @@ class StaffItem:
             "mean": self.mean,
             "coaching_share": self.coaching_share,
             "flagged_for": list(self.flagged_for),
+            "via": self.via,
         }
 
     @classmethod
@@ -78,6 +82,7 @@ class StaffItem:
             mean=data.get("mean"),
             coaching_share=data.get("coaching_share"),
             flagged_for=tuple(data.get("flagged_for", ())),
+            via=data.get("via", ""),
         )
 
 
@@ -94,9 +99,17 @@ class StaffView:
     steps: tuple[tuple[str, tuple[StaffItem, ...]], ...]  # (step key, its items), keys sorted
     roles: tuple[tuple[str, Text], ...] = ()  # names of the bank's roles the flags name
 
-    def items_for(self, key: str) -> tuple[StaffItem, ...]:
-        """The items linked to a step, in the round's order; () when none is."""
+    def all_for(self, key: str) -> tuple[StaffItem, ...]:
+        """Every item beside a step: linked to it, then matched by its points' categories."""
         return next((items for step, items in self.steps if step == key), ())
+
+    def items_for(self, key: str) -> tuple[StaffItem, ...]:
+        """The items linked to the step itself, in the round's order."""
+        return tuple(item for item in self.all_for(key) if not item.via)
+
+    def category_items_for(self, key: str) -> tuple[StaffItem, ...]:
+        """The items about the category of a critical point on the step, not linked to it."""
+        return tuple(item for item in self.all_for(key) if item.via)
 
     @property
     def gaps(self) -> int:
@@ -161,11 +174,11 @@ def shown_round(workspace: Workspace) -> tuple[Round, RoundReport] | None:
     return None
 
 
-def _item(round_item, report: RoundReport) -> StaffItem:
+def _item(round_item, report: RoundReport, via: str = "") -> StaffItem:
     row = report.item(round_item.item_id)
     text = Text(round_item.text_fi, round_item.text_sv, round_item.text_en)
     if row is None or not isinstance(row.total, Figures):
-        return StaffItem(round_item.item_id, round_item.level, text, None, None, None, ())
+        return StaffItem(round_item.item_id, round_item.level, text, None, None, None, (), via)
     cell = row.total
     return StaffItem(
         id=round_item.item_id,
@@ -175,22 +188,41 @@ def _item(round_item, report: RoundReport) -> StaffItem:
         mean=cell.mean,
         coaching_share=cell.coaching_share,
         flagged_for=row.flagged_for,
+        via=via,
     )
 
 
-def staff_view(workspace: Workspace, step_keys: Iterable[str]) -> StaffView | None:
-    """The latest shown round's items linked to these steps, or None when no round shows
-    anything (none closed, or under k). Another workspace's rounds are never read."""
+def _beside(round_, report: RoundReport, key: str, categories: Iterable[str]):
+    """A step's items: those linked to it, then those about its points' categories."""
+    linked = [_item(item, report) for item in round_.items if key in (item.steps or ())]
+    seen = {item.id for item in linked}
+    for category in sorted(set(categories)):
+        for item in round_.items:
+            if category in (item.categories or ()) and item.item_id not in seen:
+                seen.add(item.item_id)
+                linked.append(_item(item, report, via=category))
+    return tuple(linked)
+
+
+def staff_view(
+    workspace: Workspace,
+    step_keys: Iterable[str],
+    categories: Mapping[str, Iterable[str]] | None = None,
+) -> StaffView | None:
+    """The latest shown round's items linked to these steps (and, given `categories` of the
+    critical points on each step by step key, the items about those categories), or None when
+    no round shows anything (none closed, or under k). Another workspace's rounds are never
+    read."""
     found = shown_round(workspace)
     if found is None:
         return None
     round_, report = found
-    keys = set(step_keys)
+    categories = categories or {}
     steps = []
-    for key in sorted(keys):
-        linked = tuple(_item(item, report) for item in round_.items if key in (item.steps or ()))
-        if linked:
-            steps.append((key, linked))
+    for key in sorted(set(step_keys)):
+        items = _beside(round_, report, key, categories.get(key, ()))
+        if items:
+            steps.append((key, items))
     flagged = {g for _key, items in steps for item in items for g in item.flagged_for}
     bank = services.bank_of(round_)
     roles = tuple(

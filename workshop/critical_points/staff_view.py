@@ -4,14 +4,15 @@ The competence survey sits above critical points in the layers, so create_app ha
 down here, as the live domain hands down its dot counter to the ranking.
 """
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 
 from flask import current_app
 
 from workshop.accounts.models import Workspace
 
-# (workspace, step keys) → the survey's view of those steps, or None when it shows nothing.
-StaffLookup = Callable[[Workspace, Iterable[str]], object | None]
+# (workspace, step keys, category keys of the points on each step) → the survey's view of
+# those steps, or None when it shows nothing.
+StaffLookup = Callable[[Workspace, Iterable[str], Mapping[str, Iterable[str]]], object | None]
 _STAFF_LOOKUP = "polku.staff_view"
 
 
@@ -20,7 +21,10 @@ def init_app(app, lookup: StaffLookup) -> None:
     app.extensions[_STAFF_LOOKUP] = lookup
 
 
-def for_steps(workspace: Workspace, keys: Iterable[str]) -> object | None:
-    """What the workspace's latest shown survey round says of these steps, or None."""
+def for_steps(
+    workspace: Workspace, keys: Iterable[str], categories: Mapping[str, Iterable[str]]
+) -> object | None:
+    """What the workspace's latest shown survey round says of these steps (and of the
+    categories of their critical points, by step key), or None."""
     lookup = current_app.extensions.get(_STAFF_LOOKUP)
-    return lookup(workspace, keys) if lookup is not None else None
+    return lookup(workspace, keys, categories) if lookup is not None else None

@@ -51,6 +51,16 @@ def _room_guests(sprint, listed: set[str]) -> list[Participant]:
     return found
 
 
+def _categories(journeys) -> dict[str, set[str]]:
+    """The default categories' keys of the critical points on each step, by step key."""
+    found: dict[str, set[str]] = {}
+    for journey in journeys:
+        for point in journey.points:
+            if point.category is not None and point.category.key:
+                found.setdefault(point.step, set()).add(point.category.key)
+    return found
+
+
 def build(sprint) -> SprintDocument:
     """The sprint, its journeys (steps and critical points with votes, dots and reports, in the
     ranking's order), experiments and decisions, as they are now."""
@@ -115,7 +125,9 @@ def build(sprint) -> SprintDocument:
         # Frozen with the rest when the sprint closes, rather than read live: the summary is the
         # record of what the sprint saw, and a later round (or a changed coaching threshold)
         # must not rewrite what its PDF said then. An open sprint shows today's round.
-        staff=beside.staff_view(sprint.workspace, {p.step for j in journeys for p in j.points}),
+        staff=beside.staff_view(
+            sprint.workspace, {p.step for j in journeys for p in j.points}, _categories(journeys)
+        ),
     )
 
 

@@ -271,7 +271,7 @@ def _staff_steps(staff: StaffView | None, ranked: list[PlacedPoint]) -> tuple[li
     for placed in ranked:
         by_step.setdefault(placed.point.step, []).append(placed)
     steps = [
-        StaffStep(key, points, staff.items_for(key) if staff else ())
+        StaffStep(key, points, staff.all_for(key) if staff else ())
         for key, points in by_step.items()
     ]
     linked = [step for step in steps if step.items]

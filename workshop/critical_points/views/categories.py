@@ -102,5 +102,11 @@ def insights(workspace, membership):
         everywhere=everywhere,
         # Staff's self-assessment is the workspace's own, so not across every workspace.
         staff_asked=not everywhere,
-        staff=None if everywhere else staff_view.for_steps(workspace, [s.key for s in spots]),
+        staff=None if everywhere else _staff(workspace, spots, categories),
     )
+
+
+def _staff(workspace, spots, categories):
+    """What the competence survey says beside each hot spot: by its key and its categories."""
+    by_category = {s.key: services.spot_category_keys(s, categories) for s in spots}
+    return staff_view.for_steps(workspace, [s.key for s in spots], by_category)
