@@ -272,6 +272,27 @@ def test_a_closed_sprint_keeps_the_view_it_closed_with(client, team, journey, sc
     assert "Mean 4.0 / 5 · 12 respondents" in text and "Competence gap" in text
 
 
+def test_the_frozen_view_and_its_pdf_hold_round_totals_only(client, team, journey, scene):
+    def split(role, item_id, rng):
+        return AnswerKind.SCALE, 1 if role == "OFF" else 5, role == "OFF"
+
+    answered_round(team, {"TCH": 7, "OFF": 4}, answer=split)
+    sprint = make_sprint(team, journey)
+    sprints.close_sprint(sprint, team.facilitator)
+    db.session.commit()
+    staff = sprint.snapshot.document["staff"]
+    for items in staff["steps"].values():
+        for item in items:
+            assert set(item) == {
+                "id", "level", "text", "n", "mean", "coaching_share", "flagged_for", "via"
+            }  # fmt: skip
+            assert item["n"] in (None, 11) and "OFF" not in item["flagged_for"]
+    assert "OFF" not in staff["roles"]
+    printed = pdf_text(client.get(summary_url(team, sprint, pdf=True) + "&staff=1").data)
+    assert "Mean 3.5 / 5 · 11 respondents" in printed
+    assert "Mean 1.0" not in printed and "4 respondents" not in printed
+
+
 def test_an_older_snapshot_says_it_recorded_no_self_assessment(client, team, journey, scene):
     answered_round(team, {"TCH": 7, "WBL": 5}, answer=shaped)
     sprint = make_sprint(team, journey)
