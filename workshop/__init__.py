@@ -63,6 +63,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from workshop.accounts import overview
     from workshop.accounts.views import bp as accounts_bp
     from workshop.competence import beside
+    from workshop.competence.bank import load_banks
     from workshop.competence.views import answer_bp
     from workshop.competence.views import bp as survey_bp
     from workshop.critical_points import board, ranking, staff_view
@@ -109,4 +110,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     access.init_app(app)
     ratelimit.init_app(app)
     cli.init_app(app)
+    # A broken item bank stops the app here, naming the file, item and field, instead of
+    # failing survey pages one at a time.
+    load_banks(app.config["SURVEY_BANK_DIR"])
     return app

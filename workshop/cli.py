@@ -9,8 +9,15 @@ from flask import Flask, current_app, url_for
 
 from workshop import addresses, demo, pdf
 from workshop.accounts import services as accounts
+from workshop.competence.bank import BankError, load_banks, unknown_references
+from workshop.critical_points.models import DEFAULT_CATEGORIES
 from workshop.extensions import db
-from workshop.journey_templates.loader import LANGUAGES, TemplateError, load_template
+from workshop.journey_templates.loader import (
+    LANGUAGES,
+    TemplateError,
+    load_directory,
+    load_template,
+)
 from workshop.sprints import services as sprints
 from workshop.sprints.labels import LANGUAGES as EXPORT_LANGUAGES
 from workshop.sprints.summary import summary_pdf_source
@@ -98,6 +105,34 @@ def check_command(paths: tuple[Path, ...]):
         raise click.ClickException(f"{failed} of {len(files)} template files have problems")
 
 
+@click.group("survey")
+def survey_group():
+    """The staff competence survey's item bank."""
+
+
+@survey_group.command("check")
+def check_bank_command():
+    """Validate every item bank version and what its items point at."""
+    directory = Path(current_app.config["SURVEY_BANK_DIR"])
+    try:
+        banks = load_banks(directory)
+    except BankError as error:
+        raise click.ClickException(str(error)) from None
+    if not banks:
+        raise click.ClickException(f"no item bank files in {directory}")
+    templates = load_directory(current_app.config["JOURNEYS_DIR"]).templates.values()
+    step_keys = {f"{template.id}.{step.id}" for template in templates for step in template.steps}
+    problems = []
+    for version, bank in sorted(banks.items()):
+        found = unknown_references(bank, step_keys, set(DEFAULT_CATEGORIES))
+        problems += [f"{version}: {problem}" for problem in found]
+        click.echo(f"{'FAIL' if found else 'ok  '} bank {version}: {len(bank.items)} items")
+    for problem in problems:
+        click.echo(f"FAIL {problem}", err=True)
+    if problems:
+        raise click.ClickException(f"{len(problems)} problems in the item bank")
+
+
 @click.command("export-pdf")
 @click.option("--sprint", "sprint_id", type=int, required=True, help="The sprint's number.")
 @click.option(
@@ -153,4 +188,5 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(demo_command)
     app.cli.add_command(create_admin_command)
     app.cli.add_command(journeys_group)
+    app.cli.add_command(survey_group)
     app.cli.add_command(export_pdf_command)

@@ -191,3 +191,21 @@ def load_banks(directory: str | Path) -> dict[str, Bank]:
         _cache.clear()
         _cache[key] = banks
     return _cache[key]
+
+
+def unknown_references(bank: Bank, step_keys: set[str], categories: set[str]) -> list[str]:
+    """Steps and categories the bank's items name that the journey templates and the
+    critical-point categories do not have: such an item would never show beside a step."""
+    problems = []
+    for item in bank.items:
+        problems += [
+            f"item {item.id}.steps: unknown step {key!r}"
+            for key in item.steps
+            if key not in step_keys
+        ]
+        problems += [
+            f"item {item.id}.categories: unknown category {key!r}"
+            for key in item.categories
+            if key not in categories
+        ]
+    return problems
