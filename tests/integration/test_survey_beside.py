@@ -244,7 +244,13 @@ def test_the_sprint_summary_and_pdf_include_the_view_when_asked(client, team, jo
     sprint = make_sprint(team, journey)
     plain = text_of(client.get(summary_url(team, sprint)))
     assert CHAPTER not in plain and GAP_TEXT not in plain
+    shown = client.get(summary_url(team, sprint) + "&names=1")
+    assert page(shown).find("a", string="Show the staff self-assessment")["href"] == (
+        "?lang=en&names=1&staff=1"
+    )
     asked = client.get(summary_url(team, sprint) + "&staff=1")
+    assert page(asked).find("a", string="Hide the staff self-assessment")["href"] == "?lang=en"
+    assert page(asked).find("input", attrs={"name": "staff"}).has_attr("checked")
     text = text_of(asked)
     assert CHAPTER in text
     block = " ".join(page(asked).select_one(".staff-step").get_text(" ").split())
