@@ -159,14 +159,22 @@ def test_a_step_of_its_own_gets_the_items_about_its_critical_points_category(
             report=points.ReportData(ReporterRole.EMPLOYER),
         ),
     )
-    answered_round(team, {"TCH": 7, "WBL": 5}, answer=shaped)
+
+    def demonstration_gap(role, item_id, rng):
+        if item_id == "A05":
+            return AnswerKind.SCALE, 2, True
+        return AnswerKind.SCALE, 4, False
+
+    answered_round(team, {"TCH": 7, "WBL": 5}, answer=demonstration_gap)
     db.session.commit()
     response = client.get(step_url(team, journey, step))
     text = staff_text(response)
-    # A05 and B06 are about assessment; no item is linked to a step the team added itself.
-    assert "About the categories of its critical points" in text
+    # A05 and B06 are about assessment, and no item is linked to a step the team added itself:
+    # the gap among them stands beside it, the item without one does not.
+    assert "Competence gaps on the categories of its critical points" in text
     assert "I can explain what a competence demonstration is and who assesses it." in text
-    assert "I plan and assess the demonstration with the working-life assessor." in text
+    assert "Mean 2.0 / 5 · 12 respondents · 100% want coaching ▲ Competence gap" in text
+    assert "I plan and assess the demonstration with the working-life assessor." not in text
     assert "No survey item is linked to this step" not in text
     # And beside the same step in where it hurts most.
     card = next(

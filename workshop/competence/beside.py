@@ -39,7 +39,8 @@ class StaffItem:
     coaching_share: float | None
     flagged_for: tuple[str, ...]  # role ids, OTHER or ALL: a coaching target for them
     # "" when the item is linked to the step itself; otherwise the category key of a critical
-    # point on the step that the item is about (what a custom journey's steps match by).
+    # point on the step that the item is about (how a custom journey's steps meet the survey);
+    # only gaps come that way.
     via: str = ""
 
     @property
@@ -108,7 +109,7 @@ class StaffView:
         return tuple(item for item in self.all_for(key) if not item.via)
 
     def category_items_for(self, key: str) -> tuple[StaffItem, ...]:
-        """The items about the category of a critical point on the step, not linked to it."""
+        """The competence gaps about the category of a critical point on the step."""
         return tuple(item for item in self.all_for(key) if item.via)
 
     @property
@@ -193,14 +194,19 @@ def _item(round_item, report: RoundReport, via: str = "") -> StaffItem:
 
 
 def _beside(round_, report: RoundReport, key: str, categories: Iterable[str]):
-    """A step's items: those linked to it, then those about its points' categories."""
+    """A step's items: those linked to it, then the competence gaps among the items about its
+    points' categories. A category is broad (a dozen items may be about "communication"), so
+    only its gaps stand beside the step: what matters next to a pain point, and the block stays
+    short."""
     linked = [_item(item, report) for item in round_.items if key in (item.steps or ())]
     seen = {item.id for item in linked}
     for category in sorted(set(categories)):
         for item in round_.items:
             if category in (item.categories or ()) and item.item_id not in seen:
-                seen.add(item.item_id)
-                linked.append(_item(item, report, via=category))
+                found = _item(item, report, via=category)
+                if found.gap:
+                    seen.add(item.item_id)
+                    linked.append(found)
     return tuple(linked)
 
 
