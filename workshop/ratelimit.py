@@ -7,7 +7,7 @@ attempt is never rolled back with the request, and never commits the request's w
 
 import time
 
-from flask import Flask, request
+from flask import Flask, g, request
 from flask_limiter import Limiter
 from limits.storage import Storage
 from sqlalchemy import Float, Integer, String, delete, insert, select, update
@@ -117,11 +117,19 @@ def _typed_code() -> str:
     return "".join(ch for ch in typed.upper() if ch.isalnum())[:10] or "-"
 
 
-def limits_of(app: Flask) -> list[tuple[str, str, object]]:
-    """(endpoint, limit, whose): wrong join codes, per client address and per code tried."""
+def _made(response) -> bool:
+    """Only a request that made what is limited counts; the view says so in `g`."""
+    return bool(g.get("ratelimit_made"))
+
+
+def limits_of(app: Flask) -> list[tuple[str, str, object, object]]:
+    """(endpoint, limit, whose, what counts): wrong join codes, per client address and per
+    code tried; survey answers started, per client address."""
     return [
-        ("live.join", app.config["JOIN_LIMIT_PER_ADDRESS"], client_address),
-        ("live.join", app.config["JOIN_LIMIT_PER_CODE"], _typed_code),
+        ("live.join", app.config["JOIN_LIMIT_PER_ADDRESS"], client_address, _wrong),
+        ("live.join", app.config["JOIN_LIMIT_PER_CODE"], _typed_code, _wrong),
+        ("answer.start", app.config["SURVEY_START_LIMIT_PER_ADDRESS"], client_address, _made),
+        ("answer.personal", app.config["SURVEY_START_LIMIT_PER_ADDRESS"], client_address, _made),
     ]
 
 
@@ -137,7 +145,7 @@ def init_app(app: Flask) -> None:
     limiter = Limiter(key_func=client_address)
     limiter.init_app(app)
     limits = limits_of(app)
-    limited = {endpoint for endpoint, _limit, _whose in limits}
+    limited = {endpoint for endpoint, _limit, _whose, _counts in limits}
 
     @app.after_request
     def end_transaction_before_counting(response):
@@ -148,9 +156,9 @@ def init_app(app: Flask) -> None:
             db.session.rollback()
         return response
 
-    for endpoint, limit, whose in limits:
+    for endpoint, limit, whose, counts in limits:
         view = app.view_functions[endpoint]
-        app.view_functions[endpoint] = limiter.limit(limit, key_func=whose, deduct_when=_wrong)(
+        app.view_functions[endpoint] = limiter.limit(limit, key_func=whose, deduct_when=counts)(
             view
         )
     app.extensions["polku_limiter"] = limiter

@@ -24,6 +24,8 @@ from tests.conftest import ROOT, close_app, fresh_app
 from workshop import demo
 from workshop.accounts import services as accounts
 from workshop.accounts.models import Role
+from workshop.competence import answering as survey_answering
+from workshop.competence import services as survey
 from workshop.config import VNU_VERSION
 from workshop.extensions import db
 from workshop.live import services as live_services
@@ -31,7 +33,14 @@ from workshop.sprints import services as sprints
 
 HOST = "polku.test"
 # Full pages only: the polls answer fragments (or 304) that land inside a page already checked.
-SKIPPED = {"static", "sprints.summary_pdf", "shared.download", "critical_points.export_csv"}
+SKIPPED = {
+    "static",
+    "sprints.summary_pdf",
+    "shared.download",
+    "critical_points.export_csv",
+    "answer.report_pdf",
+    "answer.shared_pdf",
+}
 # Pages each visitor must reach (endpoint names); what they look like in several states is
 # covered by visiting up to PER_ENDPOINT addresses of each.
 REQUIRED = {
@@ -75,12 +84,22 @@ REQUIRED = {
     },
     "guest": {"live.phone"},
     "waiting": {"live.phone"},
+    # Someone answering the competence survey: while answering, then their own report.
+    "respondent": {
+        "answer.about",
+        "answer.level",
+        "answer.free_text",
+        "answer.review",
+        "answer.report",
+    },
     "anonymous": {
         "accounts.login",
         "accounts.accept_invitation",
         "live.enter_code",
         "live.join",
         "shared.page",
+        "answer.start",
+        "answer.shared",
     },
 }
 PER_ENDPOINT = 2
@@ -152,12 +171,27 @@ def pages(tmp_path_factory) -> list[Page]:
             sprint.workspace, Role.PARTICIPANT, facilitator, 7
         )
         db.session.commit()
+        today = survey_answering.today()
+        survey_round, survey_token = survey.open_round(
+            sprint.workspace,
+            facilitator,
+            name="Osaamiskysely",
+            opens_on=today,
+            closes_on=today,
+            roles=["TCH", "OFF"],
+            units=["Tekniikka"],
+            free_text=True,
+        )
+        db.session.commit()
+        survey_round_id, survey_unit_id = survey_round.id, survey_round.units[0].id
+        survey_items = [(item.id, item.level) for item in survey_round.items]
         live_id, code, workspace_id = live.id, live.join_code, sprint.workspace_id
         sprint_pages = [
             f"/w/{workspace_id}/sprints/{s.id}" for s in sprints.sprints_of(sprint.workspace)
         ]
     clients = {
-        who: _finnish_client(app) for who in ("facilitator", "guest", "waiting", "anonymous")
+        who: _finnish_client(app)
+        for who in ("facilitator", "guest", "waiting", "anonymous", "respondent")
     }
     with app.app_context():
         signed_in = clients["facilitator"].post(
@@ -174,6 +208,25 @@ def pages(tmp_path_factory) -> list[Page]:
         found = _crawl(app, "facilitator", clients["facilitator"], ["/", *sprint_pages])
         found += _crawl(app, "guest", clients["guest"], [f"/live/{live_id}/"])
         found += _crawl(app, "waiting", clients["waiting"], [f"/live/{live_id}/"])
+        respondent = clients["respondent"]
+        started = respondent.post(
+            f"/s/{survey_token}", data={"role": "OFF", "unit": survey_unit_id}
+        )
+        assert started.status_code == 303
+        # Half answered: the pages as they look while answering.
+        for item_id, level in survey_items[:5]:
+            respondent.post(f"/s/r/{survey_round_id}/level/{level}", data={f"a{item_id}": "3"})
+        found += _crawl(app, "respondent", respondent, [f"/s/r/{survey_round_id}/about"])
+        for item_id, level in survey_items:
+            respondent.post(
+                f"/s/r/{survey_round_id}/level/{level}",
+                data={f"a{item_id}": "4", f"c{item_id}": "1"},
+            )
+        assert respondent.post(f"/s/r/{survey_round_id}/submit").status_code == 303
+        respondent.post(f"/s/r/{survey_round_id}/share", data={"supervisor": "Esihenkilö"})
+        report = respondent.get(f"/s/r/{survey_round_id}/report")
+        shared_report = BeautifulSoup(report.text, "html.parser").select_one(".survey-share__url a")
+        found += _crawl(app, "respondent", respondent, [f"/s/r/{survey_round_id}/report"])
         found += _crawl(
             app,
             "anonymous",
@@ -185,6 +238,8 @@ def pages(tmp_path_factory) -> list[Page]:
                 f"/j/{code}",
                 f"/shared/{share_token}",
                 f"/invite/{invitation_token}",
+                f"/s/{survey_token}",
+                urlsplit(shared_report["href"]).path,
             ],
         )
         for who, url in (("facilitator", "/no/such/page"), ("anonymous", "/no/such/page")):

@@ -29,9 +29,23 @@ PUBLIC = {
     "live.add_dot",
     "live.remove_dot",
     # Staff answer the competence survey through a round's link or a personal one, without
-    # an account (tests/integration/test_survey_answering.py).
+    # an account; past the link, this device's own cookie finds its answers and own report,
+    # and a share link the respondent made shows that report read only
+    # (tests/integration/test_survey_answering.py).
     "answer.start",
     "answer.personal",
+    "answer.about",
+    "answer.level",
+    "answer.save_item",
+    "answer.free_text",
+    "answer.review",
+    "answer.submit",
+    "answer.report",
+    "answer.report_pdf",
+    "answer.share",
+    "answer.revoke_share",
+    "answer.shared",
+    "answer.shared_pdf",
     "static",
 }
 
