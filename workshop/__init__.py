@@ -62,10 +62,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     from workshop import access, cli, templating
     from workshop.accounts import overview
     from workshop.accounts.views import bp as accounts_bp
+    from workshop.competence import beside
     from workshop.competence.bank import load_banks
     from workshop.competence.views import answer_bp
     from workshop.competence.views import bp as survey_bp
-    from workshop.critical_points import board, ranking
+    from workshop.critical_points import board, ranking, staff_view
     from workshop.critical_points import document as points_document
     from workshop.critical_points.views import bp as points_bp
     from workshop.export.views import bp as export_bp
@@ -102,6 +103,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     board_points.init_app(app, board.board_points)
     ranking.init_app(app, dot_counts=live_services.dot_counts, move_dots=live_services.move_dots)
     points_document.init_app(app, typed_organisations=live_services.typed_organisations)
+    staff_view.init_app(app, beside.staff_view)
     snapshot.init_app(app, room_guests=live_services.room_participants)
     live_link.init_app(app, current_session=live_services.current_session)
     templating.init_app(app)

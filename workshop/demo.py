@@ -91,8 +91,10 @@ def load_demo(instance_path: Path) -> tuple[str, str]:
         facilitator_membership.organisation = organisations["Esimerkkiopisto"]
     db.session.flush()
     _demo_journeys(workspace, facilitator)
-    _demo_sprints(workspace, facilitator)
+    # The survey before the sprints: the closed demo sprint freezes staff's self-assessment
+    # beside its critical points, so the round it reads must exist when it closes.
     load_demo_survey(workspace, facilitator, date.today())
+    _demo_sprints(workspace, facilitator)
     return facilitator.email, password
 
 

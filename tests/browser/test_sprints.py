@@ -637,6 +637,8 @@ def test_summary_preview_downloads_the_pdf_with_the_keyboard(js_page, seed, chec
     page.keyboard.press("Tab")
     expect_focus_visible(bar.get_by_label("Include participants' names"))
     page.keyboard.press("Tab")
+    expect_focus_visible(bar.get_by_label("Include the staff self-assessment"))
+    page.keyboard.press("Tab")
     button = bar.locator("button[data-busy-text]")
     expect(button).to_have_text(DOWNLOAD_PDF)
     expect_focus_visible(button)

@@ -317,7 +317,7 @@ def test_closing_freezes_a_snapshot_and_the_sprint_becomes_read_only(client, log
     sprint = db.session.get(Sprint, sprint.id)
     assert sprint.status == SprintStatus.CLOSED and sprint.snapshot is not None
     document = sprint.snapshot.document
-    assert document["format"] == "polku.sprint-snapshot" and document["version"] == 2
+    assert document["format"] == "polku.sprint-snapshot" and document["version"] == 3
     assert [p["title"] for p in document["journeys"][0]["critical_points"]] == [
         "Kukaan ei vastaa puhelimeen"
     ]

@@ -661,6 +661,19 @@ def hot_spots(workspaces: list[Workspace], kind: JourneyKind, limit: int = 15) -
     return sorted(spots.values(), key=lambda s: (-s.points, -s.load, -s.support, s.title))[:limit]
 
 
+def category_keys(rows) -> list[str]:
+    """The default categories' keys among some points' rows (a workspace's own category has
+    no key): what the competence survey's items are linked to."""
+    return sorted({r.point.category.key for r in rows if r.point.category and r.point.category.key})
+
+
+def spot_category_keys(spot: HotSpot, categories: dict[int, Category]) -> list[str]:
+    """The default categories' keys among a hot spot's points, given the categories by id."""
+    return sorted(
+        {categories[c].key for c in spot.by_category if c in categories and categories[c].key}
+    )
+
+
 def used_categories(workspace: Workspace) -> list[Category]:
     """The workspace's category rows: its own, and the defaults it has used or renamed."""
     return list(db.session.scalars(select(Category).where(Category.workspace_id == workspace.id)))

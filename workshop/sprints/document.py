@@ -9,13 +9,16 @@ written, upgrading older ones first, so an archived sprint's summary still rende
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
+from workshop.competence.beside import StaffView
 from workshop.journeys import document as journey_document
 from workshop.journeys.document import JourneyDocument
 
 FORMAT = "polku.sprint-snapshot"
 # 1: the snapshot before the typed document (journeys in their own shape, votes and dots summed).
 # 2: journeys are journey documents (workshop/journeys/document.py).
-SCHEMA_VERSION = 2
+# 3: the staff's self-assessment beside the critical points (workshop/competence/beside.py) is
+#    recorded too, so a closed sprint shows what its staff had said when it closed.
+SCHEMA_VERSION = 3
 _MOMENT = "%Y-%m-%dT%H:%M:%SZ"
 
 
@@ -86,6 +89,11 @@ class SprintDocument:
     journeys: tuple[JourneyDocument, ...]
     experiments: tuple[Experiment, ...]
     decisions: tuple[Decision, ...]
+    # The competence survey's latest shown round on the steps with critical points (only
+    # figures that passed its threshold), None when none showed anything; `staff_recorded` is
+    # False for a document upgraded from before version 3, which never looked.
+    staff: StaffView | None = None
+    staff_recorded: bool = True
 
     @property
     def step_count(self) -> int:
@@ -147,6 +155,8 @@ class SprintDocument:
                 }
                 for d in self.decisions
             ],
+            "staff": self.staff.to_dict() if self.staff is not None else None,
+            "staff_recorded": self.staff_recorded,
         }
 
     @classmethod
@@ -204,6 +214,8 @@ class SprintDocument:
                 )
                 for d in data["decisions"]
             ),
+            staff=StaffView.from_dict(data["staff"]) if data.get("staff") else None,
+            staff_recorded=data.get("staff_recorded", True),
         )
 
 
@@ -239,7 +251,9 @@ def upgrade(data: dict) -> dict:
     if version == SCHEMA_VERSION:
         return data
     if version == 1:
-        return _snapshot_1_to_2(data)
+        return _snapshot_2_to_3(_snapshot_1_to_2(data))
+    if version == 2:
+        return _snapshot_2_to_3(data)
     raise UnknownVersion(version)
 
 
@@ -250,6 +264,11 @@ def _snapshot_1_to_2(data: dict) -> dict:
         "version": 2,
         "journeys": [journey_document.from_snapshot_1(j) for j in data["journeys"]],
     }
+
+
+def _snapshot_2_to_3(data: dict) -> dict:
+    """Version 2 did not look at the competence survey: nothing recorded, and it says so."""
+    return {**data, "version": 3, "staff": None, "staff_recorded": False}
 
 
 def load(data: dict) -> SprintDocument:

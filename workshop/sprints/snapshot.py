@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from flask import current_app
 
+from workshop.competence import beside
 from workshop.critical_points import document as points_document
 from workshop.critical_points import ranking
 from workshop.critical_points.models import PointStatus
@@ -50,10 +51,23 @@ def _room_guests(sprint, listed: set[str]) -> list[Participant]:
     return found
 
 
+def _categories(journeys) -> dict[str, set[str]]:
+    """The default categories' keys of the critical points on each step, by step key."""
+    found: dict[str, set[str]] = {}
+    for journey in journeys:
+        for point in journey.points:
+            if point.category is not None and point.category.key:
+                found.setdefault(point.step, set()).add(point.category.key)
+    return found
+
+
 def build(sprint) -> SprintDocument:
     """The sprint, its journeys (steps and critical points with votes, dots and reports, in the
     ranking's order), experiments and decisions, as they are now."""
     now = utcnow().replace(microsecond=0)
+    journeys = tuple(
+        points_document.journey_document(j, typed_organisations=True) for j in sprint.journeys
+    )
     return SprintDocument(
         taken_at=now,
         sprint=SprintInfo(
@@ -80,9 +94,7 @@ def build(sprint) -> SprintDocument:
             ]
             + _room_guests(sprint, {p.name.casefold() for p in sprint.participants})
         ),
-        journeys=tuple(
-            points_document.journey_document(j, typed_organisations=True) for j in sprint.journeys
-        ),
+        journeys=journeys,
         experiments=tuple(
             Experiment(
                 id=e.id,
@@ -109,6 +121,12 @@ def build(sprint) -> SprintDocument:
                 status=d.status.value,
             )
             for d in sprint.decisions
+        ),
+        # Frozen with the rest when the sprint closes, rather than read live: the summary is the
+        # record of what the sprint saw, and a later round (or a changed coaching threshold)
+        # must not rewrite what its PDF said then. An open sprint shows today's round.
+        staff=beside.staff_view(
+            sprint.workspace, {p.step for j in journeys for p in j.points}, _categories(journeys)
         ),
     )
 

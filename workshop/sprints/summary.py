@@ -9,6 +9,7 @@ from flask import render_template, url_for
 from flask_babel import force_locale
 
 from workshop import filenames, pdf
+from workshop.competence.beside import StaffItem, StaffView
 from workshop.critical_points import ranking
 from workshop.critical_points.labels import ROLE_LABELS, category_label
 from workshop.critical_points.models import ReporterRole
@@ -100,6 +101,20 @@ class JourneyView:
         return any(page.curve.has_scores for page in self.pages if page.curve)
 
 
+@dataclass(frozen=True)
+class StaffStep:
+    """A step with critical points in the sprint, its points in the ranking and what staff
+    said of the survey items linked to it."""
+
+    key: str
+    points: list[PlacedPoint]
+    items: tuple[StaffItem, ...]
+
+    @property
+    def first(self) -> PlacedPoint:
+        return self.points[0]
+
+
 @dataclass
 class Summary:
     """Everything the sprint summary prints, in the reader's language."""
@@ -115,6 +130,13 @@ class Summary:
     show_names: bool
     previous: SprintInfo | None = None
     changes: list[snapshot.JourneyChanges] = field(default_factory=list)
+    show_staff: bool = False  # the reader asked for the staff's self-assessment
+    staff_steps: list[StaffStep] = field(default_factory=list)
+    staff_unlinked: int = 0  # steps with critical points that no survey item is linked to
+
+    @property
+    def staff(self) -> StaffView | None:
+        return self.document.staff
 
     @property
     def sprint(self) -> SprintInfo:
@@ -242,8 +264,25 @@ def _without_names(document: SprintDocument) -> SprintDocument:
     )
 
 
+def _staff_steps(staff: StaffView | None, ranked: list[PlacedPoint]) -> tuple[list, int]:
+    """The steps with critical points, the one with the highest-ranked point first, each with
+    the survey items linked to it; and how many such steps have no linked item."""
+    by_step: dict[str, list[PlacedPoint]] = {}
+    for placed in ranked:
+        by_step.setdefault(placed.point.step, []).append(placed)
+    steps = [
+        StaffStep(key, points, staff.all_for(key) if staff else ())
+        for key, points in by_step.items()
+    ]
+    linked = [step for step in steps if step.items]
+    return linked, len(steps) - len(linked)
+
+
 def build_summary(
-    document: SprintDocument, previous: SprintDocument | None, show_names: bool
+    document: SprintDocument,
+    previous: SprintDocument | None,
+    show_names: bool,
+    show_staff: bool = False,
 ) -> Summary:
     """The summary of one sprint document, compared with the previous sprint's if there is one."""
     if not show_names:
@@ -262,6 +301,7 @@ def build_summary(
     organisations = sorted(
         {p.organisation for p in document.participants if p.organisation}, key=str.casefold
     )
+    staff_steps, staff_unlinked = _staff_steps(document.staff, ranked) if show_staff else ([], 0)
     return Summary(
         document=document,
         journeys=journeys,
@@ -274,6 +314,9 @@ def build_summary(
         show_names=show_names,
         previous=previous.sprint if previous else None,
         changes=snapshot.changes(previous, document) if previous else [],
+        show_staff=show_staff,
+        staff_steps=staff_steps,
+        staff_unlinked=staff_unlinked,
     )
 
 
@@ -297,23 +340,30 @@ class SummaryPdfSource:
     file_name_utf8: str
 
 
-def render_summary(sprint, language: str, show_names: bool, links: dict, for_pdf: bool) -> str:
+def render_summary(
+    sprint, language: str, show_names: bool, links: dict, for_pdf: bool, show_staff: bool = False
+) -> str:
     """The summary of a sprint as HTML in one language: the page, or what the PDF is made from."""
-    return _render(services.document_of(sprint), sprint, language, show_names, links, for_pdf)
+    document = services.document_of(sprint)
+    return _render(document, sprint, language, show_names, links, for_pdf, show_staff)
 
 
-def summary_pdf_source(sprint, language: str, show_names: bool, links: dict) -> SummaryPdfSource:
+def summary_pdf_source(
+    sprint, language: str, show_names: bool, links: dict, show_staff: bool = False
+) -> SummaryPdfSource:
     """The HTML the sprint's PDF is made from, with its file names."""
     document = services.document_of(sprint)
     zone = services.time_zone(sprint.workspace)
     return SummaryPdfSource(
-        _render(document, sprint, language, show_names, links, True),
+        _render(document, sprint, language, show_names, links, True, show_staff),
         file_name(document, ascii_only=True, zone=zone),
         file_name(document, ascii_only=False, zone=zone),
     )
 
 
-def _render(document, sprint, language: str, show_names: bool, links: dict, for_pdf: bool) -> str:
+def _render(
+    document, sprint, language: str, show_names: bool, links: dict, for_pdf: bool, show_staff: bool
+) -> str:
     """The summary template filled from the document, in one language."""
     previous = services.previous_sprint(sprint)
     stylesheet = (
@@ -321,7 +371,7 @@ def _render(document, sprint, language: str, show_names: bool, links: dict, for_
     )
     with force_locale(language):
         summary = build_summary(
-            document, services.document_of(previous) if previous else None, show_names
+            document, services.document_of(previous) if previous else None, show_names, show_staff
         )
         return render_template(
             "export/sprint.html",

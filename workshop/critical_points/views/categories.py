@@ -7,7 +7,7 @@ from flask_login import current_user
 from workshop.access import workspace_role
 from workshop.accounts import services as accounts
 from workshop.accounts.models import Role
-from workshop.critical_points import services
+from workshop.critical_points import services, staff_view
 from workshop.critical_points.forms import CategoryForm, enum_or_none
 from workshop.critical_points.models import ReporterRole
 from workshop.critical_points.views.blueprint import bp
@@ -100,4 +100,13 @@ def insights(workspace, membership):
         categories=categories,
         most=max((s.points for s in spots), default=0),
         everywhere=everywhere,
+        # Staff's self-assessment is the workspace's own, so not across every workspace.
+        staff_asked=not everywhere,
+        staff=None if everywhere else _staff(workspace, spots, categories),
     )
+
+
+def _staff(workspace, spots, categories):
+    """What the competence survey says beside each hot spot: by its key and its categories."""
+    by_category = {s.key: services.spot_category_keys(s, categories) for s in spots}
+    return staff_view.for_steps(workspace, [s.key for s in spots], by_category)

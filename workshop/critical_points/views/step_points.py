@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from workshop.access import workspace_role
 from workshop.accounts.models import Role
-from workshop.critical_points import services
+from workshop.critical_points import services, staff_view
 from workshop.critical_points.forms import PointForm, SuggestionForm
 from workshop.critical_points.views.blueprint import bp
 from workshop.critical_points.views.common import (
@@ -22,6 +22,7 @@ from workshop.htmx import redirect_page, render_page
 
 
 def _step_page(workspace, membership, journey, step, status=200, form=None):
+    rows = services.list_points(journey, current_user, step=step, sort="severity")
     return render_page(
         "critical_points/step.html",
         status=status,
@@ -29,7 +30,7 @@ def _step_page(workspace, membership, journey, step, status=200, form=None):
         membership=membership,
         journey=journey,
         step=step,
-        rows=services.list_points(journey, current_user, step=step, sort="severity"),
+        rows=rows,
         suggestions=services.open_suggestions(step),
         suggestion_form=SuggestionForm(formdata=None),
         form=form
@@ -38,6 +39,7 @@ def _step_page(workspace, membership, journey, step, status=200, form=None):
         ),
         can_edit=membership.role.allows(Role.PARTICIPANT),
         action_form=EmptyForm(),
+        staff=staff_view.for_steps(workspace, [step.key], {step.key: services.category_keys(rows)}),
     )
 
 

@@ -58,9 +58,10 @@ def _summary(sprint, as_pdf: bool, links: dict) -> Response:
         return make_response(refusal)
     language = read_language(request.args.get("lang"), read_language(str(get_locale()), "fi"))
     show_names = request.args.get("names") == "1" and links.get("names_allowed", True)
+    show_staff = request.args.get("staff") == "1" and links.get("staff_allowed", True)
     if not as_pdf:
-        return make_response(render_summary(sprint, language, show_names, links, False))
-    source = summary_pdf_source(sprint, language, show_names, links)
+        return make_response(render_summary(sprint, language, show_names, links, False, show_staff))
+    source = summary_pdf_source(sprint, language, show_names, links, show_staff)
     return _pdf_response(source.html, source.file_name, source.file_name_utf8)
 
 
@@ -237,7 +238,9 @@ def _shared_links(link, **links) -> dict:
     expires_on = None
     if link.expires_at is not None:
         expires_on = link.expires_at.astimezone(services.time_zone(link.sprint.workspace)).date()
-    return {"names_allowed": False, "expires_on": expires_on} | links
+    # Nor the staff's self-assessment: the survey's results leave the workspace only through
+    # the survey round's own share links, which its owners decide on.
+    return {"names_allowed": False, "staff_allowed": False, "expires_on": expires_on} | links
 
 
 @shared.get("/<token>")
