@@ -90,6 +90,8 @@ def test_a_phone_answers_the_whole_survey_and_sees_its_own_report(
     if js:
         # Saved at once: reloading (a dropped connection, a closed tab) loses nothing.
         expect(first.locator(".survey-item__status")).to_have_text("Saved.")
+        # The tick is a second save, queued behind the answer's (data-hx-sync): let it land.
+        phone.wait_for_load_state("networkidle")
         phone.reload()
         expect(phone.locator(f"input[name={name}][value='3']")).to_be_checked()
         expect(first.locator("input[type=checkbox]")).to_be_checked()

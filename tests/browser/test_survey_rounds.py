@@ -113,7 +113,7 @@ def test_a_locked_round_says_why_its_threshold_cannot_change(page, seed, check_p
     log_in(page, lead)
     page.goto(f"/w/{space.id}/survey/rounds/{round_id}/edit")
     expect(page.get_by_text("This round has answers, so its threshold")).to_be_visible()
-    expect(page.get_by_label("Smallest group shown (k)")).to_be_disabled()
+    expect(page.get_by_label("Anonymity threshold (k)")).to_be_disabled()
     check_page(page, "locked")
     type_into(page, page.get_by_label("Name"), "Syksy 2026")
     press(page, page.get_by_role("button", name="Save"))

@@ -146,6 +146,9 @@ def test_an_item_is_flagged_by_low_median_or_by_many_asking_for_coaching(team):
     def answer(role, item_id, rng):
         if item_id == "A01" and role == "TCH":
             return AnswerKind.SCALE, 2, False
+        if item_id == "C08":
+            # A manager's item: the teachers' low answers make no coaching target of it.
+            return AnswerKind.SCALE, 1, role == "TCH"
         if item_id == "B04" and role == "WBL":
             # 2 of 5 (40 %) ask for coaching, though their answers are high.
             return AnswerKind.SCALE, 5, rng.random() < 0.5
@@ -159,6 +162,8 @@ def test_an_item_is_flagged_by_low_median_or_by_many_asking_for_coaching(team):
     wanted = b04.by_role["WBL"].coaching / 6
     assert ("WBL" in b04.flagged_for) == (wanted >= 0.3)
     assert report.item("A02").flagged_for == ()
+    assert "TCH" not in report.item("C08").flagged_for
+    assert "ALL" in report.item("C08").flagged_for
     # Looser thresholds flag nothing on the high answers.
     relaxed = build_report(round_, Thresholds(median_max=1, coaching_share=0.99), date.today())
     assert relaxed.item("B04").flagged_for == ()

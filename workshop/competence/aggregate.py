@@ -275,11 +275,18 @@ def _cells(
     return cells
 
 
-def _flags(total: Cell, by_role: dict[str, Cell], thresholds: Thresholds) -> tuple[str, ...]:
-    """The role groups (and ALL) this row is flagged for, among the cells that are shown."""
+def _flags(
+    total: Cell, by_role: dict[str, Cell], thresholds: Thresholds, concerned: set[str]
+) -> tuple[str, ...]:
+    """The role groups (and ALL) this row is flagged for, among the cells that are shown.
+
+    A role is flagged only on items that are part of its work: a counsellor's low answers on
+    a manager's item say nothing about the counsellor's coaching needs. "Other" mixes roles
+    and is flagged as any group is.
+    """
     flagged = []
     for group, cell in [(ALL, total), *by_role.items()]:
-        if not isinstance(cell, Figures):
+        if not isinstance(cell, Figures) or group not in concerned | {ALL, OTHER}:
             continue
         median = cell.median
         if (median is not None and median <= thresholds.median_max) or (
@@ -302,7 +309,9 @@ def build_report(round_: Round, thresholds: Thresholds, today: date) -> RoundRep
     by_role = _tallies(round_, Response.role)
     by_unit = _tallies(round_, Response.unit_id)
 
-    def row(key: str, item_ids: list[str]) -> Row:
+    def row(key: str, items: list[RoundItem]) -> Row:
+        item_ids = [item.item_id for item in items]
+        concerned = {role for item in items for role in item.roles}
         total_tally = _Tally()
         for item_id in item_ids:
             if ("", item_id) in by_role:
@@ -313,11 +322,12 @@ def build_report(round_: Round, thresholds: Thresholds, today: date) -> RoundRep
         unit_cells = _cells(by_unit, item_ids, units, unit_sizes, k) if shown else {}
         role_cells = role_cells or {g: Hidden("small") for g in roles.columns}
         unit_cells = unit_cells or {g: Hidden("small") for g in units.columns}
-        return Row(key, total, role_cells, unit_cells, _flags(total, role_cells, thresholds))
+        flags = _flags(total, role_cells, thresholds, concerned)
+        return Row(key, total, role_cells, unit_cells, flags)
 
-    items = tuple(row(item.item_id, [item.item_id]) for item in round_.items)
+    items = tuple(row(item.item_id, [item]) for item in round_.items)
     levels = tuple(
-        row(level, [item.item_id for item in round_.items if item.level == level])
+        row(level, [item for item in round_.items if item.level == level])
         for level in LEVELS
         if any(item.level == level for item in round_.items)
     )

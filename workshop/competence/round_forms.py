@@ -68,7 +68,7 @@ class RoundForm(FlaskForm):
     )
     bank_version = SelectField(_l("Item bank version"), choices=[])
     k = BoundedIntegerField(
-        _l("Smallest group shown (k)"),
+        _l("Anonymity threshold (k)"),
         description=_l(
             "No value of a group with fewer respondents is shown anywhere. At least %(min)d.",
             min=MIN_K,
