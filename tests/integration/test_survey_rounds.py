@@ -311,7 +311,13 @@ def test_personal_links_are_made_listed_printed_and_revoked(client, team, login)
     }
     printed = page(client.get(f"{base(team)}/rounds/{round_.id}/links/print", headers=EN))
     assert len(printed.select(".link-card svg")) == 3
-    response = client.post(f"{base(team)}/rounds/{round_.id}/links/{links[1].id}/revoke")
+    revoke = f"{base(team)}/rounds/{round_.id}/links/{links[1].id}/revoke"
+    # Someone may hold the link on a printed card: the first press only asks.
+    asked = client.post(revoke, headers=EN)
+    assert asked.status_code == 200 and "Revoke personal link 2?" in text_of(asked)
+    db.session.refresh(links[1])
+    assert links[1].revoked_at is None
+    response = client.post(revoke, data={"confirmed": "yes"})
     assert response.status_code == 303
     db.session.refresh(links[1])
     assert links[1].revoked_at is not None
@@ -686,7 +692,7 @@ def test_observers_and_participants_may_read_but_not_change(client, team, login,
         f"{url}/close": {"confirmed": "yes"},
         f"{url}/shared-link": {"confirmed": "yes"},
         f"{url}/links": {"count": "2"},
-        f"{url}/links/{round_.links[0].id}/revoke": {},
+        f"{url}/links/{round_.links[0].id}/revoke": {"confirmed": "yes"},
         f"{url}/themes/new": theme_fields(),
         f"{url}/themes/{theme.id}": theme_fields(version="1"),
         f"{url}/themes/{theme.id}/delete": {},

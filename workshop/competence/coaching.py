@@ -72,6 +72,9 @@ def _ordered_items(round_: Round, chosen: list[str]) -> list[str]:
 def add_theme(round_: Round, data: ThemeData) -> CoachingTheme:
     """A new theme at the end of the plan; refused past MAX_THEMES."""
     _check(round_, data)
+    # Two people adding a theme at once count one after the other: PostgreSQL waits on the
+    # round's row here, SQLite already runs one writing request at a time (BEGIN IMMEDIATE).
+    db.session.execute(select(Round.id).where(Round.id == round_.id).with_for_update())
     plan = coaching_plan(round_)
     if len(plan) >= MAX_THEMES:
         raise TooManyThemes()

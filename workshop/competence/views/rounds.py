@@ -352,7 +352,23 @@ def revoke_link(workspace, membership, round_id, link_id):
     """A personal link stops working."""
     round_ = round_or_404(workspace, round_id)
     link = rounds.get_link(round_, link_id) or abort(404)
-    EmptyForm().validate_on_submit() or abort(400)
+    form = ConfirmForm()
+    if not form.is_confirmed():
+        # Someone may hold this link on a printed card: a slip of the hand must not lock them out.
+        return ask_first(
+            _("Revoke personal link %(number)d?", number=link.number),
+            [
+                _("Whoever holds it can no longer answer through it."),
+                _("A revoked link cannot be made to work again; make a new one if needed."),
+            ],
+            url_for(
+                "survey.revoke_link", workspace_id=workspace.id, round_id=round_.id, link_id=link.id
+            ),
+            _("Revoke the link"),
+            url_for("survey.round_page", workspace_id=workspace.id, round_id=round_.id),
+            round_.name,
+            form,
+        )
     rounds.revoke_link(link)
     return to_round(workspace, round_, _("Revoked link %(number)d.", number=link.number))
 
