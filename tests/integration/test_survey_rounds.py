@@ -2,6 +2,7 @@
 answering links, own and retired items, coaching thresholds and the coaching plan, and what
 must be refused."""
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -327,6 +328,23 @@ def test_personal_links_are_made_listed_printed_and_revoked(client, team, login)
         len(page(client.get(f"{base(team)}/rounds/{round_.id}/links/print")).select(".link-card"))
         == 2
     )
+
+
+def test_the_round_page_never_shows_which_personal_link_was_used(client, team, login):
+    """Whoever handed out the numbered cards would learn from it who answered."""
+    round_ = a_round(team)
+    login(team.facilitator)
+    client.post(f"{base(team)}/rounds/{round_.id}/links", data={"count": "3"})
+    links = db.session.scalars(select(RoundLink).where(RoundLink.round_id == round_.id)).all()
+    links[1].used_at = utcnow()
+    db.session.commit()
+    body = page(client.get(f"{base(team)}/rounds/{round_.id}", headers=EN))
+    rows = [row.get_text(" ", strip=True) for row in body.select(".survey-links tbody tr")]
+    # The rows differ only in their numbers: none says "used".
+    assert len({re.sub(rf"\b{n}\b", "#", row) for n, row in enumerate(rows, 1)}) == 1, rows
+    assert "1 of these links has been used." in body.get_text(" ", strip=True)
+    printed = page(client.get(f"{base(team)}/rounds/{round_.id}/links/print"))
+    assert len(printed.select(".link-card")) == 3
 
 
 def test_links_made_by_two_people_at_once_are_refused_not_a_server_error(
@@ -772,7 +790,7 @@ def test_the_demo_has_a_closed_round_with_answers_a_plan_and_the_next_round_open
     assert roles == RESPONDENTS and roles["OFF"] < closed.k
     assert closed.locked and rounds.status_of(closed, TODAY) == "closed"
     assert len(coaching.coaching_plan(closed)) == 2
-    assert rounds.status_of(running, TODAY) == "open" and len(rounds.usable_links(running)) == 12
+    assert rounds.status_of(running, TODAY) == "open" and len(rounds.active_links(running)) == 12
     client.post("/login", data={"email": email, "password": password})
     body = text_of(client.get(f"/w/{workspace.id}/survey/rounds/{running.id}", headers=EN))
     # The demo facilitator reads Finnish.

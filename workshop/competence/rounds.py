@@ -155,9 +155,15 @@ def revoke_link(link: RoundLink) -> None:
         link.revoked_at = utcnow()
 
 
-def usable_links(round_: Round) -> list[RoundLink]:
-    """Personal links nobody has used or revoked: the ones worth printing."""
-    return [link for link in round_.links if link.used_at is None and link.revoked_at is None]
+def active_links(round_: Round) -> list[RoundLink]:
+    """Personal links not revoked. Which of them were used is never told apart: whoever
+    handed out the numbered cards would learn from it who answered."""
+    return [link for link in round_.links if link.revoked_at is None]
+
+
+def used_count(round_: Round) -> int:
+    """How many personal links have been used, as a count only."""
+    return sum(link.used_at is not None for link in round_.links)
 
 
 # --- opening, editing, closing ----------------------------------------------------------------

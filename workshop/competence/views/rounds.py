@@ -275,7 +275,7 @@ def round_page_response(workspace, membership, round_, status=200, **extra):
         links=[
             (link, personal_url(round_, link) if facilitator else None) for link in round_.links
         ],
-        usable=len(rounds.usable_links(round_)),
+        used=rounds.used_count(round_),
         links_form=extra.pop("links_form", None) or LinksForm(formdata=None),
         max_links=MAX_LINKS,
         roles=role_names(bank),
@@ -376,12 +376,12 @@ def revoke_link(workspace, membership, round_id, link_id):
 @bp.route("/rounds/<int:round_id>/links/print")
 @workspace_role(Role.FACILITATOR)
 def print_links(workspace, membership, round_id):
-    """The unused personal links as cards to print and cut: one link and QR code each."""
+    """The personal links as cards to print and cut: one link and QR code each."""
     round_ = round_or_404(workspace, round_id)
     cards = [
         (link, url, _qr(url))
         # A closed round's links no longer work: nothing to print.
-        for link in (rounds.usable_links(round_) if round_.closed_at is None else [])
+        for link in (rounds.active_links(round_) if round_.closed_at is None else [])
         for url in [personal_url(round_, link)]
     ]
     return render_page(
