@@ -777,3 +777,26 @@ def test_the_demo_has_a_closed_round_with_answers_a_plan_and_the_next_round_open
             "value"
         ]
     )
+
+
+def test_a_zero_or_huge_number_is_told_its_range_not_that_it_is_missing(client, team, login):
+    """0 links, 0 % or a number too big to read are answered with the field's range: "This
+    field is required" under a field that holds a value would leave the facilitator guessing."""
+    round_ = a_round(team)
+    db.session.commit()
+    login(team.facilitator)
+    for count in ("0", "99999999999999999999"):
+        refused = client.post(
+            f"{base(team)}/rounds/{round_.id}/links", data={"count": count}, headers=EN
+        )
+        assert refused.status_code == 422
+        assert "Between 1 and" in text_of(refused) and "required" not in text_of(refused)
+    for percent in ("0", "99999999999999999999"):
+        refused = client.post(
+            f"{base(team)}/settings",
+            data={"median_max": "2", "coaching_percent": percent},
+            headers=EN,
+        )
+        assert refused.status_code == 422
+        assert "Between 1 and 100." in text_of(refused) and "required" not in text_of(refused)
+    assert not round_.links
