@@ -200,7 +200,8 @@ def edit_round(workspace, membership, round_id):
     form = _round_form(workspace, round_, formdata=request.method == "POST")
     if request.method == "GET":
         return _form_page(workspace, membership, form, round_)
-    if round_.closed_at is not None:
+    # Past its last day too: moved dates would reopen a round whose report is out.
+    if round_.is_closed(services.local_today()):
         return _form_page(workspace, membership, form, round_, 409, CLOSED_MESSAGE)
     if not form.validate_on_submit():
         return _form_page(workspace, membership, form, round_, 422)
