@@ -828,3 +828,6 @@ def test_a_round_past_its_last_day_cannot_be_reopened_by_moving_its_dates(client
     page_ = page(client.get(f"{base(team)}/rounds/{round_.id}", headers=EN))
     assert not page_.find("a", href=f"{base(team)}/rounds/{round_.id}/edit")
     assert "This round is closed: nobody can answer it any more." in page_.get_text()
+    # Its edit page, opened by its address, says so before anything is typed.
+    edit = page(client.get(f"{base(team)}/rounds/{round_.id}/edit", headers=EN))
+    assert "This round is closed" in edit.get_text()
