@@ -164,3 +164,29 @@ def test_a_phone_answers_the_whole_survey_and_sees_its_own_report(
     expect(phone.locator(".survey-shares")).to_have_count(0)
     gone = supervisor.goto(shared_url)
     assert gone is not None and gone.status == 410
+
+
+def test_the_own_report_in_finnish_fits_a_phone(open_page, survey_round):
+    """The profile table's long Finnish headers ("Ei kuulu tehtäviini") do not widen the page,
+    for the respondent nor for the supervisor it is shared with."""
+    token, _round_id = survey_round
+    phone = open_page(js=False, viewport=PHONE, locale="fi-FI")
+    phone.goto(f"/s/{token}")
+    phone.locator("input[name=role]").first.check()
+    phone.locator("input[name=unit]").first.check()
+    phone.locator("form.survey-about button[type=submit]").click()
+    while "/level/" in phone.url:
+        answer_the_rest(phone, "3")
+        phone.locator("button[value=next]").click()
+    phone.locator("button[value=next]").click()  # no words
+    phone.locator("form[action$='/submit'] button").click()
+    expect(phone.locator("h1")).to_have_text("Oma raporttisi")
+    assert fits_the_screen(phone)
+
+    phone.get_by_label("Esihenkilön nimi").fill("Sari Esihenkilö")
+    phone.locator("form[action$='/share'] button").click()
+    shared_url = phone.locator(".survey-share__url a").get_attribute("href")
+    supervisor = open_page(js=False, viewport=PHONE, locale="fi-FI")
+    supervisor.goto(shared_url)
+    expect(supervisor.locator("main")).to_contain_text("Sari Esihenkilö")
+    assert fits_the_screen(supervisor)

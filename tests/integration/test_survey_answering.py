@@ -689,3 +689,13 @@ def test_htmx_refusals_come_back_as_a_notice(app, opened, answering_phone):
     )
     assert refused.status_code == 422
     assert page(refused).select_one(".notice") is not None
+
+
+def test_the_start_button_speaks_of_answering_not_of_starting_a_timer(app, opened):
+    """The console's timer "Käynnistä" / "Starta" is another "Start": the survey's button
+    says "Aloita" / "Börja svara"."""
+    _round, token = opened
+    for lang, words in (("fi", "Aloita"), ("sv", "Börja svara"), ("en", "Start")):
+        start = page(device(app).get(f"/s/{token}", headers={"Accept-Language": lang}))
+        button = start.select_one("form.survey-about button[type=submit]")
+        assert " ".join(button.get_text().split()) == words

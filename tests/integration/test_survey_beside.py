@@ -91,7 +91,7 @@ def test_a_step_shows_the_linked_items_mean_and_the_competence_gap(client, team,
     gap = next(li for li in page(response).select(".staff-item") if GAP_TEXT in li.get_text())
     assert "staff-item--gap" in gap["class"]
     assert "Competence gap" in gap.get_text()
-    assert "Coaching target for: all staff" in " ".join(gap.get_text(" ").split())
+    assert "Coaching target for Everyone" in " ".join(gap.get_text(" ").split())
     calm = next(li for li in page(response).select(".staff-item") if CALM_TEXT in li.get_text())
     assert "Competence gap" not in calm.get_text()
     # The round is named and linked.
@@ -334,3 +334,21 @@ def test_a_share_link_never_shows_the_self_assessment(client, team, journey, sce
     assert CHAPTER not in text_of(shared) and "staff=1" not in shared.text
     printed = pdf_text(client.get(f"/shared/{token}/summary.pdf?lang=en&staff=1").data)
     assert CHAPTER not in printed and GAP_TEXT not in printed
+
+
+def test_the_step_names_a_coaching_target_in_the_reports_words(client, team, journey, scene):
+    """One concept, one word: beside the points a flagged item says for whom it is a coaching
+    target exactly as the round's report does (fi "Valmennuskohde: Kaikki, …", sv "Coachningsmål
+    för: …"), not with words of its own."""
+    round_ = answered_round(team, {"TCH": 7, "WBL": 5}, answer=shaped)
+    db.session.commit()
+    report_url = f"/w/{team.workspace.id}/survey/rounds/{round_.id}/report"
+    for lang in ("fi", "sv"):
+        with client.session_transaction() as session:
+            session["lang"] = lang
+        step_page = page(client.get(step_url(team, journey, scene).replace("=en", f"={lang}")))
+        gap = step_page.select_one(".staff-item--gap")
+        beside_flag = " ".join(gap.select_one(".staff-item__for").get_text(" ").split())
+        report = page(client.get(f"{report_url}?lang={lang}"))
+        flags = {" ".join(f.get_text(" ").split()) for f in report.select(".survey-flag")}
+        assert beside_flag in flags, (lang, beside_flag, flags)

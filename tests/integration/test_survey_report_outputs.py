@@ -271,3 +271,21 @@ def test_observers_cannot_withdraw_share_links(client, login, team, round_):
     assert client.get(url).status_code == 403
     assert client.post(url, data={"confirmed": "yes"}).status_code == 403
     assert share.revoked_at is None
+
+
+def test_an_open_round_with_enough_answers_says_the_report_waits_for_the_close(client, login, team):
+    """Seven have answered a round still open (its page counts them): the report does not claim
+    fewer than five answered; it says the figures come once the round closes, and the JSON
+    gives no count it cannot stand behind."""
+    round_ = answered_round(team, {"TCH": 4, "WBL": 3})
+    round_.closes_on = services.local_today()
+    db.session.commit()
+    login(team.facilitator)
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    soup = BeautifulSoup(client.get(base(team, round_)).text, "html.parser")
+    text = " ".join(soup.get_text(" ").split())
+    assert not soup.select("table.survey-table")
+    assert "Fewer than" not in text
+    assert "This round is still open" in text
+    data = client.get(base(team, round_) + ".json").get_json()
+    assert data["respondents"] is None and data["round"]["closed"] is False

@@ -801,3 +801,57 @@ def test_the_demo_has_a_closed_round_with_answers_a_plan_and_the_next_round_open
             "value"
         ]
     )
+
+
+def test_a_zero_or_huge_number_is_told_its_range_not_that_it_is_missing(client, team, login):
+    """0 links, 0 % or a number too big to read are answered with the field's range: "This
+    field is required" under a field that holds a value would leave the facilitator guessing."""
+    round_ = a_round(team)
+    db.session.commit()
+    login(team.facilitator)
+    for count in ("0", "99999999999999999999"):
+        refused = client.post(
+            f"{base(team)}/rounds/{round_.id}/links", data={"count": count}, headers=EN
+        )
+        assert refused.status_code == 422
+        assert "Between 1 and" in text_of(refused) and "required" not in text_of(refused)
+    for percent in ("0", "99999999999999999999"):
+        refused = client.post(
+            f"{base(team)}/settings",
+            data={"median_max": "2", "coaching_percent": percent},
+            headers=EN,
+        )
+        assert refused.status_code == 422
+        assert "Between 1 and 100." in text_of(refused) and "required" not in text_of(refused)
+    assert not round_.links
+
+
+def test_a_round_past_its_last_day_cannot_be_reopened_by_moving_its_dates(client, team, login):
+    """Its report is out once the last day has passed: opened again, one more answer would
+    change the shown figures by exactly that person's answers."""
+    round_ = a_round(team, opens_on=TODAY - timedelta(days=14), locked_at=utcnow())
+    round_.closes_on = TODAY - timedelta(days=1)
+    db.session.commit()
+    login(team.facilitator)
+    response = client.post(
+        f"{base(team)}/rounds/{round_.id}/edit",
+        data=round_fields(
+            roles=["TCH", "WBL"],
+            units="Tekniikka",
+            name="Syksy",
+            opens_on=(TODAY - timedelta(days=14)).isoformat(),
+            closes_on=(TODAY + timedelta(days=7)).isoformat(),
+            version=str(round_.version),
+        ),
+        headers=EN,
+    )
+    assert response.status_code == 409
+    assert "This round is closed" in text_of(response)
+    db.session.refresh(round_)
+    assert round_.closes_on == TODAY - timedelta(days=1)
+    page_ = page(client.get(f"{base(team)}/rounds/{round_.id}", headers=EN))
+    assert not page_.find("a", href=f"{base(team)}/rounds/{round_.id}/edit")
+    assert "This round is closed: nobody can answer it any more." in page_.get_text()
+    # Its edit page, opened by its address, says so before anything is typed.
+    edit = page(client.get(f"{base(team)}/rounds/{round_.id}/edit", headers=EN))
+    assert "This round is closed" in edit.get_text()

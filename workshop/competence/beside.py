@@ -15,16 +15,17 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import format_decimal, format_percent, lazy_pgettext
-from flask_babel import lazy_gettext as _l
 
 from workshop.accounts.models import Workspace
 from workshop.competence import services
 from workshop.competence.aggregate import ALL, OTHER, Figures, RoundReport
 from workshop.competence.models import Round
+from workshop.competence.round_labels import EVERYONE
 from workshop.data_files import Text
 
-# Flags for these groups are named by the app, not by the bank's role list.
-GROUP_LABELS = {ALL: _l("all staff"), OTHER: lazy_pgettext("small survey groups pooled", "Other")}
+# Flags for these groups are named by the app, not by the bank's role list: as the report names
+# them, so a coaching target reads the same beside the points and in the report.
+GROUP_LABELS = {ALL: EVERYONE, OTHER: lazy_pgettext("survey group", "Other")}
 
 
 @dataclass(frozen=True)

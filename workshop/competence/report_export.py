@@ -148,8 +148,12 @@ def report_json(view: ReportView) -> dict:
             "closes_on": round_.closes_on.isoformat(),
             "bank_version": round_.bank_version,
             "k": report.k,
+            "closed": report.closed,
         },
-        "respondents": report.respondents if report.shown else view.under_k,
+        # While the round is open nothing is counted here: "< k" could be untrue by then.
+        "respondents": report.respondents
+        if report.shown
+        else (view.under_k if report.closed else None),
         "coaching_thresholds": {
             "median_at_most": view.median_max,
             "coaching_percent_at_least": view.coaching_percent,

@@ -15,7 +15,7 @@ from wtforms import (
     TextAreaField,
     ValidationError,
 )
-from wtforms.validators import DataRequired, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from workshop.accounts.forms import REQUIRED, too_long
@@ -75,7 +75,7 @@ class RoundForm(FlaskForm):
         ),
         default=5,
         validators=[
-            DataRequired(REQUIRED),
+            InputRequired(REQUIRED),
             NumberRange(
                 min=MIN_K,
                 max=MAX_K,
@@ -108,11 +108,14 @@ class RoundForm(FlaskForm):
 class LinksForm(FlaskForm):
     """How many personal one-time links to add."""
 
+    # The numbers here use InputRequired: DataRequired refuses 0 as missing and, when a number
+    # could not be read, replaces that error with "required".
+
     count = BoundedIntegerField(
         _l("How many links"),
         default=10,
         validators=[
-            DataRequired(REQUIRED),
+            InputRequired(REQUIRED),
             NumberRange(min=1, max=MAX_LINKS, message=_l("Between 1 and %(max)d.", max=MAX_LINKS)),
         ],
     )
@@ -157,7 +160,7 @@ class SettingsForm(FlaskForm):
     coaching_percent = BoundedIntegerField(
         _l("…or when at least this share asked for coaching (%)"),
         validators=[
-            DataRequired(REQUIRED),
+            InputRequired(REQUIRED),
             NumberRange(min=1, max=100, message=_l("Between 1 and 100.")),
         ],
     )

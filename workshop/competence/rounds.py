@@ -220,7 +220,8 @@ def update_round(round_: Round, version: int | None, data: RoundData) -> None:
     the free text setting, the bank version (so the items), the roles and the units stay."""
     if version != round_.version:
         raise Conflict()
-    if round_.closed_at is not None:
+    if round_.is_closed(services.local_today()):
+        # Its report is out: reopened, the next answer would change it by just that answer.
         raise Closed()
     _check(data)
     current_units = [unit.name for unit in round_.units]

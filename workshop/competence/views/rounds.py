@@ -198,9 +198,14 @@ def edit_round(workspace, membership, round_id):
     """Change a round; once it has answers, only its name and dates."""
     round_ = round_or_404(workspace, round_id)
     form = _round_form(workspace, round_, formdata=request.method == "POST")
+    closed = round_.is_closed(services.local_today())
     if request.method == "GET":
-        return _form_page(workspace, membership, form, round_)
-    if round_.closed_at is not None:
+        # Said before anything is typed, not after "Save".
+        return _form_page(
+            workspace, membership, form, round_, error=CLOSED_MESSAGE if closed else None
+        )
+    # Past its last day too: moved dates would reopen a round whose report is out.
+    if closed:
         return _form_page(workspace, membership, form, round_, 409, CLOSED_MESSAGE)
     if not form.validate_on_submit():
         return _form_page(workspace, membership, form, round_, 422)
