@@ -4,8 +4,9 @@ from urllib.parse import urlsplit
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, IntegerField
-from wtforms.validators import Length
+from wtforms import HiddenField, IntegerField, SelectMultipleField
+from wtforms.validators import Length, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from workshop.ids import MAX_ID, MAX_ID_DIGITS, parse_id
 
@@ -87,3 +88,15 @@ class ConfirmForm(FlaskForm):
 
     def is_confirmed(self) -> bool:
         return self.validate_on_submit() and self.confirmed.data == CONFIRMED
+
+
+class CheckboxList(SelectMultipleField):
+    """Several choices as checkboxes, each with its own label."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+    def pre_validate(self, form):
+        offered = {str(c.value) for c in self.choices}
+        if any(str(v) not in offered for v in self.data or []):
+            raise ValidationError(_l("Choose from the list."))

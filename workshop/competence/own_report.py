@@ -1,10 +1,8 @@
 """A respondent's own report as a printable document: the page a shared link shows and the
 PDF, tagged and in Finnish, Swedish or English, on the sprint summary's print conventions."""
 
-import math
-
-from flask import Response, current_app, make_response, render_template, request, url_for
-from flask_babel import force_locale, format_decimal, get_locale, ngettext
+from flask import Response, render_template, request, url_for
+from flask_babel import force_locale, format_decimal, get_locale
 from flask_babel import gettext as _
 
 from workshop import filenames, pdf
@@ -12,8 +10,8 @@ from workshop.competence import answering
 from workshop.competence.models import ReportShare
 from workshop.competence.models import Response as SurveyResponse
 from workshop.competence.services import bank_of
-from workshop.errors import render_error
 from workshop.i18n import LANGUAGE_NAMES
+from workshop.pdf_download import pdf_download
 
 LANGUAGES = tuple(LANGUAGE_NAMES)
 
@@ -80,30 +78,6 @@ def report_pdf_response(response: SurveyResponse, share: ReportShare | None) -> 
     """The report as a PDF download, or a page saying why none could be made."""
     language = language_asked()
     html = render_report(response, share, True, language=language)
-    renderer: pdf.PdfRenderer = current_app.extensions["polku_pdf"]
-    try:
-        result = renderer.render(html)
-    except pdf.RenderBusy:
-        message = _("Other PDFs are being made right now. Try again in a few seconds.")
-        return make_response(render_error(503, message)[0], 503, {"Retry-After": "5"})
-    except pdf.RenderTimeout:
-        message = ngettext(
-            "Making the PDF took longer than %(num)d second and was stopped. "
-            "Try again later, or print the summary page from your browser.",
-            "Making the PDF took longer than %(num)d seconds and was stopped. "
-            "Try again later, or print the summary page from your browser.",
-            math.ceil(renderer.timeout),
-        )
-        return make_response(*render_error(503, message))
-    except pdf.PdfError:
-        current_app.logger.exception("PDF render failed")
-        message = _(
-            "The PDF could not be made. Try again in a moment, or print the summary "
-            "page from your browser."
-        )
-        return make_response(*render_error(500, message))
     with force_locale(language):
         plain, full = file_name(response, True), file_name(response, False)
-    out = Response(result.data, mimetype="application/pdf")
-    out.headers["Content-Disposition"] = filenames.attachment(plain, full)
-    return out
+    return pdf_download(html, plain, full)

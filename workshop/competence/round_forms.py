@@ -10,13 +10,11 @@ from wtforms import (
     DateField,
     HiddenField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
     ValidationError,
 )
 from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from workshop.accounts.forms import REQUIRED, too_long
 from workshop.competence.models import (
@@ -32,21 +30,9 @@ from workshop.competence.models import (
     THEME_TITLE_MAX,
     UNIT_NAME_MAX,
 )
-from workshop.forms_common import BoundedIntegerField
+from workshop.forms_common import BoundedIntegerField, CheckboxList
 
 ITEM_ID = re.compile(r"^[A-Z][A-Z0-9]{1,15}$")
-
-
-class CheckboxList(SelectMultipleField):
-    """Several choices as checkboxes, each with its own label."""
-
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
-
-    def pre_validate(self, form):
-        offered = {str(c.value) for c in self.choices}
-        if any(str(v) not in offered for v in self.data or []):
-            raise ValidationError(_l("Choose from the list."))
 
 
 def _closes_after_opening(form, field):

@@ -8,18 +8,16 @@ from wtforms import (
     HiddenField,
     SelectChoice,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
     ValidationError,
 )
 from wtforms.validators import DataRequired, Optional
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from workshop.accounts.forms import REQUIRED, too_long
 from workshop.accounts.models import ORG_NAME_MAX
 from workshop.critical_points.labels import ROLE_LABELS
-from workshop.forms_common import id_or_none, id_required
+from workshop.forms_common import CheckboxList, id_or_none, id_required
 from workshop.sprints.labels import DECISION_STATUS_LABELS, EXPERIMENT_STATUS_LABELS, LANGUAGES
 from workshop.sprints.models import (
     LABEL_MAX,
@@ -36,18 +34,6 @@ def _choices(labels: dict) -> list[SelectChoice]:
 
 
 _int_or_none = id_or_none
-
-
-class CheckboxList(SelectMultipleField):
-    """Several choices as checkboxes, each with its own label."""
-
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
-
-    def pre_validate(self, form):
-        offered = {str(c.value) for c in self.choices}
-        if any(str(v) not in offered for v in self.data or []):
-            raise ValidationError(_l("Choose from the list."))
 
 
 def _dates_in_order(form, field):

@@ -1,15 +1,13 @@
 """The report's printable document (the PDF and the share link's page) and the PDF response."""
 
-import math
 from datetime import date
 
-from flask import Response, current_app, make_response, render_template, url_for
-from flask_babel import force_locale, ngettext
-from flask_babel import gettext as _
+from flask import Response, render_template, url_for
+from flask_babel import force_locale
 
-from workshop import filenames, pdf
+from workshop import pdf
 from workshop.competence import report as reports
-from workshop.errors import render_error
+from workshop.pdf_download import pdf_download
 
 
 def print_html(round_, language: str, for_pdf: bool, shared: bool, links=None) -> str:
@@ -35,36 +33,4 @@ def print_html(round_, language: str, for_pdf: bool, shared: bool, links=None) -
 
 def pdf_response(html: str, filename: str) -> Response:
     """The PDF as a download, or a page saying why none was made."""
-    renderer: pdf.PdfRenderer = current_app.extensions["polku_pdf"]
-    try:
-        result = renderer.render(html)
-    except pdf.PdfError as error:
-        return _no_pdf(renderer, error)
-    current_app.logger.info("PDF %s: %d pages in %.2fs", filename, result.pages, result.seconds)
-    response = Response(result.data, mimetype="application/pdf")
-    response.headers["Content-Disposition"] = filenames.attachment(filename, filename)
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
-
-
-def _no_pdf(renderer: pdf.PdfRenderer, error: pdf.PdfError) -> Response:
-    """Why no PDF was made: 503 while busy or over a limit, 500 otherwise."""
-    if isinstance(error, pdf.RenderBusy):
-        message = _("Other PDFs are being made right now. Try again in a few seconds.")
-        return make_response(render_error(503, message)[0], 503, {"Retry-After": "5"})
-    if isinstance(error, pdf.RenderTimeout | pdf.RenderTooLarge):
-        current_app.logger.warning("Survey report PDF stopped: %s", type(error).__name__)
-        message = ngettext(
-            "Making the PDF took longer than %(num)d second and was stopped. "
-            "Try again later, or print the summary page from your browser.",
-            "Making the PDF took longer than %(num)d seconds and was stopped. "
-            "Try again later, or print the summary page from your browser.",
-            math.ceil(renderer.timeout),
-        )
-        return make_response(*render_error(503, message))
-    current_app.logger.exception("Survey report PDF failed")
-    message = _(
-        "The PDF could not be made. Try again in a moment, or print the summary "
-        "page from your browser."
-    )
-    return make_response(*render_error(500, message))
+    return pdf_download(html, filename, filename)

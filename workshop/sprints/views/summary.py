@@ -1,7 +1,6 @@
 """The sprint's summary as a page and a PDF, and the share links that show it to partners
 without an account."""
 
-import math
 import re
 
 from flask import Response, abort, current_app, make_response, request, session, url_for
@@ -16,6 +15,7 @@ from workshop.confirm import ask_first
 from workshop.errors import render_error
 from workshop.extensions import db
 from workshop.forms_common import ConfirmForm, EmptyForm
+from workshop.pdf_download import refusal
 from workshop.sprints import services
 from workshop.sprints.forms import ShareLinkForm, read_language
 from workshop.sprints.summary import render_summary, summary_pdf_source
@@ -70,7 +70,11 @@ def _pdf_response(html: str, filename: str, filename_utf8: str):
     try:
         result = renderer.render(html)
     except pdf.PdfError as error:
-        return _no_pdf(renderer, error)
+        too_large = _(
+            "This summary needs more memory than a PDF may use. Take some journeys "
+            "out of the sprint's scope, or print the summary page from your browser."
+        )
+        return refusal(renderer, error, too_large)
     current_app.logger.info(
         "PDF %s: %d pages in %.2fs, %d KiB peak",
         filename,
@@ -85,36 +89,6 @@ def _pdf_response(html: str, filename: str, filename_utf8: str):
     if READY_TOKEN.match(ready):
         response.set_cookie("polku_pdf_ready", ready, max_age=120, samesite="Strict")
     return response
-
-
-def _no_pdf(renderer: pdf.PdfRenderer, error: pdf.PdfError) -> Response:
-    """Why no PDF was made: 503 while busy or over a limit (and a log line), 500 otherwise."""
-    if isinstance(error, pdf.RenderBusy):
-        message = _("Other PDFs are being made right now. Try again in a few seconds.")
-        return make_response(render_error(503, message)[0], 503, {"Retry-After": "5"})
-    if isinstance(error, pdf.RenderTimeout):
-        current_app.logger.warning("PDF render stopped after %ss", renderer.timeout)
-        message = ngettext(
-            "Making the PDF took longer than %(num)d second and was stopped. "
-            "Try again later, or print the summary page from your browser.",
-            "Making the PDF took longer than %(num)d seconds and was stopped. "
-            "Try again later, or print the summary page from your browser.",
-            math.ceil(renderer.timeout),
-        )
-        return make_response(*render_error(503, message))
-    if isinstance(error, pdf.RenderTooLarge):
-        current_app.logger.warning("PDF render stopped at its memory limit")
-        message = _(
-            "This summary needs more memory than a PDF may use. Take some journeys "
-            "out of the sprint's scope, or print the summary page from your browser."
-        )
-        return make_response(*render_error(503, message))
-    current_app.logger.exception("PDF render failed")
-    message = _(
-        "The PDF could not be made. Try again in a moment, or print the summary "
-        "page from your browser."
-    )
-    return make_response(*render_error(500, message))
 
 
 def _workspace_links(workspace, sprint) -> dict:
