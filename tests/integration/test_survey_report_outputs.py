@@ -102,6 +102,12 @@ def test_every_output_hides_the_small_role_and_no_subtraction_finds_it(client, l
     assert_subtraction_gives_other(page.text)
     # Free text on the page only, institution-wide.
     assert "Toive TCH 0" in page.text
+    # Asked for by htmx (the report has no partial swap of its own, so the page comes whole)
+    # it hides the same way.
+    fragment = client.get(url, headers={"HX-Request": "true"})
+    assert fragment.status_code == 200
+    assert_rows_of_small_role_carry_no_figures(fragment.text)
+    assert_subtraction_gives_other(fragment.text)
 
     data = client.get(url + ".json").get_json()
     truth = small_role_truth(round_)

@@ -141,18 +141,12 @@ class RoundUnit(db.Model):
     round: Mapped[Round] = relationship(back_populates="units")
 
 
-class RoundItem(db.Model):
-    """An item as the round asks it: copied from the bank or the workspace's own items."""
+class ItemContent:
+    """What an item says and is about: the columns a round's copy and a workspace's own item share."""
 
-    __tablename__ = "survey_item"
-    __table_args__ = (UniqueConstraint("round_id", "item_id"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    round_id: Mapped[int] = mapped_column(ForeignKey("survey_round.id", ondelete="CASCADE"))
     # The bank's (or workspace's) stable id: rounds are compared on it.
     item_id: Mapped[str] = mapped_column(String(ITEM_ID_MAX))
     level: Mapped[str] = mapped_column(String(1))
-    position: Mapped[int] = mapped_column(Integer, default=0)
     text_fi: Mapped[str] = mapped_column(String(ITEM_TEXT_MAX))
     text_sv: Mapped[str] = mapped_column(String(ITEM_TEXT_MAX))
     text_en: Mapped[str] = mapped_column(String(ITEM_TEXT_MAX))
@@ -160,11 +154,28 @@ class RoundItem(db.Model):
     steps: Mapped[list] = mapped_column(JSON)
     categories: Mapped[list] = mapped_column(JSON)
 
-    round: Mapped[Round] = relationship(back_populates="items")
+    CONTENT = ("item_id", "level", "text_fi", "text_sv", "text_en", "roles", "steps", "categories")
+
+    def content(self) -> dict:
+        """The content columns, to copy into another item."""
+        return {name: getattr(self, name) for name in self.CONTENT}
 
     def text(self, language: str) -> str:
         """The statement in this language, Finnish if there is none."""
         return getattr(self, f"text_{language}", None) or self.text_fi
+
+
+class RoundItem(ItemContent, db.Model):
+    """An item as the round asks it: copied from the bank or the workspace's own items."""
+
+    __tablename__ = "survey_item"
+    __table_args__ = (UniqueConstraint("round_id", "item_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("survey_round.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    round: Mapped[Round] = relationship(back_populates="items")
 
 
 class RoundLink(db.Model):
@@ -301,7 +312,7 @@ class CoachingTheme(db.Model):
     round: Mapped[Round] = relationship(back_populates="themes")
 
 
-class OwnItem(db.Model):
+class OwnItem(ItemContent, db.Model):
     """An item a workspace wrote itself; retired items stay for the rounds that asked them."""
 
     __tablename__ = "survey_own_item"
@@ -309,14 +320,6 @@ class OwnItem(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     workspace_id: Mapped[int] = mapped_column(ForeignKey("workspace.id", ondelete="CASCADE"))
-    item_id: Mapped[str] = mapped_column(String(ITEM_ID_MAX))
-    level: Mapped[str] = mapped_column(String(1))
-    text_fi: Mapped[str] = mapped_column(String(ITEM_TEXT_MAX))
-    text_sv: Mapped[str] = mapped_column(String(ITEM_TEXT_MAX))
-    text_en: Mapped[str] = mapped_column(String(ITEM_TEXT_MAX))
-    roles: Mapped[list] = mapped_column(JSON)
-    steps: Mapped[list] = mapped_column(JSON)
-    categories: Mapped[list] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 

@@ -120,19 +120,7 @@ def item_choices(workspace: Workspace, bank: Bank) -> list[RoundItem]:
         .where(OwnItem.workspace_id == workspace.id, OwnItem.retired_at.is_(None))
         .order_by(OwnItem.item_id)
     )
-    chosen += [
-        RoundItem(
-            item_id=item.item_id,
-            level=item.level,
-            text_fi=item.text_fi,
-            text_sv=item.text_sv,
-            text_en=item.text_en,
-            roles=list(item.roles),
-            steps=list(item.steps),
-            categories=list(item.categories),
-        )
-        for item in own
-    ]
+    chosen += [RoundItem(**item.content()) for item in own]
     # Levels first (A, B, C), then the id, so a respondent meets the items in a steady order.
     chosen.sort(key=lambda item: (item.level, item.item_id))
     for position, item in enumerate(chosen):
