@@ -11,13 +11,21 @@ from tests.browser.conftest import PHONE
 TWO_SCREENS = 2 * PHONE["height"]
 
 
+def settled(page: Page, check) -> bool:
+    """True once the check holds, waiting up to 3 s for the page to settle (web fonts, the
+    scroll to an anchor): on a loaded machine the first frame can come before them."""
+    for _attempt in range(30):
+        if check():
+            return True
+        page.wait_for_timeout(100)
+    return check()
+
+
 def in_viewport(page: Page, selector: str) -> bool:
-    """Wholly on the screen now, not just somewhere on the page."""
-    return page.eval_on_selector(
-        selector,
-        """e => { const r = e.getBoundingClientRect();
-                  return r.height > 0 && r.top >= 0 && r.bottom <= window.innerHeight; }""",
-    )
+    """Wholly on the screen, not just somewhere on the page."""
+    script = """e => { const r = e.getBoundingClientRect();
+                       return r.height > 0 && r.top >= 0 && r.bottom <= window.innerHeight; }"""
+    return settled(page, lambda: page.eval_on_selector(selector, script))
 
 
 def bottom_on_page(page: Page, selector: str) -> float:
@@ -25,7 +33,8 @@ def bottom_on_page(page: Page, selector: str) -> float:
 
 
 def not_wider_than_the_screen(page: Page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    script = "document.documentElement.scrollWidth <= window.innerWidth"
+    return settled(page, lambda: page.evaluate(script))
 
 
 def test_a_phone_votes_then_reports_with_the_answers_in_view(open_page, demo_room, js, check_page):
