@@ -70,6 +70,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     from workshop.critical_points import document as points_document
     from workshop.critical_points.views import bp as points_bp
     from workshop.export.views import bp as export_bp
+    from workshop.followup.views import bp as followup_bp
+    from workshop.followup.views import link_bp as follow_link_bp
     from workshop.journey_templates.views import bp as templates_bp
     from workshop.journeys import board_points
     from workshop.journeys import services as journey_services
@@ -79,6 +81,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     from workshop.live.views import room as room_bp
     from workshop.live.views import workshops_bp
     from workshop.main.views import bp as main_bp
+    from workshop.sparring.views import bp as sparring_bp
+    from workshop.sparring.views import sparrer_bp
     from workshop.sprints import live_link, snapshot
     from workshop.sprints.views import bp as sprints_bp
     from workshop.sprints.views import shared as shared_bp
@@ -96,8 +100,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(live_bp)
     app.register_blueprint(room_bp, url_prefix="/w/<int:workspace_id>/sprints/<int:sprint_id>/live")
     app.register_blueprint(workshops_bp, url_prefix="/w/<int:workspace_id>/workshops")
+    app.register_blueprint(followup_bp, url_prefix="/w/<int:workspace_id>/follow-up")
+    app.register_blueprint(follow_link_bp, url_prefix="/f")
+    app.register_blueprint(sparring_bp, url_prefix="/w/<int:workspace_id>/sparring")
+    app.register_blueprint(sparrer_bp, url_prefix="/sp")
     # Layers point one way (accounts → journey templates → journeys → critical points →
-    # competence → export → sprints → live → main; tests/unit/test_layers.py keeps it so):
+    # competence → export → sprints → live → followup → sparring → main;
+    # tests/unit/test_layers.py keeps it so):
     # what a lower layer needs from a higher one is handed down here.
     overview.init_app(app, journeys_of=journey_services.journeys_of)
     board_points.init_app(app, board.board_points)

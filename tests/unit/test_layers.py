@@ -25,6 +25,8 @@ ORDER = (
     "export",
     "sprints",
     "live",
+    "followup",
+    "sparring",
     "main",
 )
 WIRING = "wiring"

@@ -1,6 +1,5 @@
 """Accounts, workspaces and memberships: the rules, without requests or commits."""
 
-import hashlib
 import secrets
 from datetime import datetime, timedelta
 
@@ -20,6 +19,7 @@ from workshop.accounts.models import (
 )
 from workshop.extensions import db
 from workshop.models_base import utcnow
+from workshop.tokens import hash_token
 
 # Checked against when the e-mail is unknown, so a wrong address costs the same time as a
 # wrong password and timing does not tell which one it was.
@@ -272,10 +272,6 @@ def add_organisation(workspace: Workspace, name: str, kind: OrganisationKind) ->
     return organisation
 
 
-def _hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def create_invitation(
     workspace: Workspace, role: Role, created_by: User, days: int, note: str = ""
 ) -> tuple[Invitation, str]:
@@ -286,7 +282,7 @@ def create_invitation(
         role=role,
         note=note.strip(),
         created_by=created_by,
-        token_hash=_hash_token(token),
+        token_hash=hash_token(token),
         expires_at=utcnow() + timedelta(days=days),
     )
     db.session.add(invitation)
@@ -314,7 +310,7 @@ def open_invitations(workspace: Workspace) -> list[Invitation]:
 def find_invitation(token: str) -> Invitation:
     """The usable invitation behind a token, or InvitationUnusable."""
     invitation = db.session.scalar(
-        select(Invitation).where(Invitation.token_hash == _hash_token(token))
+        select(Invitation).where(Invitation.token_hash == hash_token(token))
     )
     if invitation is None or not invitation.is_open(utcnow()):
         raise InvitationUnusable()

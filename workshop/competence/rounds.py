@@ -10,16 +10,14 @@ shared link (if it leaked) or revoking a personal one stops the old token workin
 secret key changes every link, as it logs everyone out.
 """
 
-import base64
-import hashlib
 import hmac
 from dataclasses import dataclass
 from datetime import date
 
-from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from workshop import tokens
 from workshop.accounts.models import User, Workspace
 from workshop.competence import services
 from workshop.competence.bank import LEVELS, ROLES, Bank
@@ -91,11 +89,7 @@ def submitted_counts(rounds: list[Round]) -> dict[int, int]:
 
 
 def _derive(*parts) -> str:
-    key = current_app.config["SECRET_KEY"]
-    key = key.encode() if isinstance(key, str) else key
-    message = ":".join(str(part) for part in ("polku-survey-link", *parts)).encode()
-    digest = hmac.new(key, message, hashlib.sha256).digest()
-    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+    return tokens.derived("polku-survey-link", *parts)
 
 
 def _round_seed(round_: Round) -> str:

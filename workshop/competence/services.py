@@ -4,14 +4,12 @@ Round administration, answering, reports and the coaching plan live in their own
 beside this one (rounds, answering, report, coaching) and share these few helpers.
 """
 
-import hashlib
-import secrets
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
 from flask import current_app
 from sqlalchemy import select
 
+from workshop import clock
 from workshop.accounts.models import User, Workspace
 from workshop.competence.aggregate import RoundReport, Thresholds, build_report
 from workshop.competence.bank import ROLES, Bank, load_banks
@@ -29,6 +27,9 @@ from workshop.competence.models import (
 )
 from workshop.extensions import db
 
+# The survey's modules import the token helpers from here.
+from workshop.tokens import hash_token, new_token  # noqa: F401
+
 TOKEN_MAX = 100
 
 
@@ -38,17 +39,6 @@ class SurveyError(Exception):
     def __init__(self, field: str, message: str = ""):
         super().__init__(field, message)
         self.field, self.message = field, message
-
-
-def hash_token(token: str) -> str:
-    """The stored form of a link's token: a copy of the database hands out no links."""
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-def new_token() -> tuple[str, str]:
-    """A fresh unguessable token and its hash."""
-    token = secrets.token_urlsafe(24)
-    return token, hash_token(token)
 
 
 def banks() -> dict[str, Bank]:
@@ -85,8 +75,8 @@ def thresholds_of(workspace: Workspace) -> Thresholds:
 
 
 def local_today() -> date:
-    """Today where the workspace's dates are meant (BABEL_DEFAULT_TIMEZONE, as on every page)."""
-    return datetime.now(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).date()
+    """Today where the workspace's dates are meant (the one clock, workshop/clock.py)."""
+    return clock.today()
 
 
 def report_of(round_: Round) -> RoundReport:

@@ -1,6 +1,5 @@
 """Design sprints: planning, participants, experiments, decisions, closing and share links."""
 
-import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -33,6 +32,7 @@ from workshop.sprints.models import (
     SprintPhase,
     SprintStatus,
 )
+from workshop.tokens import hash_token
 
 MAX_PARTICIPANTS = 300
 MAX_EXPERIMENTS = 100
@@ -541,10 +541,6 @@ def delete_decision(sprint: Sprint, decision: Decision) -> None:
 # --- share links -------------------------------------------------------------------------------
 
 
-def _hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def create_share_link(
     sprint: Sprint, user: User, label: str, expires_on: date | None
 ) -> tuple[ShareLink, str]:
@@ -558,7 +554,7 @@ def create_share_link(
         # workspace's time zone, which is also the zone dates are shown in.
         expires_at = datetime.combine(expires_on, time.max, time_zone(sprint.workspace))
     link = ShareLink(
-        token_hash=_hash_token(token), label=label, created_by_id=user.id, expires_at=expires_at
+        token_hash=hash_token(token), label=label, created_by_id=user.id, expires_at=expires_at
     )
     sprint.share_links.append(link)
     db.session.flush()
@@ -595,7 +591,7 @@ def find_share_link(token: str) -> ShareLink | None:
     """The link with this token; raises ShareLinkGone if it was revoked or has expired."""
     if not token or len(token) > 100:
         return None
-    link = db.session.scalar(select(ShareLink).where(ShareLink.token_hash == _hash_token(token)))
+    link = db.session.scalar(select(ShareLink).where(ShareLink.token_hash == hash_token(token)))
     if link is None:
         return None
     if link.revoked_at is not None or is_expired(link):
