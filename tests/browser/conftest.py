@@ -211,6 +211,9 @@ def open_page(new_context) -> Callable[..., Page]:
     def open_(
         js: bool = True, viewport: dict | None = None, locale: str = LOCALE, **kwargs
     ) -> Page:
+        # Reduced motion, as polku.css honours it: axe and the measurements never catch an
+        # element halfway through a fade on a slow machine.
+        kwargs.setdefault("reduced_motion", "reduce")
         context = new_context(
             java_script_enabled=js, viewport=viewport or DESKTOP, locale=locale, **kwargs
         )
@@ -361,6 +364,15 @@ def check_page(open_page, screenshot) -> Callable[[Page, str], None]:
         assert_accessible(page, inspector)
 
     return check
+
+
+def assert_fits_sideways(page: Page) -> None:
+    """The page is no wider than the screen, measured once it has loaded and its web fonts
+    are in (a loaded machine otherwise measures a first frame without the stylesheet)."""
+    page.wait_for_load_state("load")
+    page.evaluate("() => document.fonts.ready.then(() => true)")
+    widths = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
+    assert widths[0] <= widths[1], f"the page scrolls sideways on {page.url}: {widths}"
 
 
 # --- steps many flows share --------------------------------------------------------------------

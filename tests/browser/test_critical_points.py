@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from flask import Flask
 from playwright.sync_api import Locator, Page, expect
 
-from tests.browser.conftest import Person, Space, log_in
+from tests.browser.conftest import Person, Space, assert_fits_sideways, log_in
 from tests.conftest import ROOT
 from workshop.accounts import services as accounts
 from workshop.accounts.models import OrganisationKind, User, Workspace
@@ -554,6 +554,6 @@ def test_where_it_hurts_most_lists_the_step_with_most_points_first(js_page, seed
     expect(rows.first.locator("td").nth(1)).to_have_text("5")
     expect(rows.nth(1).get_by_role("rowheader")).to_contain_text(step_title(CONTRACT))
     # The wide table scrolls in its own box, by keyboard too; the page itself does not widen.
-    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    assert_fits_sideways(page)
     expect(page.locator(".table-scroll")).to_have_attribute("tabindex", "0")
     check_page(page, "insights")

@@ -4,7 +4,7 @@ the step names under the axis, and the page itself never wider than the screen."
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import log_in
+from tests.browser.conftest import assert_fits_sideways, log_in
 from tests.browser.test_sprints import facilitator_with_journey
 from tests.browser.test_start_workshop import SCREENS
 from workshop.extensions import db
@@ -44,8 +44,7 @@ def test_the_curve_names_its_steps_and_the_page_fits_the_screen(
     assert labels.first.text_content().replace("-", "").startswith(titles[0].split()[0])
     expect(labels.nth(2)).to_have_class("unscored")
     # The chart scrolls in its own region; the page does not scroll sideways.
-    widths = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
-    assert widths[0] <= widths[1], widths
+    assert_fits_sideways(page)
     page.locator(".emotion-curve").screenshot(
         path=str(screenshot(page, "board").with_name(f"emotion-curve-{screen}.png"))
     )

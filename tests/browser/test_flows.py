@@ -6,10 +6,11 @@ Tests that take the `page` fixture run twice (ids js-on / js-off, see conftest.p
 import re
 import tomllib
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 from tests.browser.conftest import (
     PHONE,
+    assert_fits_sideways,
     assert_marker_survived,
     log_in,
     set_marker,
@@ -24,11 +25,6 @@ WRONG_LOGIN = "The e-mail address or the password is wrong."
 def journey(name: str) -> dict:
     with open(JOURNEYS / f"{name}.toml", "rb") as f:
         return tomllib.load(f)
-
-
-def no_horizontal_scroll(page: Page) -> None:
-    widths = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
-    assert widths[0] <= widths[1], f"the document scrolls sideways on {page.url}: {widths}"
 
 
 # --- a. login, language, template list ---------------------------------------------------------
@@ -239,13 +235,13 @@ def test_people_page_and_template_preview_fit_a_phone(open_page, seed, check_pag
     log_in(page, facilitator)
     page.goto(space.people_path)
     expect(page.get_by_label(f"Role of {member.name}")).to_be_visible()
-    no_horizontal_scroll(page)
+    assert_fits_sideways(page)
     check_page(page, "1-people")
 
     page.goto("/templates/apprenticeship")
     region = page.get_by_role("region", name="Journey map")
     expect(region).to_be_visible()
-    no_horizontal_scroll(page)
+    assert_fits_sideways(page)
     sizes = region.evaluate("el => [el.scrollWidth, el.clientWidth]")
     assert sizes[0] > sizes[1], f"the journey table does not scroll in its own region: {sizes}"
     # The region takes keyboard focus, so the table can be scrolled without a mouse too.
@@ -255,7 +251,7 @@ def test_people_page_and_template_preview_fit_a_phone(open_page, seed, check_pag
     page.wait_for_function(
         "() => document.querySelector('.blueprint-scroll').scrollLeft > 0", timeout=5000
     )
-    no_horizontal_scroll(page)
+    assert_fits_sideways(page)
     check_page(page, "2-template-preview")
 
 

@@ -18,6 +18,7 @@ from tests.browser.conftest import (
     PHONE,
     Person,
     Space,
+    assert_fits_sideways,
     assert_marker_survived,
     log_in,
     set_marker,
@@ -127,11 +128,6 @@ def labelled(visible: str, hidden: str) -> re.Pattern:
 def expect_notice(page: Page, text: str) -> None:
     """The confirmation of a change: in the board's status region (htmx) or as a flash message."""
     expect(page.get_by_role("status").filter(has_text=text)).to_have_count(1)
-
-
-def no_horizontal_scroll(page: Page) -> None:
-    widths = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
-    assert widths[0] <= widths[1], f"the document scrolls sideways on {page.url}: {widths}"
 
 
 def open_actions(page: Page, title: str) -> None:
@@ -452,7 +448,7 @@ def test_board_on_a_phone_is_one_column_lane_by_lane(open_page, seed, check_page
     first_step = APPRENTICESHIP["steps"][0]["title"]["en"]
     expect(page.get_by_role("heading", name=first_step)).to_be_visible()
     expect(page.get_by_role("link", name=f"Actions: {first_step}")).to_be_visible()
-    no_horizontal_scroll(page)
+    assert_fits_sideways(page)
     check_page(page, "phone-board")
 
 
@@ -473,7 +469,7 @@ def test_board_on_a_wide_screen_and_in_projector_view(open_page, seed, check_pag
     log_in(page, facilitator)
     page.goto(journey.url)
     expect(table(page)).to_be_visible()
-    no_horizontal_scroll(page)
+    assert_fits_sideways(page)
     check_page(page, "1-wide")
 
     # The projector view is presenter mode (tests/browser/test_presenter.py): no app chrome.
@@ -484,14 +480,14 @@ def test_board_on_a_wide_screen_and_in_projector_view(open_page, seed, check_pag
         len(APPRENTICESHIP_STAGES)
     )
     check_page(page, "2-projector")
-    no_horizontal_scroll(page)
+    assert_fits_sideways(page)
 
     # On an ordinary desktop the whole map fits the page's width, in no box of its own.
     page.set_viewport_size(DESKTOP)
     page.goto(journey.url)
     expect(page.locator(".blueprint-scroll")).to_have_count(0)
     check_page(page, "3-desktop")
-    no_horizontal_scroll(page)
+    assert_fits_sideways(page)
 
 
 # --- 7. keyboard -------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import Space, log_in
+from tests.browser.conftest import Space, assert_fits_sideways, log_in
 from tests.browser.test_critical_points import CONTRACT, add_point
 from tests.browser.test_live import WITHIN, console_button, open_projector, running_sprint
 from tests.browser.test_live import show_on_projector as show
@@ -40,11 +40,6 @@ def assert_no_app_chrome(page: Page) -> None:
     for chrome in ("nav", ".site-header", ".site-footer", "footer", ".language-switcher"):
         expect(page.locator(chrome)).to_have_count(0)
     expect(page.get_by_role("button", name="Log out")).to_have_count(0)
-
-
-def assert_fits_sideways(page: Page) -> None:
-    widths = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
-    assert widths[0] <= widths[1], f"the presenter page scrolls sideways: {widths}"
 
 
 def assert_every_stage_on_screen(page: Page) -> None:

@@ -6,7 +6,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import PHONE
+from tests.browser.conftest import PHONE, assert_fits_sideways
 from tests.browser.test_sprints import facilitator_with_journey
 
 MAX_INTERACTIONS = 10
@@ -70,6 +70,5 @@ def test_the_start_form_fits_the_screen(open_page, seed, screen, screenshot):
     button = page.get_by_role("button", name="Start the live session")
     button.scroll_into_view_if_needed()
     expect(button).to_be_in_viewport()
-    widths = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
-    assert widths[0] <= widths[1], widths
+    assert_fits_sideways(page)
     screenshot(page, "start-form")

@@ -17,14 +17,18 @@ def test_a_check_in_schedule_counts_months_to_the_last_day_of_a_short_month():
 
 
 def test_a_new_session_opens_with_the_open_commitments_and_takes_the_default_agenda(team):
-    series = sparring.create_series(team.workspace, team.facilitator, "Sparraus", "Johtoryhmä", "fi")
+    series = sparring.create_series(
+        team.workspace, team.facilitator, "Sparraus", "Johtoryhmä", "fi"
+    )
     session = sparring.plan_session(series, team.facilitator, date(2027, 2, 1))
     assert [item.kind for item in session.agenda][0] == AgendaKind.OPEN_COMMITMENTS
     assert sum(item.minutes for item in session.agenda) == 155
 
 
 def test_a_sparrer_link_finds_its_sparrer_until_revoked(team):
-    series = sparring.create_series(team.workspace, team.facilitator, "Sparraus", "Johtoryhmä", "fi")
+    series = sparring.create_series(
+        team.workspace, team.facilitator, "Sparraus", "Johtoryhmä", "fi"
+    )
     sparrer = sparring.add_sparrer(series, "Eeva", "Kasvu Oy", SparrerRole.GROWTH_COMPANY)
     token = sparring.sparrer_token(sparrer)
     assert sparring.sparrer_for_token(token) is sparrer
@@ -35,7 +39,9 @@ def test_a_sparrer_link_finds_its_sparrer_until_revoked(team):
 
 
 def test_only_unfinished_commitments_of_earlier_sessions_open_the_next(team):
-    series = sparring.create_series(team.workspace, team.facilitator, "Sparraus", "Johtoryhmä", "fi")
+    series = sparring.create_series(
+        team.workspace, team.facilitator, "Sparraus", "Johtoryhmä", "fi"
+    )
     held = sparring.plan_session(series, team.facilitator, date(2027, 2, 1))
     upcoming = sparring.plan_session(series, team.facilitator, date(2027, 5, 1))
     for position, status in enumerate((FollowStatus.OPEN, FollowStatus.DONE)):
