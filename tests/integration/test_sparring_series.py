@@ -8,14 +8,16 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.conftest import page, text_of
-from workshop import clock
+from workshop import clock, demo
 from workshop.extensions import db
 from workshop.followup import services as followup
 from workshop.followup.models import FollowStatus
 from workshop.sparring import services as sparring
+from workshop.sparring.demo import DEMO_SERIES
 from workshop.sparring.models import (
     AgendaItem,
     AgendaKind,
+    CaptureType,
     Commitment,
     HostQuestion,
     Sparrer,
@@ -88,8 +90,13 @@ def test_a_facilitator_starts_a_series_adds_sparrers_and_the_nav_leads_there(cli
     assert (series.title, series.host, series.language) == ("Sparraus 2027", "Johtoryhmä", "sv")
     response = client.post(
         f"{base(team)}/series/{series.id}/sparrers",
-        data={"name": "Eeva", "organisation": "Kasvu Oy", "role": "growth_company",
-              "email": "eeva@kasvu.fi", "named_consent": "y"},
+        data={
+            "name": "Eeva",
+            "organisation": "Kasvu Oy",
+            "role": "growth_company",
+            "email": "eeva@kasvu.fi",
+            "named_consent": "y",
+        },
     )
     assert response.status_code == 303
     sparrer = series.sparrers[0]
@@ -109,22 +116,35 @@ def test_an_observer_sees_the_series_but_no_links_and_cannot_add(client, login, 
     assert "Eeva" in text_of(shown)
     assert page(shown).find("input", class_="copy-field") is None
     before = counts()
-    assert client.post(f"{base(team)}/series/{series.id}/sparrers",
-                       data={"name": "X", "organisation": "Y", "role": "employer"}).status_code == 403
+    assert (
+        client.post(
+            f"{base(team)}/series/{series.id}/sparrers",
+            data={"name": "X", "organisation": "Y", "role": "employer"},
+        ).status_code
+        == 403
+    )
     assert counts() == before
 
 
 def test_a_session_is_planned_with_its_agreement_sparrers_and_questions(client, login, team):
     series = a_series(team)
     login(team.facilitator)
-    response = client.post(f"{base(team)}/series/{series.id}/sessions/new", data=session_fields(series))
+    response = client.post(
+        f"{base(team)}/series/{series.id}/sessions/new", data=session_fields(series)
+    )
     assert response.status_code == 303
     session = db.session.scalar(select(SparringSession))
     assert [q.text for q in session.questions] == QUESTIONS.splitlines()
     assert [s.name for s in session.sparrers] == ["Eeva", "Jari"]
     assert session.agenda[0].kind == AgendaKind.OPEN_COMMITMENTS
     shown = text_of(client.get(response.location, headers=EN))
-    for words in ("Chatham House", "Rehtori", "Mistä luovumme?", "Open commitments", "155 minutes in all"):
+    for words in (
+        "Chatham House",
+        "Rehtori",
+        "Mistä luovumme?",
+        "Open commitments",
+        "155 minutes in all",
+    ):
         assert words in shown
 
 
@@ -255,12 +275,22 @@ def test_the_agenda_is_edited_but_open_commitments_stay_first(client, login, tea
         assert "open commitments always come first" in text_of(refused)
         assert kinds(session) == before
     assert agenda_post(client, team, session, f"/{questions.id}/up").status_code == 303
-    assert kinds(session)[:3] == [AgendaKind.OPEN_COMMITMENTS, AgendaKind.QUESTIONS, AgendaKind.EVIDENCE]
+    assert kinds(session)[:3] == [
+        AgendaKind.OPEN_COMMITMENTS,
+        AgendaKind.QUESTIONS,
+        AgendaKind.EVIDENCE,
+    ]
     assert agenda_post(client, team, session, f"/{evidence.id}/remove").status_code == 303
     assert AgendaKind.EVIDENCE not in kinds(session)
     assert agenda_post(client, team, session, "", title="Kahvi", minutes="15").status_code == 303
-    assert session.agenda[-1].title == "Kahvi" and session.agenda[-1].position == len(session.agenda) - 1
-    assert agenda_post(client, team, session, f"/{first.id}", title="", minutes="20").status_code == 303
+    assert (
+        session.agenda[-1].title == "Kahvi"
+        and session.agenda[-1].position == len(session.agenda) - 1
+    )
+    assert (
+        agenda_post(client, team, session, f"/{first.id}", title="", minutes="20").status_code
+        == 303
+    )
     db.session.refresh(session)
     assert session.agenda[0].minutes == 20
     shown = text_of(client.get(f"{base(team)}/sessions/{session.id}", headers=EN))
@@ -274,7 +304,9 @@ def test_a_bad_or_stale_agenda_change_keeps_what_was_typed_and_changes_nothing(c
     before = [(i.kind, i.title, i.minutes) for i in session.agenda]
     no_title = agenda_post(client, team, session, "", title="", minutes="15")
     assert no_title.status_code == 422
-    too_long = agenda_post(client, team, session, f"/{session.agenda[1].id}", title="t", minutes="999")
+    too_long = agenda_post(
+        client, team, session, f"/{session.agenda[1].id}", title="t", minutes="999"
+    )
     assert too_long.status_code == 422
     assert "Between 1 and 240." in text_of(too_long)
     stale = client.post(
@@ -352,16 +384,64 @@ def test_another_workspaces_series_and_sparrers_are_not_reachable(client, login,
     session = a_session(series, other)
     login(team.facilitator)
     before = counts()
-    for url in (f"{base(team)}/series/{series.id}", f"{base(team)}/sessions/{session.id}",
-                f"{base(team)}/sessions/{session.id}/edit"):
+    for url in (
+        f"{base(team)}/series/{series.id}",
+        f"{base(team)}/sessions/{session.id}",
+        f"{base(team)}/sessions/{session.id}/edit",
+    ):
         assert client.get(url).status_code == 404
     sparrer = series.sparrers[0]
-    assert client.post(
-        f"{base(team)}/series/{series.id}/sparrers/{sparrer.id}/revoke", data={"confirmed": "yes"}
-    ).status_code == 404
-    assert client.post(
-        f"{base(team)}/sessions/{session.id}/agenda/{session.agenda[1].id}/remove",
-        data={"version": str(session.version)},
-    ).status_code == 404
+    assert (
+        client.post(
+            f"{base(team)}/series/{series.id}/sparrers/{sparrer.id}/revoke",
+            data={"confirmed": "yes"},
+        ).status_code
+        == 404
+    )
+    assert (
+        client.post(
+            f"{base(team)}/sessions/{session.id}/agenda/{session.agenda[1].id}/remove",
+            data={"version": str(session.version)},
+        ).status_code
+        == 404
+    )
     db.session.refresh(sparrer)
     assert sparrer.revoked_at is None and counts() == before
+
+
+def test_the_demo_has_a_held_and_an_upcoming_session_opened_by_the_open_commitments(
+    app, client, tmp_path
+):
+    email, password = demo.load_demo(tmp_path / "instance")
+    demo.load_demo(tmp_path / "instance")  # loading again adds nothing
+    db.session.commit()
+    series = db.session.scalar(select(SparringSeries).where(SparringSeries.title == DEMO_SERIES))
+    assert db.session.scalar(select(func.count()).select_from(SparringSeries)) == 1
+    held, upcoming = series.sessions
+    assert held.held_on == TODAY - timedelta(days=61) and upcoming.held_on == TODAY + timedelta(
+        days=21
+    )
+    assert {c.type for c in held.captures} == set(CaptureType)
+    assert any(c.quotable for c in held.captures) and any(not c.quotable for c in held.captures)
+    assert any(c.point is not None for c in held.captures)
+    statuses = [c.follow_up.status for c in held.commitments]
+    assert statuses == [FollowStatus.OPEN, FollowStatus.IN_PROGRESS, FollowStatus.DONE]
+    overdue = [
+        c.follow_up.title
+        for c in held.commitments
+        for check_in in c.follow_up.check_ins
+        if followup.is_overdue(check_in, TODAY)
+    ]
+    assert overdue == [held.commitments[0].follow_up.title]
+    done = held.commitments[2]
+    assert done.said_did and done.answers and all(c.witness for c in held.commitments)
+    client.post("/login", data={"email": email, "password": password})
+    shown = page(client.get(f"/w/{series.workspace_id}/sparring/series/{series.id}", headers=EN))
+    assert "Eeva Virtanen" in shown.get_text()
+    session_page = page(
+        client.get(f"/w/{series.workspace_id}/sparring/sessions/{upcoming.id}", headers=EN)
+    )
+    first = session_page.find("li", class_="agenda__item").get_text(" ")
+    assert held.commitments[0].follow_up.title in first
+    assert held.commitments[1].follow_up.title in first
+    assert done.follow_up.title not in first

@@ -105,11 +105,10 @@ class SessionForm(FlaskForm):
         if not MIN_QUESTIONS <= len(lines) <= MAX_QUESTIONS:
             raise ValidationError(
                 _l(
-                    "Write %(min)d to %(max)d questions, one per line (now %(num)d): fewer "
-                    "leaves the sparrers guessing, more leaves no time to go deep.",
+                    "Write %(min)d to %(max)d questions, one per line: fewer leaves the "
+                    "sparring partners guessing, more leaves no time to go deep.",
                     min=MIN_QUESTIONS,
                     max=MAX_QUESTIONS,
-                    num=len(lines),
                 )
             )
         if any(len(line) > QUESTION_MAX for line in lines):
