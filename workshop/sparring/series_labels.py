@@ -1,6 +1,7 @@
 """Words for the series pages: the sparrers' roles, the agenda's default parts, the languages."""
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 
 from workshop.sparring.models import AgendaKind, SparrerRole
 
@@ -29,8 +30,8 @@ def agenda_title(item) -> str:
 
 # The status of an open commitment as the next session's agenda shows it.
 STATUS_LABELS = {
-    "open": _l("Open"),
-    "in_progress": _l("In progress"),
-    "done": _l("Done"),
-    "dropped": _l("Dropped"),
+    "open": lazy_pgettext("commitment status", "Open"),
+    "in_progress": lazy_pgettext("commitment status", "In progress"),
+    "done": lazy_pgettext("commitment status", "Done"),
+    "dropped": lazy_pgettext("commitment status", "Dropped"),
 }
