@@ -35,3 +35,14 @@ STATUS_LABELS = {
     "done": lazy_pgettext("commitment status", "Done"),
     "dropped": lazy_pgettext("commitment status", "Dropped"),
 }
+
+
+def for_templates() -> dict:
+    """The names every template may call (the sections of other parts too)."""
+    return {
+        "sparrer_role_label": SPARRER_ROLE_LABELS.__getitem__,
+        "agenda_kind_label": AGENDA_LABELS.__getitem__,
+        "agenda_title": agenda_title,
+        "commitment_status_label": STATUS_LABELS.__getitem__,
+        "series_language_label": lambda code: LANGUAGE_LABELS.get(code, code),
+    }

@@ -19,11 +19,7 @@ from workshop.sparring import planning, services
 from workshop.sparring.forms import SeriesForm, SparrerForm
 from workshop.sparring.models import MAX_SPARRERS, SparrerRole
 from workshop.sparring.series_labels import (
-    AGENDA_LABELS,
     LANGUAGE_LABELS,
-    SPARRER_ROLE_LABELS,
-    STATUS_LABELS,
-    agenda_title,
 )
 from workshop.sparring.views.blueprint import bp, sparrer_bp
 
@@ -35,11 +31,6 @@ def common(workspace, membership) -> dict:
         "membership": membership,
         "facilitator": membership.role.allows(Role.FACILITATOR),
         "today": clock.today(),
-        "role_labels": SPARRER_ROLE_LABELS,
-        "agenda_labels": AGENDA_LABELS,
-        "agenda_title": agenda_title,
-        "language_labels": LANGUAGE_LABELS,
-        "status_labels": STATUS_LABELS,
     }
 
 
@@ -206,5 +197,4 @@ def landing(token):
         coming=planning.next_session(sessions, today),
         today=today,
         token=token,
-        agenda_title=agenda_title,
     )
