@@ -8,6 +8,7 @@ from pathlib import Path
 from sqlalchemy import select
 from werkzeug.security import check_password_hash
 
+from workshop import clock
 from workshop.accounts import services as accounts
 from workshop.accounts.models import Membership, OrganisationKind, Role, User, Workspace
 from workshop.competence.demo import load_demo_survey
@@ -20,6 +21,7 @@ from workshop.journeys.models import Journey, JourneyKind
 from workshop.live import services as live_services
 from workshop.live.models import EntryKind, LiveSession
 from workshop.models_base import utcnow
+from workshop.sparring.demo import load_demo_sparring
 from workshop.sprints import services as sprint_services
 from workshop.sprints.models import DecisionStatus, ExperimentStatus, Sprint
 
@@ -95,6 +97,7 @@ def load_demo(instance_path: Path) -> tuple[str, str]:
     # beside its critical points, so the round it reads must exist when it closes.
     load_demo_survey(workspace, facilitator, date.today())
     _demo_sprints(workspace, facilitator)
+    load_demo_sparring(workspace, facilitator, clock.today())
     return facilitator.email, password
 
 

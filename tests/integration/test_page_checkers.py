@@ -32,6 +32,7 @@ from workshop.competence.services import local_today
 from workshop.config import VNU_VERSION
 from workshop.extensions import db
 from workshop.live import services as live_services
+from workshop.sparring import services as sparring
 from workshop.sprints import services as sprints
 
 HOST = "polku.test"
@@ -100,6 +101,12 @@ REQUIRED = {
         "survey.new_theme",
         "survey.edit_theme",
         "survey.report",
+        "sparring.index",
+        "sparring.new_series",
+        "sparring.series",
+        "sparring.new_session",
+        "sparring.session",
+        "sparring.edit_session",
     },
     "guest": {"live.phone"},
     "waiting": {"live.phone"},
@@ -120,6 +127,7 @@ REQUIRED = {
         "answer.start",
         "answer.shared",
         "answer.shared_report",
+        "sparrer.landing",
     },
 }
 PER_ENDPOINT = 2
@@ -207,6 +215,9 @@ def pages(tmp_path_factory) -> list[Page]:
             free_text=True,
         )
         db.session.commit()
+        sparrer_path = "/sp/" + sparring.sparrer_token(
+            sparring.series_of(sprint.workspace)[0].sparrers[0]
+        )
         survey_round_id, survey_unit_id = survey_round.id, survey_round.units[0].id
         survey_items = [(item.id, item.level) for item in survey_round.items]
         report_url = f"/w/{sprint.workspace_id}/survey/rounds/{report_round.id}/report"
@@ -270,6 +281,7 @@ def pages(tmp_path_factory) -> list[Page]:
                 f"/invite/{invitation_token}",
                 f"/s/{survey_token}",
                 urlsplit(shared_report["href"]).path,
+                sparrer_path,
             ],
         )
         for who, url in (("facilitator", "/no/such/page"), ("anonymous", "/no/such/page")):

@@ -50,6 +50,8 @@ PUBLIC = {
     # answer 410 (tests/integration/test_survey_report_outputs.py).
     "answer.shared_report",
     "answer.shared_report_pdf",
+    # A sparring partner's personal link, no account (tests/integration/test_sparring_series.py).
+    "sparrer.landing",
     "static",
 }
 
