@@ -32,9 +32,10 @@ def _message(mail: Mail, sender: str) -> EmailMessage:
     message["From"] = sender
     message["To"] = mail.to
     message["Subject"] = mail.subject
-    message["Content-Language"] = mail.language
     message["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2] or None)
     message.set_content(mail.body)
+    # After set_content, which replaces every Content-* header.
+    message["Content-Language"] = mail.language
     return message
 
 

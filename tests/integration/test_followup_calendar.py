@@ -44,7 +44,7 @@ def test_a_member_feed_has_each_open_check_in_and_the_due_date(client, login, te
     assert page.status_code == 200
     url = calendar_url = page.text.split('id="feed-url"')[1].split('value="')[1].split('"')[0]
     assert f"/f/calendar/{team.participant.id}/" in calendar_url
-    client.get("/logout")
+    client.post("/logout")
 
     response = client.get(url.removeprefix("http://localhost"))
     assert response.status_code == 200

@@ -50,6 +50,15 @@ PUBLIC = {
     # answer 410 (tests/integration/test_survey_report_outputs.py).
     "answer.shared_report",
     "answer.shared_report_pdf",
+    # Follow-up owners' calendar feeds (a derived address, or an outside owner's link), the
+    # sparring summary's share link and a sparrer's "you said, we did" through their own link
+    # (tests/integration/test_followup_calendar.py, test_sparring_summary.py).
+    "follow_link.user_calendar",
+    "follow_link.calendar_feed",
+    "sparrer.shared_summary",
+    "sparrer.shared_summary_pdf",
+    "sparrer.said_did_page",
+    "sparrer.said_did_pdf",
     "static",
 }
 

@@ -137,7 +137,7 @@ def messages(commitment: Commitment) -> list[mail.Mail]:
     for sparrer in recipients(commitment):
         if not sparrer.email:
             continue
-        url = addresses.external_url("sparrer.said_did", token=sparrer_token(sparrer))
+        url = addresses.external_url("sparrer.said_did_page", token=sparrer_token(sparrer))
         with force_locale(language):
             subject = _("You said, we did: %(title)s", title=commitment.follow_up.title)
             body = "\n\n".join(

@@ -4,6 +4,7 @@ did" (the owner's form; the sparrer's page and PDF through their personal link).
 import smtplib
 
 from flask import Response, abort, current_app, flash, request, session, url_for
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -107,7 +108,10 @@ def save_feedback(workspace, membership, session_id):
     """Keep the sparrers' oral feedback; a refused form comes back with the text in it."""
     sparring_session = _session_or_404(workspace, session_id)
     form = OralFeedbackForm()
-    if not form.validate_on_submit():
+    # The page is in the host's language: its errors too.
+    with force_locale(sparring_session.series.language):
+        valid = form.validate_on_submit()
+    if not valid:
         return _summary_page(workspace, membership, sparring_session, 422, form)
     summary.set_oral_feedback(sparring_session, form.oral_feedback.data or "")
     db.session.commit()
