@@ -293,3 +293,38 @@ def test_a_done_commitment_note_reaches_the_sparrers_it_answers(client, login, t
     assert "Numero 0800 avattiin maaliskuussa" in text and SECRET not in text
     assert "Matti" not in text
     assert client.get("/sp/abcdefghijklmnopqrstuvwx/said-did").status_code == 404
+
+
+def test_another_workspace_cannot_reach_the_summary_or_the_note(
+    client, login, make_team, team, held
+):
+    other = make_team(facilitator="Vieras", workspace="Toinen", participant=None, observer=None)
+    login(other.facilitator)
+    ws = other.workspace.id
+    assert client.get(f"/w/{ws}/sparring/sessions/{held.id}/summary").status_code == 404
+    assert client.get(f"/w/{ws}/sparring/sessions/{held.id}/summary.pdf").status_code == 404
+    commitment = held.commitments[0]
+    url = f"/w/{ws}/sparring/commitments/{commitment.id}/said-did"
+    assert client.post(url, data={"said_did": "x"}).status_code == 404
+    own = f"/w/{team.workspace.id}/sparring/sessions/{held.id}/summary"
+    assert client.post(own + "/feedback", data={"oral_feedback": "x"}).status_code == 404
+
+
+def test_an_oversized_note_comes_back_with_the_text_and_changes_nothing(client, login, team, held):
+    commitment = held.commitments[0]
+    commitment.follow_up.status = FollowStatus.DONE
+    db.session.commit()
+    login(team.participant)
+    url = f"/w/{team.workspace.id}/sparring/commitments/{commitment.id}/said-did"
+    response = client.post(url, data={"said_did": "Teimme paljon. " * 200})
+    assert response.status_code == 422
+    assert "Teimme paljon. Teimme paljon." in response.text
+    db.session.expire_all()
+    assert commitment.said_did == ""
+
+
+def test_withdrawing_a_share_of_another_session_is_not_found(client, login, team, held):
+    login(team.facilitator)
+    base = f"/w/{team.workspace.id}/sparring/sessions/{held.id}/summary"
+    assert client.get(base + "/share/999/revoke").status_code == 404
+    assert client.post(base + "/share/999/revoke", data={"confirmed": "yes"}).status_code == 404
