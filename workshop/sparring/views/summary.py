@@ -6,6 +6,7 @@ import smtplib
 from flask import Response, abort, current_app, flash, request, session, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from workshop import addresses, mail
@@ -37,6 +38,12 @@ def _private(response: Response) -> Response:
     response.headers["Cache-Control"] = "private, no-store"
     response.headers["Referrer-Policy"] = "no-referrer"
     return response
+
+
+def _tell(sparring_session, message, category: str = "success") -> None:
+    """Flash a (lazy) message for the summary page, which is in the host's language."""
+    with force_locale(sparring_session.series.language):
+        flash(str(message), category)
 
 
 def _session_or_404(workspace, session_id):
@@ -115,7 +122,7 @@ def save_feedback(workspace, membership, session_id):
         return _summary_page(workspace, membership, sparring_session, 422, form)
     summary.set_oral_feedback(sparring_session, form.oral_feedback.data or "")
     db.session.commit()
-    flash(_("Oral feedback saved."), "success")
+    _tell(sparring_session, _l("Oral feedback saved."))
     return redirect_page(_summary_url(workspace, sparring_session, _anchor="feedback"))
 
 
@@ -129,10 +136,14 @@ def publish(workspace, membership, session_id):
         summary.publish(sparring_session)
     except SparringError:
         db.session.rollback()
-        flash(_("The session has not been held yet: its summary cannot be published."), "error")
+        _tell(
+            sparring_session,
+            _l("The session has not been held yet: its summary cannot be published."),
+            "error",
+        )
         return redirect_page(_summary_url(workspace, sparring_session))
     db.session.commit()
-    flash(_("Summary marked as published."), "success")
+    _tell(sparring_session, _l("Summary marked as published."))
     return redirect_page(_summary_url(workspace, sparring_session))
 
 
@@ -146,7 +157,11 @@ def create_share(workspace, membership, session_id):
         _share, token = summary.create_share(sparring_session, current_user)
     except SparringError as error:
         db.session.rollback()
-        flash(_("A summary has at most %(max)d share links.", max=error.detail), "error")
+        _tell(
+            sparring_session,
+            _l("A summary has at most %(max)d share links.", max=error.detail),
+            "error",
+        )
         return redirect_page(_summary_url(workspace, sparring_session))
     db.session.commit()
     # Shown once, on the page the browser is sent to: reloading it makes no new link.
@@ -154,7 +169,7 @@ def create_share(workspace, membership, session_id):
         sparring_session.id,
         addresses.external_url("sparrer.shared_summary", token=token),
     )
-    flash(_("Share link made."), "success")
+    _tell(sparring_session, _l("Share link made."))
     return redirect_page(_summary_url(workspace, sparring_session, _anchor="share"))
 
 
@@ -183,7 +198,7 @@ def revoke_share(workspace, membership, session_id, share_id):
         )
     summary.revoke_share(sparring_session, share_id) or abort(404)
     db.session.commit()
-    flash(_("Share link withdrawn."), "success")
+    _tell(sparring_session, _l("Share link withdrawn."))
     return redirect_page(_summary_url(workspace, sparring_session, _anchor="share"))
 
 
