@@ -328,3 +328,13 @@ def test_withdrawing_a_share_of_another_session_is_not_found(client, login, team
     base = f"/w/{team.workspace.id}/sparring/sessions/{held.id}/summary"
     assert client.get(base + "/share/999/revoke").status_code == 404
     assert client.post(base + "/share/999/revoke", data={"confirmed": "yes"}).status_code == 404
+
+
+def test_the_sparrer_page_include_links_to_the_notes(app, team, held):
+    from flask import render_template
+
+    matti = held.series.sparrers[1]
+    token = sparring.sparrer_token(matti)
+    with app.test_request_context():
+        html = render_template("sparring/summary/_sparrer_notes.html", sparrer=matti, token=token)
+    assert f'href="/sp/{token}/said-did"' in html
