@@ -151,6 +151,7 @@ def test_a_share_link_shows_the_summary_without_names_until_withdrawn(client, lo
     page = client.get(base).text
     link = re.search(r'id="new-share-link"[^>]*value="([^"]+)"', page).group(1)
     path = link.removeprefix("http://localhost")
+    assert link not in client.get(base).text  # shown once
     client.post("/logout")
 
     shared = client.get(path)

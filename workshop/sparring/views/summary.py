@@ -64,8 +64,10 @@ def _member_links(workspace, sparring_session, membership, feedback_form=None) -
     new_link = session.get(NEW_SHARE_KEY)
     shown = None
     if new_link and new_link[0] == sparring_session.id:
-        shown = new_link[1]
+        # Its token is kept nowhere else: shown on this one page, then gone.
+        shown = session.pop(NEW_SHARE_KEY)[1]
     return {
+        # The session page comes with the series part of sparring; until then, no way back.
         "back": url_for(
             "sparring.session", workspace_id=workspace.id, session_id=sparring_session.id
         )
