@@ -94,3 +94,26 @@ def test_a_shared_summary_fits_a_phone_without_names(seed, live_server, open_pag
     screenshot(page, "shared-phone")
     if js:
         assert_accessible(page)
+
+
+def test_the_owner_writes_you_said_we_did(seed, live_server, page, check_page):
+    from workshop.sparring.models import SparringSession
+
+    owner = seed.user("Fiia Fasilitaattori")
+    space = seed.workspace(owner)
+    session_id, _shared = _held_session(live_server.app, owner, space)
+    with live_server.app.app_context():
+        commitment = db.session.get(SparringSession, session_id).commitments[0]
+        commitment.follow_up.status = "done"
+        commitment.answers = list(commitment.session.captures)
+        commitment_id = commitment.id
+        db.session.commit()
+    log_in(page, owner)
+    page.goto(f"/w/{space.id}/sparring/commitments/{commitment_id}/said-did")
+    check_page(page, "form")
+    page.get_by_label("What we did").fill("We opened one number for all workplaces.")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_label("What we did")).to_have_value(
+        "We opened one number for all workplaces."
+    )
+    check_page(page, "saved")

@@ -113,6 +113,7 @@ class Summary:
     session: SparringSession
     language: str
     shared: bool
+    sparrers: tuple[str, ...]
     themes: tuple[Theme, ...]
     commitments: tuple[CommitmentLine, ...]
     oral_feedback: str
@@ -192,10 +193,17 @@ def build(session: SparringSession, language: str, shared: bool) -> Summary:
         )
         for c in session.commitments
     )
+    sparrers = tuple(
+        as_said_by(s.role, s.organisation)
+        if shared
+        else f"{s.name} ({as_said_by(s.role, s.organisation)})"
+        for s in session.sparrers
+    )
     return Summary(
         session,
         language,
         shared,
+        sparrers,
         tuple(themes),
         commitments,
         session.oral_feedback,
@@ -217,7 +225,6 @@ def render(session: SparringSession, shared: bool, links: dict, for_pdf: bool) -
             preview=not for_pdf,
             links=links,
             stylesheet=stylesheet,
-            sparrer_label=lambda sparrer: as_said_by(sparrer.role, sparrer.organisation),
         )
 
 

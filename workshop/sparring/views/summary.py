@@ -27,12 +27,6 @@ from workshop.sparring.views.blueprint import bp, sparrer_bp
 NEW_SHARE_KEY = "sparring_new_summary_link"
 
 
-@bp.app_template_global("sparring_summary_timeliness")
-def summary_timeliness(sparring_session, today):
-    """For the session page's summary section: published within the week, or not yet."""
-    return summary.timeliness(sparring_session, today)
-
-
 def _private(response: Response) -> Response:
     """The token is in the address: keep it out of caches and other sites' logs."""
     response.headers["Cache-Control"] = "private, no-store"
