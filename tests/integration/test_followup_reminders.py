@@ -98,7 +98,9 @@ def test_each_owner_gets_one_reminder_per_due_check_in_in_their_language(
     assert swedish["Content-Language"] == "sv"
     finnish = by_recipient["olga@kasvu.example"]
     assert "Palautekysely" in finnish["Subject"]
-    assert "http://localhost/" in finnish.get_content()
+    # An outside owner answers through their own link (handed down by the links module).
+    assert "http://localhost/" not in finnish.get_content()
+    assert "seurantalinkin" in finnish.get_content()
     assert member.check_ins[0].reminded_at is not None
     assert member.check_ins[1].reminded_at is None  # not due yet
 
@@ -106,6 +108,14 @@ def test_each_owner_gets_one_reminder_per_due_check_in_in_their_language(
     again = _remind(app)
     assert "Reminders sent: 0." in again.output
     assert len(smtp.messages) == 2
+
+
+def test_an_outside_owner_gets_their_own_link(app, smtp, team, due_follow_ups):
+    _member, outside = due_follow_ups
+    app.extensions["polku_owner_link_url"] = lambda f: f"http://localhost/f/link-of-{f.id}"
+    _remind(app)
+    olga = [m for rcpt, m in smtp.messages if rcpt == ["olga@kasvu.example"]][0]
+    assert f"http://localhost/f/link-of-{outside.id}" in olga.get_content()
 
 
 def test_the_next_check_in_is_reminded_when_its_day_comes(

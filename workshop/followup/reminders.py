@@ -40,13 +40,14 @@ def _owner(check_in: CheckIn) -> tuple[str, str]:
     return email, default
 
 
-def _owner_url(check_in: CheckIn) -> str:
-    """Where the owner answers the check-in: the follow-up's page (members) or their link."""
+def _owner_url(check_in: CheckIn) -> str | None:
+    """Where the owner answers the check-in: the follow-up's page (members) or their link,
+    which the links module hands down as app.extensions["polku_owner_link_url"]."""
     follow_up = check_in.follow_up
     if follow_up.owner_user is not None:
         return calendar.member_url(follow_up)
     link_url = current_app.extensions.get("polku_owner_link_url")
-    return (link_url(follow_up) if link_url else None) or calendar.member_url(follow_up)
+    return link_url(follow_up) if link_url else None
 
 
 def reminder(check_in: CheckIn) -> mail.Mail | None:
@@ -55,6 +56,7 @@ def reminder(check_in: CheckIn) -> mail.Mail | None:
     if not email:
         return None
     follow_up = check_in.follow_up
+    url = _owner_url(check_in)
     with force_locale(language):
         kind = calendar.kind_title(check_in.kind)
         subject = _("Check-in due: %(title)s", title=follow_up.title)
@@ -67,7 +69,9 @@ def reminder(check_in: CheckIn) -> mail.Mail | None:
                     date=format_date(check_in.due_on, "long"),
                     kind=kind,
                 ),
-                _("Answer it here: %(url)s", url=_owner_url(check_in)),
+                _("Answer it here: %(url)s", url=url)
+                if url
+                else _("Answer it through the follow-up link you were given."),
                 _("– Polku follow-up (sent once for each check-in)"),
             ]
         )
