@@ -1,17 +1,19 @@
 """Commands for `flask --app workshop …`: demo content, the first admin, template checks,
 sprint summaries as PDF."""
 
+import smtplib
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import click
 from flask import Flask, current_app, url_for
 
-from workshop import addresses, demo, pdf
+from workshop import addresses, demo, mail, pdf
 from workshop.accounts import services as accounts
 from workshop.competence.bank import BankError, load_banks, unknown_references
 from workshop.critical_points.models import DEFAULT_CATEGORIES
 from workshop.extensions import db
+from workshop.followup import reminders
 from workshop.journey_templates.loader import (
     LANGUAGES,
     TemplateError,
@@ -183,6 +185,32 @@ def export_pdf_command(sprint_id: int, language: str, output: Path | None, names
     click.echo(f"{output}: {result.pages} pages in {result.seconds:.1f} s")
 
 
+@click.group("followup")
+def followup_group():
+    """Follow-up of commitments and sprint decisions."""
+
+
+@followup_group.command("remind")
+def remind_command():
+    """E-mail the owners of check-ins that are due (each check-in once); run daily by a timer."""
+    if not mail.is_configured():
+        click.echo("E-mail is not configured (MAIL_SERVER and MAIL_FROM): no reminders sent.")
+        return
+    # Links in the messages point to PUBLIC_URL (set it, or they name localhost).
+    base_url = current_app.config.get("PUBLIC_URL") or "http://localhost"
+    with current_app.test_request_context(base_url=base_url):
+        try:
+            outcome = reminders.send_reminders()
+        except (OSError, smtplib.SMTPException) as error:
+            db.session.rollback()
+            message = f"the mail server refused or could not be reached: {error}"
+            raise click.ClickException(message) from error
+        db.session.commit()
+    click.echo(f"Reminders sent: {outcome.sent}.")
+    if outcome.without_address:
+        click.echo(f"Due check-ins whose owner has no e-mail address: {outcome.without_address}.")
+
+
 def init_app(app: Flask) -> None:
     """Register the commands."""
     app.cli.add_command(demo_command)
@@ -190,3 +218,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(journeys_group)
     app.cli.add_command(survey_group)
     app.cli.add_command(export_pdf_command)
+    app.cli.add_command(followup_group)

@@ -86,6 +86,13 @@ def defaults(instance_path: str) -> dict:
         ],
         "COMPRESS_ALGORITHM": ["zstd", "br", "gzip"],
         "COMPRESS_ALGORITHM_STREAMING": ["zstd", "br", "gzip"],
+        # E-mail (reminders, "you said, we did"): nothing is sent while MAIL_SERVER is unset.
+        "MAIL_SERVER": None,
+        "MAIL_PORT": 25,
+        "MAIL_FROM": None,
+        "MAIL_USERNAME": None,
+        "MAIL_PASSWORD": None,
+        "MAIL_STARTTLS": False,
     }
 
 
@@ -109,6 +116,7 @@ def load(app: Flask, test_config: dict | None) -> None:
             app.config["SQLALCHEMY_DATABASE_URI"] = url
         if os.environ.get("SECRET_KEY"):
             app.config["SECRET_KEY"] = os.environ["SECRET_KEY"]
+        _read_mail_env(app)
         # POLKU_HTMX_URL, POLKU_DEFAULT_LANGUAGE, POLKU_SESSION_COOKIE_SECURE, … set any key.
         app.config.from_prefixed_env("POLKU")
         if not app.config.get("SECRET_KEY"):
@@ -128,6 +136,17 @@ def load(app: Flask, test_config: dict | None) -> None:
         ) from error
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
         Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+
+def _read_mail_env(app: Flask) -> None:
+    """MAIL_SERVER, MAIL_PORT, MAIL_FROM, MAIL_USERNAME, MAIL_PASSWORD, MAIL_STARTTLS."""
+    for key in ("MAIL_SERVER", "MAIL_FROM", "MAIL_USERNAME", "MAIL_PASSWORD"):
+        if os.environ.get(key):
+            app.config[key] = os.environ[key]
+    if os.environ.get("MAIL_PORT", "").isdigit():
+        app.config["MAIL_PORT"] = int(os.environ["MAIL_PORT"])
+    if os.environ.get("MAIL_STARTTLS"):
+        app.config["MAIL_STARTTLS"] = os.environ["MAIL_STARTTLS"].lower() in ("1", "true", "yes")
 
 
 def _read_instance_secret(instance_path: str) -> str:

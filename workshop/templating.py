@@ -13,6 +13,7 @@ from workshop.critical_points import labels as critical_points
 from workshop.journeys import labels as journeys
 from workshop.live import labels as live
 from workshop.sparring import series_labels as sparring_series
+from workshop.sparring import summary as sparring_summary
 from workshop.sprints import labels as sprints
 
 
@@ -45,3 +46,5 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(i18n.clock, "clock")
     app.add_template_filter(links.readable_url, "readable_url")
     app.add_template_filter(links.linked, "linked")
+    # The session page's summary section: published within the week, or not yet.
+    app.add_template_global(sparring_summary.timeliness, "sparring_summary_timeliness")

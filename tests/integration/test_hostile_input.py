@@ -64,6 +64,12 @@ NOT_CRAWLED = {"sprints.summary_pdf", "shared.download"}
 # Rules no page links to; the walk builds their addresses from these values.
 UNLINKED = {
     "main.healthz": {},
+    # A member's calendar feed: its address is shown in a text field to copy, not linked.
+    "follow_link.user_calendar": {"user_id": 1, "token": "x"},
+    # Linked from the sparring session's commitments and a summary with share links, which
+    # this crawl's world has none of.
+    "sparring.said_did_form": {"workspace_id": 1, "commitment_id": 1},
+    "sparring.revoke_share": {"workspace_id": 1, "session_id": 1, "share_id": 1},
 }
 
 
@@ -478,6 +484,13 @@ NO_FORM: dict[str, str] = {
     # htmx saves one statement of the level page the moment it changes: the fields are those
     # of the level page's form (answer.level), which the crawl fuzzes.
     "answer.save_item": "the level page's fields, saved one at a time",
+    # Until the demo has a held sparring session (its session page links the summary and the
+    # commitments' "you said, we did"); the lead removes these when merging the demo.
+    "sparring.save_feedback": "the demo has no sparring session yet",
+    "sparring.publish": "the demo has no sparring session yet",
+    "sparring.create_share": "the demo has no sparring session yet",
+    "sparring.revoke_share": "the demo has no sparring session yet",
+    "sparring.said_did_form": "the demo has no sparring session yet",
 }
 
 

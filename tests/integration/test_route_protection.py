@@ -52,6 +52,15 @@ PUBLIC = {
     "answer.shared_report_pdf",
     # A sparring partner's personal link, no account (tests/integration/test_sparring_series.py).
     "sparrer.landing",
+    # Follow-up owners' calendar feeds (a derived address, or an outside owner's link), the
+    # sparring summary's share link and a sparrer's "you said, we did" through their own link
+    # (tests/integration/test_followup_calendar.py, test_sparring_summary.py).
+    "follow_link.user_calendar",
+    "follow_link.calendar_feed",
+    "sparrer.shared_summary",
+    "sparrer.shared_summary_pdf",
+    "sparrer.said_did_page",
+    "sparrer.said_did_pdf",
     "static",
 }
 
