@@ -408,7 +408,11 @@ def _survey(workspace, language: str) -> Survey | None:
     with force_locale(language):
         other = str(beside.GROUP_LABELS[beside.OTHER])
         everyone = str(beside.GROUP_LABELS[beside.ALL])
-    columns = report.roles.columns
+    # Groups pooled into "Other" are not columns of their own: the pack never names them.
+    roles = report.roles
+    columns = tuple(g for g in roles.groups if g not in roles.pooled) + (
+        (beside.OTHER,) if roles.pooled else ()
+    )
 
     def mean(cell) -> float | None:
         return cell.mean if isinstance(cell, Figures) else None
