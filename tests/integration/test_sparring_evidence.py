@@ -168,15 +168,17 @@ def test_another_workspaces_session_is_404(app, client, team, scene, make_team):
     assert client.post(pack_url(team, foreign, "/freeze")).status_code == 404
 
 
-def test_a_demo_sized_pack_fits_four_pages_in_finnish_and_swedish(
+def test_a_long_pack_is_cut_to_four_pages_in_finnish_and_swedish(
     app, client, team, scene, journey
 ):
     steps = journeys.load_board(journey).steps
-    for n in range(40):
+    for n in range(60):
         add_point(team, journey, steps[n % len(steps)], f"Pitkä kriittinen kohta numero {n} " * 3)
     answered_round(team, {"TCH": 7, "WBL": 5})
     db.session.commit()
     session = scene["session"]
+    draft = client.get(pack_url(team, session, ".pdf")).data
+    assert pdf_pages(draft) <= 4
     client.post(pack_url(team, session, "/freeze"))
     data = client.get(pack_url(team, session, ".pdf")).data
     assert pdf_pages(data) <= 4
@@ -184,8 +186,13 @@ def test_a_demo_sized_pack_fits_four_pages_in_finnish_and_swedish(
     assert "Kriittiset kohdat palvelupolun askelittain" in text
     db.session.refresh(session)
     pack = evidence.load(session.pack)
-    if pack.points_left_out:
-        assert "jätettiin pois" in text
+    # The lowest-ranked points went, and the pack says how many.
+    whole = evidence.build(session, limit=None)
+    assert pack.points_left_out == len(whole.points) - len(pack.points) > 0
+    assert [p.id for p in ranking.ranked(pack.points)] == [
+        p.id for p in ranking.ranked(whole.points)[: len(pack.points)]
+    ]
+    assert f"{pack.points_left_out} alemmas sijoittunutta kohtaa jätettiin pois" in text
     series = scene["series"]
     series.language = "sv"
     session.pack = None
@@ -195,3 +202,4 @@ def test_a_demo_sized_pack_fits_four_pages_in_finnish_and_swedish(
     assert pdf_pages(data) <= 4
     text = pdf_text(data)
     assert "underlagspaket" in text.casefold() and "Kritiska punkter per steg" in text
+    assert "lägre rankade punkter lämnades bort" in text

@@ -31,8 +31,9 @@ from workshop.sparring.models import ShareKind, SparringSession, SparringShare
 FORMAT = "polku.sparring-pack"
 # 1: the first pack.
 SCHEMA_VERSION = 1
-# The most points a pack starts with; freezing cuts further until the PDF fits on MAX_PAGES.
-POINT_LIMIT = 18
+# The most points a pack starts with (more never fit on four pages); the PDF and freezing cut
+# further until the PDF fits on MAX_PAGES.
+POINT_LIMIT = 60
 MAX_PAGES = 4
 TITLE_CUT = 140
 # Points still waiting for a fix: what the sparrers are asked about.
@@ -303,7 +304,8 @@ class EvidencePack:
                     due_on=date.fromisoformat(c["due_on"]) if c["due_on"] else None,
                     status=c["status"],
                     check_ins=tuple(
-                        CheckInState(k, date.fromisoformat(d), done) for k, d, done in c["check_ins"]
+                        CheckInState(k, date.fromisoformat(d), done)
+                        for k, d, done in c["check_ins"]
                     ),
                 )
                 for c in data["commitments"]
@@ -354,9 +356,7 @@ def build(session: SparringSession, limit: int | None = POINT_LIMIT) -> Evidence
                     votes=point.votes,
                     dots=point.dots,
                     status=point.status,
-                    reporters=tuple(
-                        Reporter(r.role, r.organisation or "") for r in point.reports
-                    ),
+                    reporters=tuple(Reporter(r.role, r.organisation or "") for r in point.reports),
                 )
             )
         maps.append(
@@ -480,14 +480,25 @@ def pack_of(session: SparringSession) -> EvidencePack:
     return build(session)
 
 
+def fitted(session: SparringSession, pages_of) -> EvidencePack:
+    """The pack as it stands now, its lowest-ranked points cut until `pages_of(pack)` (the
+    PDF's page count) is at most MAX_PAGES."""
+    pack = build(session)
+    pages = pages_of(pack)
+    while pages > MAX_PAGES and pack.points:
+        # The points are most of a long pack: keep about the share that fits, then re-measure.
+        count = len(pack.points)
+        pack = pack.cut(max(0, min(count - 1, count * MAX_PAGES // pages)))
+        pages = pages_of(pack)
+    return pack
+
+
 def freeze(session: SparringSession, pages_of) -> EvidencePack:
-    """Store the pack as it stands now, cutting the lowest-ranked points until `pages_of(pack)`
-    (the PDF's page count) is at most MAX_PAGES. Refused once the session has been held."""
+    """Store the pack as it stands now, fitted to MAX_PAGES (see `fitted`). Refused once the
+    session has been held: what it discussed stays as it was."""
     if session.held_at is not None:
         raise sparring.SparringError("pack_held")
-    pack = build(session)
-    while len(pack.points) and pages_of(pack) > MAX_PAGES:
-        pack = pack.cut(max(0, len(pack.points) - 3))
+    pack = fitted(session, pages_of)
     session.pack = pack.to_dict()
     session.pack_frozen_at = clock.now()
     session.version += 1
@@ -517,9 +528,7 @@ def pack_shares(session: SparringSession) -> list[SparringShare]:
 
 def get_share(session: SparringSession, share_id: int) -> SparringShare | None:
     """A pack link of this session, or None."""
-    return next(
-        (s for s in session.shares if s.id == share_id and s.kind == ShareKind.PACK), None
-    )
+    return next((s for s in session.shares if s.id == share_id and s.kind == ShareKind.PACK), None)
 
 
 def revoke(share_: SparringShare) -> None:

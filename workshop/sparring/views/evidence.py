@@ -31,8 +31,16 @@ def _private(response):
 
 
 def _pdf(sparring_session):
-    pack = evidence.pack_of(sparring_session)
-    html = print_html(pack, for_pdf=True, frozen=sparring_session.pack is not None)
+    frozen = sparring_session.pack is not None
+    try:
+        pack = (
+            evidence.load(sparring_session.pack)
+            if frozen
+            else evidence.fitted(sparring_session, pages_of)
+        )
+    except pdf.PdfError as error:
+        return refusal(current_app.extensions["polku_pdf"], error)
+    html = print_html(pack, for_pdf=True, frozen=frozen)
     return pdf_download(html, file_name(pack), file_name(pack))
 
 
