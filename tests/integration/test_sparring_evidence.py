@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from tests.conftest import text_of
+from tests.conftest import PASSWORD, text_of
 from tests.survey_data import answered_round
 from workshop.competence.models import AnswerKind
 from workshop.critical_points import ranking
@@ -18,7 +18,7 @@ from workshop.followup import services as followup
 from workshop.journeys import services as journeys
 from workshop.sparring import evidence
 from workshop.sparring import services as sparring
-from workshop.sparring.models import Commitment
+from workshop.sparring.models import Commitment, SparrerRole
 
 
 def pdf_text(data: bytes) -> str:
@@ -168,9 +168,7 @@ def test_another_workspaces_session_is_404(app, client, team, scene, make_team):
     assert client.post(pack_url(team, foreign, "/freeze")).status_code == 404
 
 
-def test_a_long_pack_is_cut_to_four_pages_in_finnish_and_swedish(
-    app, client, team, scene, journey
-):
+def test_a_long_pack_is_cut_to_four_pages_in_finnish_and_swedish(app, client, team, scene, journey):
     steps = journeys.load_board(journey).steps
     for n in range(60):
         add_point(team, journey, steps[n % len(steps)], f"Pitkä kriittinen kohta numero {n} " * 3)
@@ -203,3 +201,44 @@ def test_a_long_pack_is_cut_to_four_pages_in_finnish_and_swedish(
     text = pdf_text(data)
     assert "underlagspaket" in text.casefold() and "Kritiska punkter per steg" in text
     assert "lägre rankade punkter lämnades bort" in text
+
+
+def test_a_sparrer_reads_the_frozen_pack_from_their_own_link_only(app, client, team, scene):
+    session = scene["session"]
+    sparrer = sparring.add_sparrer(scene["series"], "Eeva", "Kasvu Oy", SparrerRole.GROWTH_COMPANY)
+    db.session.commit()
+    own = f"/sp/{sparring.sparrer_token(sparrer)}/sessions/{session.id}/pack"
+    # Nothing before the pack is frozen: a draft is the host's, not the sparrers'.
+    assert client.get(own).status_code == 404
+    client.post(pack_url(team, session, "/freeze"))
+    client = app.test_client()  # the sparrer has no account
+    assert client.get(own).status_code == 200
+    assert "Kohta 0" in text_of(client.get(own))
+    assert client.get(own + ".pdf").mimetype == "application/pdf"
+    other = make_other_session(team)
+    assert (
+        client.get(f"/sp/{sparring.sparrer_token(sparrer)}/sessions/{other.id}/pack").status_code
+        == 404
+    )
+    sparrer.revoked_at = sparrer.created_at
+    db.session.commit()
+    assert client.get(own).status_code == 404
+
+
+def make_other_session(team):
+    series = sparring.create_series(team.workspace, team.facilitator, "Toinen", "Johtoryhmä", "fi")
+    found = sparring.plan_session(series, team.facilitator, date.today())
+    found.pack = {"format": "x"}
+    db.session.commit()
+    return found
+
+
+def test_only_a_facilitator_freezes_or_shares(app, team, scene):
+    session = scene["session"]
+    client = app.test_client()
+    client.post("/login", data={"email": team.participant.email, "password": PASSWORD})
+    assert client.get(pack_url(team, session)).status_code == 200
+    assert client.post(pack_url(team, session, "/freeze")).status_code == 403
+    assert client.post(pack_url(team, session, "/shares")).status_code == 403
+    db.session.refresh(session)
+    assert session.pack is None and evidence.pack_shares(session) == []
