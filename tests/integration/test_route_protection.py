@@ -50,6 +50,12 @@ PUBLIC = {
     # answer 410 (tests/integration/test_survey_report_outputs.py).
     "answer.shared_report",
     "answer.shared_report_pdf",
+    # A sparring session's evidence pack: through a share link (withdrawn → 410), and the
+    # frozen pack from a sparrer's own link (tests/integration/test_sparring_evidence.py).
+    "sparrer.shared_pack",
+    "sparrer.shared_pack_pdf",
+    "sparrer.sparrer_pack",
+    "sparrer.sparrer_pack_pdf",
     "static",
 }
 

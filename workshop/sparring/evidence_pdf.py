@@ -3,17 +3,19 @@
 from flask import current_app, render_template, url_for
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 
 from workshop import pdf
 from workshop.critical_points.labels import ROLE_LABELS, SEVERITY_SHORT
 from workshop.critical_points.models import ReporterRole
 from workshop.sparring.evidence import EvidencePack
 
+# As the glossary words the statuses of decisions (docs/glossary.md).
 STATUS_LABELS = {
-    "open": _l("Open"),
-    "in_progress": _l("In progress"),
-    "done": _l("Done"),
-    "dropped": _l("Dropped"),
+    "open": lazy_pgettext("commitment status", "open"),
+    "in_progress": lazy_pgettext("commitment status", "in progress"),
+    "done": lazy_pgettext("commitment status", "done"),
+    "dropped": lazy_pgettext("commitment status", "dropped"),
 }
 CHECK_IN_LABELS = {
     "first_step": _l("First step confirmed by the owner"),
