@@ -1,9 +1,8 @@
 """The evidence pack as a printable document: the page a share link opens, and its PDF."""
 
 from flask import current_app, render_template, url_for
-from flask_babel import force_locale
+from flask_babel import force_locale, lazy_pgettext
 from flask_babel import lazy_gettext as _l
-from flask_babel import lazy_pgettext
 
 from workshop import pdf
 from workshop.critical_points.labels import ROLE_LABELS, SEVERITY_SHORT

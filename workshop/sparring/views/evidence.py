@@ -57,7 +57,6 @@ def pack(workspace, membership, session_id):
         new_share = made[1]
     links = {
         "pdf": url_for(".pack_pdf", workspace_id=workspace.id, session_id=session_id),
-        "back": url_for(".pack", workspace_id=workspace.id, session_id=session_id),
         "workspace": workspace,
         "session": sparring_session,
         "can_edit": can_edit,
