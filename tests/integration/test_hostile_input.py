@@ -36,6 +36,9 @@ from workshop.journeys import services as journeys
 from workshop.journeys.models import JourneyKind
 from workshop.live import services as live_services
 from workshop.live.models import EntryKind
+from workshop.sparring import evidence as sparring_evidence
+from workshop.sparring import services as sparring
+from workshop.sparring.models import SparrerRole
 from workshop.sprints import services as sprints
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -168,6 +171,14 @@ def world(tmp_path_factory):
         survey_team = SimpleNamespace(workspace=sprint.workspace, facilitator=facilitator)
         survey_round = answered_round(survey_team, {"TCH": 6, "WBL": 5, "OFF": 2})
         survey_report.create_share(survey_round, facilitator, "Johto")
+        # A sparring session with a frozen evidence pack, a share link and a sparrer's own link.
+        series = sparring.create_series(sprint.workspace, facilitator, "Sparraus", "Johto", "fi")
+        sparring_session = sparring.plan_session(series, facilitator, local_today())
+        sparrer = sparring.add_sparrer(series, "Eeva", "Kasvu Oy", SparrerRole.GROWTH_COMPANY)
+        sparring_evidence.freeze(sparring_session, lambda _pack: 1)
+        pack_token = sparring_evidence.share(sparring_session, facilitator)
+        sparrer_pack = f"/sp/{sparring.sparrer_token(sparrer)}/sessions/{sparring_session.id}/pack"
+        pack_page = f"/w/{sprint.workspace_id}/sparring/sessions/{sparring_session.id}/pack"
         db.session.commit()
         report_page = f"/w/{sprint.workspace_id}/survey/rounds/{survey_round.id}/report"
         sprint_pages = [
@@ -176,7 +187,7 @@ def world(tmp_path_factory):
         seeds = {
             "facilitator": ["/", f"/w/{sprint.workspace_id}/sprints/{waiting.id}/live/"]
             + sprint_pages
-            + [report_page],
+            + [report_page, pack_page],
             "email": email,
             "password": password,
             "live": live.id,
@@ -190,6 +201,8 @@ def world(tmp_path_factory):
                 f"/shared/{share_token}",
                 f"/invite/{invitation_token}",
                 "/templates/",
+                f"/sp/pack/{pack_token}",
+                sparrer_pack,
             ],
         }
     clients = {who: app.test_client() for who in ("facilitator", "guest", "anonymous")}

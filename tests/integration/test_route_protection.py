@@ -61,6 +61,12 @@ PUBLIC = {
     "sparrer.shared_summary_pdf",
     "sparrer.said_did_page",
     "sparrer.said_did_pdf",
+    # A sparring session's evidence pack: through a share link (withdrawn → 410), and the
+    # frozen pack from a sparrer's own link (tests/integration/test_sparring_evidence.py).
+    "sparrer.shared_pack",
+    "sparrer.shared_pack_pdf",
+    "sparrer.sparrer_pack",
+    "sparrer.sparrer_pack_pdf",
     "static",
 }
 
