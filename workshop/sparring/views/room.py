@@ -313,7 +313,9 @@ def start_item(workspace, membership, session_id):
     try:
         if item is None:
             raise sparring.SparringError("unknown_item")
-        room.start_item(sp, item.position, agenda_name(item))
+        with force_locale(sp.series.language):
+            name = agenda_name(item)
+        room.start_item(sp, item.position, name)
     except (sparring.SparringError, live_services.Refused) as refused:
         db.session.rollback()
         reason = getattr(refused, "reason", "")
