@@ -68,3 +68,13 @@ def test_a_sparrer_captures_on_a_phone_while_the_scribe_sees_it(open_page, seed,
     expect(captured).to_contain_text("Why are there no summer placements?", timeout=WITHIN)
     expect(captured).to_contain_text("Growth company")
     check_page(laptop, "4-scribe-captured")
+
+    with laptop.context.expect_page() as opened:
+        laptop.get_by_role("link", name="Open the projector view").click()
+    projector = opened.value
+    projector.wait_for_load_state()
+    shown = projector.locator(".sparring-projector")
+    expect(shown).to_contain_text("Why are there no summer placements?")
+    expect(shown).to_contain_text("Growth company · Growth Ltd")
+    expect(shown).not_to_contain_text(name)
+    check_page(projector, "5-projector")
