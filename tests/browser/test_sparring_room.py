@@ -2,6 +2,7 @@
 page, joins and captures a question, with and without JavaScript, while the scribe's page on a
 laptop shows it as it comes; both pages pass axe."""
 
+import re
 from datetime import date
 
 from playwright.sync_api import Page, expect
@@ -43,6 +44,9 @@ def test_a_sparrer_captures_on_a_phone_while_the_scribe_sees_it(open_page, seed,
     log_in(laptop, facilitator)
     laptop.goto(run_url)
     expect(laptop.get_by_role("heading", name="Running the session")).to_be_visible()
+    laptop.get_by_role("button", name="Start Open commitments").click()
+    expect(laptop.locator(".sparring-agenda__current")).to_contain_text("Open commitments")
+    expect(laptop.locator(".timer__value")).to_have_text(re.compile(r"^\d+:\d\d$"))
     check_page(laptop, "1-scribe")
 
     phone: Page = open_page(js=js, viewport=PHONE)

@@ -21,6 +21,7 @@ from workshop.live import services as live_services
 from workshop.live.extensions import Panel
 from workshop.live.guests import current_guest
 from workshop.live.models import LiveSession
+from workshop.models_base import utcnow
 from workshop.sparring import room
 from workshop.sparring import services as sparring
 from workshop.sparring.models import AuthorRole, CaptureType, SparringSession
@@ -237,10 +238,18 @@ def sparrer_room(token):
 # --- the scribe --------------------------------------------------------------------------------
 
 
+def _epoch_ms(moment) -> int | None:
+    return int(moment.timestamp() * 1000) if moment else None
+
+
 def _run_context(workspace, membership, sp, scribe_form=None, error=None) -> dict:
     live = sp.live_session
     first = sp.agenda[0] if sp.agenda else None
+    now = utcnow()
     return {
+        "seconds_left": live_services.seconds_left(live, now),
+        "timer_ends_ms": _epoch_ms(live.timer_ends_at),
+        "now_ms": _epoch_ms(now),
         "workspace": workspace,
         "membership": membership,
         "sp": sp,
