@@ -5,14 +5,18 @@ is said by role and organisation, never by name; and everything that must be ref
 from datetime import date
 
 import pytest
+from bs4 import BeautifulSoup
+from flask import render_template
 from sqlalchemy import select
 
 from tests.conftest import PASSWORD, page, template_journey, text_of
+from workshop.accounts.services import membership_for
 from workshop.critical_points.models import CriticalPoint
 from workshop.extensions import db
 from workshop.followup import services as followup
 from workshop.journeys import services as journeys
 from workshop.live import services as live_services
+from workshop.sparring import room
 from workshop.sparring import services as sparring
 from workshop.sparring.models import (
     AuthorRole,
@@ -21,6 +25,7 @@ from workshop.sparring.models import (
     Commitment,
     SparrerRole,
 )
+from workshop.sprints import services as sprints
 
 
 @pytest.fixture
@@ -209,8 +214,6 @@ def test_a_guest_of_another_session_cannot_capture_in_this_room(
 @pytest.fixture
 def sprint_room(team, opened):
     """A workshop's live session in the same workspace, not a sparring room."""
-    from workshop.sprints import services as sprints
-
     journey = journeys.journeys_of(team.workspace)[0]
     data = sprints.SprintData("Työpaja", "", None, None, ["Ymmärrä"], [journey.id])
     sprint = sprints.create_sprint(team.workspace, team.facilitator, data)
@@ -293,8 +296,6 @@ def test_a_sparrers_link_leads_to_the_join_page_with_the_code_once_the_room_is_o
     token = sparring.sparrer_token(held.sparrers[0])
     phone = app.test_client()
     assert phone.get(f"/sp/{token}/room").status_code == 200
-    from workshop.sparring import room
-
     room.open_room(held, team.facilitator, "Sparraus", ["A"], date(2026, 12, 7))
     db.session.commit()
     response = phone.get(f"/sp/{token}/room")
@@ -311,3 +312,52 @@ def test_another_workspaces_member_cannot_open_or_run_the_room(app, make_team, h
     assert client.get(base(other, held) + "/room").status_code == 404
     db.session.refresh(held)
     assert held.live_session_id is None
+
+
+def test_the_projectors_poll_brings_a_new_capture(client, team, opened, phone):
+    live = opened.live_session
+    join(phone, live)
+    known = live_services.poll_state(live.id).as_args()
+    url = f"/w/{team.workspace.id}/sprints/{live.sprint_id}/live/{live.id}/projector/changes"
+    assert client.get(url, query_string=known).status_code == 304
+    capture(phone, live, text="Entä kesäharjoittelu?")
+    changed = client.get(url, query_string=known)
+    assert changed.status_code == 200
+    panel = page(changed).find(id="room-panel")
+    assert panel is not None and "Entä kesäharjoittelu?" in panel.get_text()
+
+
+def test_a_removed_guest_cannot_capture_and_keeps_the_text(team, opened, phone):
+    live = opened.live_session
+    join(phone, live)
+    guest = live.guests[0]
+    live_services.remove_guest(live, guest, team.facilitator, "")
+    db.session.commit()
+    response = capture(phone, live, text="Vielä yksi kysymys")
+    assert response.status_code == 403
+    assert page(response).find(id="capture-text").get_text().strip() == "Vielä yksi kysymys"
+    assert captures() == []
+
+
+def test_the_session_pages_room_section_opens_the_room_or_leads_to_the_run_page(app, team, held):
+    membership = membership_for(team.facilitator, team.workspace)
+
+    def section():
+        with app.test_request_context("/", headers={"Accept-Language": "en"}):
+            html = render_template(
+                "sparring/sections/_room.html",
+                session=held,
+                workspace=team.workspace,
+                membership=membership,
+                today=date(2026, 12, 7),
+            )
+        return BeautifulSoup(html, "html.parser")
+
+    opening = section().find("form")
+    assert opening["action"].endswith(f"/sparring/sessions/{held.id}/room/open")
+    room.open_room(held, team.facilitator, "Sparraus", ["A"], date(2026, 12, 7))
+    db.session.commit()
+    shown = section()
+    assert held.live_session.join_code in shown.get_text()
+    assert shown.find("form") is None
+    assert shown.find("a")["href"].endswith(f"/sparring/sessions/{held.id}/room")
