@@ -12,6 +12,7 @@ from workshop.competence import round_labels as survey_rounds
 from workshop.critical_points import labels as critical_points
 from workshop.journeys import labels as journeys
 from workshop.live import labels as live
+from workshop.sparring import labels as sparring
 from workshop.sprints import labels as sprints
 
 
@@ -27,7 +28,16 @@ def isodatetime(value: str) -> datetime:
 
 def init_app(app: Flask) -> None:
     """Give every template the language helpers, the domains' labels and the date filters."""
-    for domain in (i18n, accounts, journeys, critical_points, survey_rounds, sprints, live):
+    for domain in (
+        i18n,
+        accounts,
+        journeys,
+        critical_points,
+        survey_rounds,
+        sprints,
+        live,
+        sparring,
+    ):
         app.context_processor(domain.for_templates)
     app.add_template_filter(isodate, "isodate")
     app.add_template_filter(isodatetime, "isodatetime")

@@ -26,6 +26,7 @@ from workshop.sparring.models import (
     AuthorRole,
     Capture,
     CaptureType,
+    Sparrer,
     SparrerRole,
     SparringSession,
 )
@@ -146,8 +147,10 @@ def add_capture(
     submission_key: str | None,
     guest: Guest | None = None,
     entered_by: User | None = None,
+    sparrer: Sparrer | None = None,
 ) -> Capture:
-    """A capture in the open room; the same form sent twice (same key) is the first capture."""
+    """A capture in the open room, by a guest or entered by the scribe (for `sparrer`, if a
+    sparrer said it); the same form sent twice (same key) is the first capture."""
     live = session.live_session
     if live is None:
         raise SparringError("room_closed")
@@ -165,7 +168,7 @@ def add_capture(
     if not text or len(text) > CAPTURE_MAX:
         raise SparringError("capture_text")
     step, point = _about(session, data.about)
-    sparrer = _sparrer_of(session, guest)
+    sparrer = sparrer or _sparrer_of(session, guest)
     capture = Capture(
         session=session,
         type=data.type,

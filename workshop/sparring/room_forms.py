@@ -1,5 +1,5 @@
-"""The capture form of the room (a guest's phone and the scribe's page) and the words for
-capture types, author roles and agenda items."""
+"""The capture form of the room (a guest's phone and the scribe's page) and the scribe's
+buttons."""
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -16,35 +16,8 @@ from wtforms.validators import DataRequired, InputRequired, Optional
 
 from workshop.accounts.forms import REQUIRED, too_long
 from workshop.accounts.models import ORG_NAME_MAX
-from workshop.sparring.models import CAPTURE_MAX, AgendaKind, AuthorRole, CaptureType
-
-CAPTURE_TYPE_LABELS = {
-    CaptureType.QUESTION: _l("Question"),
-    CaptureType.OBSERVATION: _l("Observation"),
-    CaptureType.EXPECTATION: _l("Expectation"),
-    CaptureType.IDEA: _l("Idea"),
-    CaptureType.COMMITMENT: _l("Commitment"),
-}
-AUTHOR_ROLE_LABELS = {
-    AuthorRole.EMPLOYER: _l("Employer"),
-    AuthorRole.GROWTH_COMPANY: _l("Growth company"),
-    AuthorRole.MANAGEMENT: _l("Management team"),
-    AuthorRole.FACILITATOR: _l("Facilitator"),
-}
-AGENDA_LABELS = {
-    AgendaKind.OPEN_COMMITMENTS: _l("Open commitments"),
-    AgendaKind.EVIDENCE: _l("The host's evidence"),
-    AgendaKind.QUESTIONS: _l("Sparrers' questions and observations"),
-    AgendaKind.GROWTH: _l("What growth companies want"),
-    AgendaKind.COMMITMENTS: _l("Commitments"),
-    AgendaKind.FEEDBACK: _l("Sparrers' oral feedback"),
-    AgendaKind.OTHER: _l("Other"),
-}
-
-
-def agenda_name(item) -> str:
-    """An agenda item's own title, or its kind's name."""
-    return item.title or str(AGENDA_LABELS[item.kind])
+from workshop.sparring.labels import AUTHOR_ROLE_LABELS, CAPTURE_TYPE_LABELS
+from workshop.sparring.models import CAPTURE_MAX, CaptureType
 
 
 class CaptureForm(FlaskForm):

@@ -24,16 +24,13 @@ from workshop.live.models import LiveSession
 from workshop.models_base import utcnow
 from workshop.sparring import room
 from workshop.sparring import services as sparring
+from workshop.sparring.labels import agenda_name
 from workshop.sparring.models import AuthorRole, CaptureType, SparringSession
 from workshop.sparring.room_forms import (
-    AGENDA_LABELS,
-    AUTHOR_ROLE_LABELS,
-    CAPTURE_TYPE_LABELS,
     CaptureForm,
     RoomActionForm,
     ScribeCaptureForm,
     StartItemForm,
-    agenda_name,
 )
 from workshop.sparring.views.blueprint import bp, sparrer_bp
 from workshop.sprints.models import TITLE_MAX as SPRINT_TITLE_MAX
@@ -46,6 +43,7 @@ REFUSALS = {
     "capture_text": _l("Write what was said, in at most 1000 characters."),
     "unknown_submission": _l("That form could not be matched. Reload the page and send it again."),
     "unknown_capture": _l("That entry is not in this session."),
+    "removed": _l("The facilitator has removed you from this session. Nothing was added."),
 }
 ROOM_REFUSED = _l("The room could not be opened now. Try again in a moment.")
 CAPTURED = _l("Thank you: your entry is in.")
@@ -123,15 +121,6 @@ def _capture_data(form: CaptureForm, author_name: str = "") -> room.CaptureData:
     )
 
 
-def _labels() -> dict:
-    return {
-        "capture_type_labels": CAPTURE_TYPE_LABELS,
-        "author_role_labels": AUTHOR_ROLE_LABELS,
-        "agenda_labels": AGENDA_LABELS,
-        "agenda_name": agenda_name,
-    }
-
-
 # --- live's panels -----------------------------------------------------------------------------
 
 
@@ -148,7 +137,7 @@ def phone_panel(live: LiveSession, guest) -> Panel | None:
         "is_open": room.room_is_open(sp),
         "message": said if isinstance(said, str) else None,
     }
-    return Panel("sparring/room/_phone_panel.html", context | _labels())
+    return Panel("sparring/room/_phone_panel.html", context)
 
 
 def projector_panel(live: LiveSession) -> Panel | None:
@@ -163,7 +152,7 @@ def projector_panel(live: LiveSession) -> Panel | None:
         "evidence": room.evidence_now(sp),
         "captures": room.captures_of(sp)[:8],
     }
-    return Panel("sparring/room/_projector_panel.html", context | _labels())
+    return Panel("sparring/room/_projector_panel.html", context)
 
 
 # --- a guest's capture -------------------------------------------------------------------------
@@ -177,33 +166,28 @@ def guest_capture(live_id):
     guest = current_guest(live) or _not_in_room()
     sp = room.room_of(live) or _not_in_room()
     form = _guest_form(sp, guest, formdata=True)
-    error, status = None, 422
     if not guest.counts:
-        error, status = (
-            _("The facilitator has removed you from this session. Nothing was added."),
-            403,
-        )
-    elif form.validate_on_submit():
-        try:
-            room.add_capture(sp, _capture_data(form), form.submission_key.data, guest=guest)
-        except sparring.SparringError as refused:
-            db.session.rollback()
-            error, status = _refusal(refused), 409 if refused.reason == "room_closed" else 422
-        else:
-            db.session.commit()
-            return _captured(sp, live, guest)
-    context = {
-        "sp": sp,
-        "live": live,
-        "form": form,
-        "is_open": room.room_is_open(sp),
-        "error": error,
-    }
+        return _capture_kept(sp, live, form, _refusal(sparring.SparringError("removed")), 403)
+    if not form.validate_on_submit():
+        return _capture_kept(sp, live, form, None, 422)
+    try:
+        room.add_capture(sp, _capture_data(form), form.submission_key.data, guest=guest)
+    except sparring.SparringError as refused:
+        db.session.rollback()
+        status = 409 if refused.reason == "room_closed" else 422
+        return _capture_kept(sp, live, form, _refusal(refused), status)
+    db.session.commit()
+    return _captured(sp, live, guest)
+
+
+def _capture_kept(sp, live, form, error, status: int):
+    """The form back as typed, with the reason it was not added."""
+    context = {"sp": sp, "live": live, "form": form, "is_open": room.room_is_open(sp)}
+    context["error"] = error
     if wants_fragment():
-        return make_response(
-            render_template("sparring/room/_capture_form.html", **context | _labels()), status
-        )
-    return render_page("sparring/room/capture.html", status=status, **context | _labels())
+        html = render_template("sparring/room/_capture_form.html", **context)
+        return make_response(html, status)
+    return render_page("sparring/room/capture.html", status=status, **context)
 
 
 def _captured(sp, live, guest):
@@ -218,7 +202,7 @@ def _captured(sp, live, guest):
         "is_open": True,
         "message": str(CAPTURED),
     }
-    return render_template("sparring/room/_capture_form.html", **context | _labels())
+    return render_template("sparring/room/_capture_form.html", **context)
 
 
 @sparrer_bp.get("/<token>/room")
@@ -262,7 +246,7 @@ def _run_context(workspace, membership, sp, scribe_form=None, error=None) -> dic
         "form": scribe_form or _scribe_form(sp),
         "action_form": RoomActionForm(),
         "error": error,
-    } | _labels()
+    }
 
 
 @bp.post("/sessions/<int:session_id>/room/open")
@@ -349,25 +333,16 @@ def scribe_capture(workspace, membership, session_id):
     if form.validate_on_submit():
         sparrer = next((s for s in sp.series.sparrers if str(s.id) == form.author.data), None)
         data = _capture_data(form, author_name=sparrer.name if sparrer else "")
+        scribe = current_user._get_current_object()
         try:
-            capture = room.add_capture(
-                sp, data, form.submission_key.data, entered_by=current_user._get_current_object()
-            )
+            room.add_capture(sp, data, form.submission_key.data, None, scribe, sparrer)
         except sparring.SparringError as refused:
             db.session.rollback()
             error = _refusal(refused)
         else:
-            if sparrer is not None:
-                capture.sparrer = sparrer
             db.session.commit()
-            return redirect_page(
-                url_for(
-                    "sparring.run",
-                    workspace_id=workspace.id,
-                    session_id=sp.id,
-                    _anchor="scribe-form",
-                )
-            )
+            run_url = url_for("sparring.run", workspace_id=workspace.id, session_id=sp.id)
+            return redirect_page(run_url + "#scribe-form")
     context = _run_context(workspace, membership, sp, scribe_form=form, error=error)
     return render_page("sparring/room/run.html", status=422 if error is None else 409, **context)
 
