@@ -50,6 +50,11 @@ PUBLIC = {
     # answer 410 (tests/integration/test_survey_report_outputs.py).
     "answer.shared_report",
     "answer.shared_report_pdf",
+    # A sparrer's personal link leads to the room's join page; a guest of a sparring room
+    # captures from the phone, found by this device's cookie like live's phone
+    # (tests/integration/test_sparring_room.py).
+    "sparrer.sparrer_room",
+    "sparrer.guest_capture",
     "static",
 }
 
