@@ -76,12 +76,14 @@ def create_app(test_config: dict | None = None) -> Flask:
     from workshop.journeys import board_points
     from workshop.journeys import services as journey_services
     from workshop.journeys.views import bp as journeys_bp
+    from workshop.live import extensions as live_extensions
     from workshop.live import services as live_services
     from workshop.live.views import bp as live_bp
     from workshop.live.views import room as room_bp
     from workshop.live.views import workshops_bp
     from workshop.main.views import bp as main_bp
     from workshop.sparring.views import bp as sparring_bp
+    from workshop.sparring.views import room as sparring_room
     from workshop.sparring.views import sparrer_bp
     from workshop.sprints import live_link, snapshot
     from workshop.sprints.views import bp as sprints_bp
@@ -115,6 +117,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     staff_view.init_app(app, beside.staff_view)
     snapshot.init_app(app, room_guests=live_services.room_participants)
     live_link.init_app(app, current_session=live_services.current_session)
+    live_extensions.init_app(
+        app,
+        phone_panel=sparring_room.phone_panel,
+        projector_panel=sparring_room.projector_panel,
+    )
     templating.init_app(app)
     access.init_app(app)
     ratelimit.init_app(app)

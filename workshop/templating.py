@@ -12,6 +12,7 @@ from workshop.competence import round_labels as survey_rounds
 from workshop.critical_points import labels as critical_points
 from workshop.journeys import labels as journeys
 from workshop.live import labels as live
+from workshop.sparring import labels as sparring
 from workshop.sparring import series_labels as sparring_series
 from workshop.sparring import summary as sparring_summary
 from workshop.sprints import labels as sprints
@@ -38,6 +39,7 @@ def init_app(app: Flask) -> None:
         sprints,
         live,
         sparring_series,
+        sparring,
     ):
         app.context_processor(domain.for_templates)
     app.add_template_filter(isodate, "isodate")

@@ -32,7 +32,9 @@ from workshop.competence.services import local_today
 from workshop.config import VNU_VERSION
 from workshop.extensions import db
 from workshop.live import services as live_services
+from workshop.sparring import room as sparring_room
 from workshop.sparring import services as sparring
+from workshop.sparring.models import AuthorRole, CaptureType
 from workshop.sprints import services as sprints
 
 HOST = "polku.test"
@@ -107,9 +109,12 @@ REQUIRED = {
         "sparring.new_session",
         "sparring.session",
         "sparring.edit_session",
+        "sparring.run",
     },
     "guest": {"live.phone"},
     "waiting": {"live.phone"},
+    # A sparrer's phone in a sparring session's room: the capture form above the workshop's.
+    "sparrer": {"live.phone"},
     # Someone answering the competence survey: while answering, then their own report.
     "respondent": {
         "answer.about",
@@ -222,8 +227,13 @@ def pages(tmp_path_factory) -> list[Page]:
         survey_items = [(item.id, item.level) for item in survey_round.items]
         report_url = f"/w/{sprint.workspace_id}/survey/rounds/{report_round.id}/report"
         live_id, code, workspace_id = live.id, live.join_code, sprint.workspace_id
+        sparring_run, sparring_live = _sparring_room(sprint.workspace, facilitator)
+        db.session.commit()
+        sparring_code, sparring_live_id = sparring_live.join_code, sparring_live.id
         sprint_pages = [
-            f"/w/{workspace_id}/sprints/{s.id}" for s in sprints.sprints_of(sprint.workspace)
+            f"/w/{workspace_id}/sprints/{s.id}"
+            for s in sprints.sprints_of(sprint.workspace)
+            if s.id != sparring_live.sprint_id
         ]
         # Every round's page too: each state (open, closed with a plan) draws other links.
         sprint_pages += [
@@ -231,7 +241,7 @@ def pages(tmp_path_factory) -> list[Page]:
         ]
     clients = {
         who: _finnish_client(app)
-        for who in ("facilitator", "guest", "waiting", "anonymous", "respondent")
+        for who in ("facilitator", "guest", "waiting", "anonymous", "respondent", "sparrer")
     }
     with app.app_context():
         signed_in = clients["facilitator"].post(
@@ -245,7 +255,13 @@ def pages(tmp_path_factory) -> list[Page]:
                 db.session.commit()
             joined = clients[who].post(f"/j/{code}", data={"display_name": who, "role": "employer"})
             assert joined.status_code == 303
-        found = _crawl(app, "facilitator", clients["facilitator"], ["/", *sprint_pages, report_url])
+        joined = clients["sparrer"].post(
+            f"/j/{sparring_code}", data={"display_name": "Eeva", "role": "employer"}
+        )
+        assert joined.status_code == 303
+        starts = ["/", *sprint_pages, report_url, sparring_run]
+        found = _crawl(app, "facilitator", clients["facilitator"], starts)
+        found += _crawl(app, "sparrer", clients["sparrer"], [f"/live/{sparring_live_id}/"])
         found += _crawl(app, "guest", clients["guest"], [f"/live/{live_id}/"])
         found += _crawl(app, "waiting", clients["waiting"], [f"/live/{live_id}/"])
         respondent = clients["respondent"]
@@ -293,6 +309,18 @@ def pages(tmp_path_factory) -> list[Page]:
         db.session.remove()
     close_app(app)
     return found
+
+
+def _sparring_room(workspace, facilitator) -> tuple:
+    """A sparring session whose room is open, with one capture: (its run page, live session)."""
+    series = sparring.create_series(workspace, facilitator, "Sparraus", "Johtoryhmä", "fi")
+    session = sparring.plan_session(series, facilitator, local_today())
+    live = sparring_room.open_room(session, facilitator, "Sparraus", ["Avoimet"], local_today())
+    data = sparring_room.CaptureData(
+        CaptureType.QUESTION, "Miksi?", AuthorRole.EMPLOYER, "Paja Oy", False
+    )
+    sparring_room.add_capture(session, data, None, entered_by=facilitator)
+    return f"/w/{workspace.id}/sparring/sessions/{session.id}/room", live
 
 
 def test_the_crawl_reaches_every_page_a_user_opens(pages):

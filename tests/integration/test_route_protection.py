@@ -67,6 +67,11 @@ PUBLIC = {
     "sparrer.shared_pack_pdf",
     "sparrer.sparrer_pack",
     "sparrer.sparrer_pack_pdf",
+    # A sparrer's personal link leads to the room's join page; a guest of a sparring room
+    # captures from the phone, found by this device's cookie like live's phone
+    # (tests/integration/test_sparring_room.py).
+    "sparrer.sparrer_room",
+    "sparrer.guest_capture",
     "static",
 }
 

@@ -253,6 +253,13 @@ def _touch(
     db.session.refresh(live)
 
 
+def touch_entries(live: LiveSession) -> None:
+    """Count an entry a higher layer added to the open room (a sparring capture), so every
+    screen polling the entries fetches them; Refused("ended") once the room has closed."""
+    _touch(live, entries=True)
+    _ensure_open(live)
+
+
 def _ensure_open(live: LiveSession) -> None:
     if not live.is_open(utcnow()):
         raise Refused("ended")

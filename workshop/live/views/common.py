@@ -5,7 +5,7 @@ nobody outside a room that it exists."""
 from datetime import datetime
 
 import segno
-from flask import Response, abort, make_response, request, session
+from flask import Response, abort, make_response, request
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
@@ -13,12 +13,10 @@ from workshop import addresses
 from workshop.critical_points.models import ReporterRole
 from workshop.errors import render_error
 from workshop.live import services
+from workshop.live.guests import GUESTS_KEY, joined_guest_id  # noqa: F401
 from workshop.live.models import Guest, LiveSession
 from workshop.models_base import utcnow
 from workshop.sprints import services as sprints
-
-# The signed session cookie remembers which guest this browser is in each session it joined.
-GUESTS_KEY = "live_guests"
 
 REFUSALS = {
     "ended": _l("This session has ended: you can still look, but nothing new can be added."),
@@ -167,10 +165,6 @@ def changed_regions(state: services.PollState, known: services.PollState) -> dic
         "entries_changed": state.entries != known.entries,
         "journey_changed": state.journey != known.journey,
     }
-
-
-def joined_guest_id(live_id: int) -> int | None:
-    return (session.get(GUESTS_KEY) or {}).get(str(live_id))
 
 
 NOT_IN_ROOM = _l("You have not joined this session. Join with the code on the screen.")

@@ -32,7 +32,7 @@ from workshop.fragment_cache import fragment_cache
 from workshop.htmx import redirect_page, render_page, wants_fragment
 from workshop.ids import parse_id
 from workshop.journeys import services as journeys
-from workshop.live import services
+from workshop.live import extensions, services
 from workshop.live.forms import (
     CodeForm,
     CommentEntryForm,
@@ -258,8 +258,9 @@ def phone(session_id):
         if guest.removed_at is None and guest.admission == Admission.WAITING:
             return make_response("", 204)
         return make_response("", 200, {"HX-Refresh": "true"})
+    panel = {"room_panel": extensions.phone_panel(live, guest)}
     return _outside(live, guest) or render_page(
-        "live/phone.html", **_phone_context(live, guest, _entry_forms(live)) | _said_here()
+        "live/phone.html", **_phone_context(live, guest, _entry_forms(live)) | _said_here() | panel
     )
 
 

@@ -8,7 +8,7 @@ from workshop.access import workspace_role
 from workshop.accounts.models import Role
 from workshop.htmx import render_page
 from workshop.journeys import services as journeys
-from workshop.live import services
+from workshop.live import extensions, services
 from workshop.live.models import EntryKind, LiveSession, PresenterMode
 from workshop.live.views.blueprint import bp, room
 from workshop.live.views.common import (
@@ -54,6 +54,7 @@ def _projector_context(workspace, sprint, live) -> dict:
         | {
             "workspace": workspace,
             "sprint": sprint,
+            "room_panel": extensions.projector_panel(live),
             "poll_url": lambda s: url_for(
                 "room.projector_changes",
                 workspace_id=workspace.id,
