@@ -12,6 +12,7 @@ from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import (
     PHONE,
+    assert_fits_sideways,
     assert_marker_survived,
     js_enabled,
     log_in,
@@ -25,7 +26,6 @@ from tests.browser.test_journeys import (
     facilitator_with_space,
     labelled,
     make_journey,
-    no_horizontal_scroll,
     table,
 )
 
@@ -96,7 +96,7 @@ def test_the_board_shows_lanes_and_stages_at_once_in_the_pages_own_scroll(
     log_in(page, facilitator)
     page.goto(journey.url)
     expect(table(page).get_by_role("columnheader")).to_have_count(6)
-    no_horizontal_scroll(page)
+    assert_fits_sideways(page)
     assert scroll_boxes(page) == []
     assert visible_cells(page, lanes, stages) == []
     # Every stage's name is in the window, and stays there while the page scrolls down.
@@ -118,10 +118,10 @@ def test_the_board_on_a_phone_does_not_scroll_sideways(open_page, seed, check_pa
     log_in(page, facilitator)
     page.goto(journey.url)
     expect(page.get_by_role("heading", name=FIRST_STEP)).to_be_visible()
-    no_horizontal_scroll(page)
+    assert_fits_sideways(page)
     page.get_by_role("link", name=f"Actions: {FIRST_STEP}").click()
     expect(page.locator("#step-editor")).to_be_visible()
-    no_horizontal_scroll(page)
+    assert_fits_sideways(page)
     check_page(page, "phone-editor")
 
 
