@@ -1,5 +1,6 @@
 """Follow-up's pages: the workspace's list and one follow-up (members), and the links."""
 
+from workshop.followup.views import links, pages
 from workshop.followup.views.blueprint import bp, link_bp
 
-__all__ = ["bp", "link_bp"]
+__all__ = ["bp", "link_bp", "links", "pages"]
