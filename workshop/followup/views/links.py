@@ -4,7 +4,7 @@ or confirms; an owner outside the workspace also moves the status and records ch
 A revoked, forged or malformed token, or a form made for another follow-up, is refused in
 words with nothing changed. Posts are rate-limited per address (workshop/ratelimit.py)."""
 
-from flask import abort, flash, g, request, url_for
+from flask import abort, flash, g, make_response, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_limiter import RateLimitExceeded
@@ -41,13 +41,13 @@ def too_many(error):
 def _link_or_refuse(token: str) -> FollowUpLink:
     link = links.link_for_token(token)
     if link is None:
-        abort(render_error(404, NOT_A_LINK))
+        abort(make_response(render_error(404, NOT_A_LINK)))
     return link
 
 
 def _same_follow_up(link: FollowUpLink, form) -> None:
     if form.follow_up.data != str(link.follow_up_id):
-        abort(render_error(409, OTHER_FOLLOW_UP))
+        abort(make_response(render_error(409, OTHER_FOLLOW_UP)))
 
 
 def _history(link: FollowUpLink):
