@@ -12,7 +12,7 @@ from workshop.followup import links
 from workshop.followup import services as followup
 from workshop.followup.models import CheckInKind, EventKind, FollowStatus, FollowUp, LinkRole
 from workshop.sprints import services as sprints
-from workshop.sprints.models import DecisionStatus
+from workshop.sprints.models import DecisionStatus, ExperimentStatus
 
 AGREED = date(2027, 2, 1)
 
@@ -230,3 +230,39 @@ def test_a_partner_owned_sprint_decision_is_followed_up_through_the_owners_link(
     db.session.refresh(decision)
     assert decision.status == DecisionStatus.IN_PROGRESS
     assert follow_up.check_ins[0].done_by_link_id == owner_link.id
+
+
+def test_a_followed_experiment_keeps_its_own_status_in_step(team, client, login):
+    sprint = sprints.create_sprint(
+        team.workspace, team.facilitator, sprints.SprintData("Sprintti", "", None, None, [], [])
+    )
+    experiment = sprints.add_experiment(
+        sprint,
+        team.facilitator,
+        sprints.ExperimentData(
+            title="Perehdytysvideo",
+            hypothesis="",
+            change="",
+            owner="Kalle Kumppani",
+            starts_on=None,
+            ends_on=date(2027, 4, 30),
+            success_measure="",
+            result="",
+            status=ExperimentStatus.PLANNED,
+            point_ids=[],
+        ),
+    )
+    db.session.commit()
+    login(team.participant)
+    action = f"/w/{team.workspace.id}/follow-up/sprints/{sprint.id}/experiments/{experiment.id}"
+    assert client.post(action).status_code == 303
+    follow_up = db.session.scalars(db.select(FollowUp)).one()
+    assert links.live_link(follow_up, LinkRole.OWNER).name == "Kalle Kumppani"
+    url = f"/w/{team.workspace.id}/follow-up/{follow_up.id}/status"
+    reason = {"reason": "Kumppani vetäytyi"}
+    assert client.post(url, data={"status": "dropped", "version": "1", **reason}).status_code == 303
+    db.session.refresh(experiment)
+    assert experiment.status == ExperimentStatus.STOPPED
+    assert "Kumppani vetäytyi" in text_of(
+        client.get(f"/w/{team.workspace.id}/follow-up/{follow_up.id}")
+    )

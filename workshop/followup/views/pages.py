@@ -71,6 +71,7 @@ def _detail_page(workspace, membership, follow_up, status=200, **forms):
         workspace=workspace,
         membership=membership,
         follow_up=follow_up,
+        commitment=tracking.commitment_of(follow_up),
         today=clock.today(),
         is_overdue=services.is_overdue,
         link_url=lambda link: url_for(
