@@ -266,3 +266,23 @@ def test_a_followed_experiment_keeps_its_own_status_in_step(team, client, login)
     assert "Kumppani vetäytyi" in text_of(
         client.get(f"/w/{team.workspace.id}/follow-up/{follow_up.id}")
     )
+
+
+def test_wrong_tokens_and_posts_through_links_are_limited_per_address(make_app, follow_up):
+    token = links.link_token(_witness_link(follow_up))
+    limited = make_app(FOLLOW_LINK_LIMIT_PER_ADDRESS="3 per minute")
+    guesser = limited.test_client()
+    guesser.environ_base["REMOTE_ADDR"] = "198.51.100.7"
+    for n in range(3):
+        assert guesser.get(f"/f/guess{n:020d}").status_code == 404
+    assert guesser.get("/f/guess-once-more-0000000").status_code == 429
+    writer = limited.test_client()
+    writer.environ_base["REMOTE_ADDR"] = "198.51.100.8"
+    for n in range(3):
+        sent = writer.post(f"/f/{token}/comment", data={"text": f"{n}", "follow_up": follow_up.id})
+        assert sent.status_code == 303
+    flood = writer.post(f"/f/{token}/comment", data={"text": "x", "follow_up": follow_up.id})
+    assert flood.status_code == 429
+    assert "Too many tries from this network" in text_of(flood)
+    db.session.expire_all()
+    assert len([e for e in follow_up.events if e.kind == EventKind.COMMENT]) == 3
