@@ -32,10 +32,15 @@ from workshop.competence import services as survey
 from workshop.competence.models import RoundLink
 from workshop.competence.services import local_today
 from workshop.extensions import db
+from workshop.followup import links as follow_links
+from workshop.followup import services as followup
+from workshop.followup.models import LinkRole
 from workshop.journeys import services as journeys
 from workshop.journeys.models import JourneyKind
 from workshop.live import services as live_services
 from workshop.live.models import EntryKind
+from workshop.sparring import services as sparring
+from workshop.sparring.models import SparrerRole
 from workshop.sprints import services as sprints
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -162,7 +167,24 @@ def world(tmp_path_factory):
         survey_team = SimpleNamespace(workspace=sprint.workspace, facilitator=facilitator)
         survey_round = answered_round(survey_team, {"TCH": 6, "WBL": 5, "OFF": 2})
         survey_report.create_share(survey_round, facilitator, "Johto")
+        # A follow-up with an outside owner's link: its page, its forms and the link's page.
+        followed = followup.create_follow_up(
+            sprint.workspace, facilitator, "Seurattava", local_today(), owner_name="Ulkopuolinen"
+        )
+        owner_link = follow_links.create_link(followed, LinkRole.OWNER, "Ulkopuolinen")
         db.session.commit()
+        owner_link_path = f"/f/{follow_links.link_token(owner_link)}"
+        # A sparring session with a sparrer: its commitments and their form.
+        series = sparring.create_series(sprint.workspace, facilitator, "Sparraus", "Johto", "fi")
+        spar_session = sparring.plan_session(series, facilitator, local_today())
+        spar_session.sparrers.append(
+            sparring.add_sparrer(series, "Eeva", "Kasvu Oy", SparrerRole.GROWTH_COMPANY)
+        )
+        db.session.commit()
+        commitment_pages = [
+            f"/w/{sprint.workspace_id}/sparring/sessions/{spar_session.id}/commitments",
+            f"/w/{sprint.workspace_id}/sparring/sessions/{spar_session.id}/commitments/new",
+        ]
         report_page = f"/w/{sprint.workspace_id}/survey/rounds/{survey_round.id}/report"
         sprint_pages = [
             f"/w/{sprint.workspace_id}/sprints/{s.id}" for s in sprints.sprints_of(sprint.workspace)
@@ -170,7 +192,8 @@ def world(tmp_path_factory):
         seeds = {
             "facilitator": ["/", f"/w/{sprint.workspace_id}/sprints/{waiting.id}/live/"]
             + sprint_pages
-            + [report_page],
+            + [report_page]
+            + commitment_pages,
             "email": email,
             "password": password,
             "live": live.id,
@@ -184,6 +207,7 @@ def world(tmp_path_factory):
                 f"/shared/{share_token}",
                 f"/invite/{invitation_token}",
                 "/templates/",
+                owner_link_path,
             ],
         }
     clients = {who: app.test_client() for who in ("facilitator", "guest", "anonymous")}
