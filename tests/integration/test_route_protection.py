@@ -50,6 +50,12 @@ PUBLIC = {
     # answer 410 (tests/integration/test_survey_report_outputs.py).
     "answer.shared_report",
     "answer.shared_report_pdf",
+    # A follow-up's witness, or its owner outside the workspace, opens it by link without an
+    # account; a withdrawn or forged token is refused (tests/integration/test_followup.py).
+    "follow_link.page",
+    "follow_link.comment",
+    "follow_link.status",
+    "follow_link.check_in",
     "static",
 }
 
