@@ -10,8 +10,10 @@ from workshop import i18n, links
 from workshop.accounts import labels as accounts
 from workshop.competence import round_labels as survey_rounds
 from workshop.critical_points import labels as critical_points
+from workshop.followup import labels as followup
 from workshop.journeys import labels as journeys
 from workshop.live import labels as live
+from workshop.sparring import commitment_labels
 from workshop.sprints import labels as sprints
 
 
@@ -28,6 +30,8 @@ def isodatetime(value: str) -> datetime:
 def init_app(app: Flask) -> None:
     """Give every template the language helpers, the domains' labels and the date filters."""
     for domain in (i18n, accounts, journeys, critical_points, survey_rounds, sprints, live):
+        app.context_processor(domain.for_templates)
+    for domain in (followup, commitment_labels):
         app.context_processor(domain.for_templates)
     app.add_template_filter(isodate, "isodate")
     app.add_template_filter(isodatetime, "isodatetime")

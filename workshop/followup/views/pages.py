@@ -13,16 +13,13 @@ from workshop.confirm import ask_first
 from workshop.extensions import db
 from workshop.followup import links, services, tracking
 from workshop.followup.forms import CheckInForm, LinkForm, StatusForm
-from workshop.followup.labels import error_text, for_templates
+from workshop.followup.labels import error_text
 from workshop.followup.models import FollowUp, LinkRole
 from workshop.followup.views.blueprint import bp
 from workshop.forms_common import ConfirmForm, EmptyForm
 from workshop.htmx import redirect_page, render_page
 from workshop.sprints import services as sprints
 from workshop.sprints.forms import version_of
-
-# Every template may name statuses and check-ins (the start page's due list among them).
-bp.app_context_processor(for_templates)
 
 
 def _follow_up_or_404(workspace, follow_up_id: int) -> FollowUp:

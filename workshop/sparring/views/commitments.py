@@ -32,11 +32,6 @@ ERRORS = {
 }
 
 
-@bp.app_context_processor
-def _names() -> dict:
-    return {"max_commitments": MAX_COMMITMENTS}
-
-
 def _session_or_404(workspace, session_id):
     return services.get_session(workspace, session_id) or abort(404)
 
@@ -86,53 +81,58 @@ def commitments_page(workspace, membership, session_id):
     )
 
 
+def _data(form) -> commitments.CommitmentData:
+    return commitments.CommitmentData(
+        title=form.title.data,
+        due_on=form.due_on.data,
+        first_when=form.first_when.data,
+        first_then=form.first_then.data,
+        owner_user_id=form.owner_member.data,
+        owner_name=form.owner_name.data or "",
+        indicator=form.indicator.data or "",
+        target=form.target.data or "",
+        witness_id=form.witness.data,
+        point_ids=list(form.points.data or []),
+        capture_ids=list(form.answers.data or []),
+    )
+
+
+def _refuse(form, reason: str) -> None:
+    """Put a refusal's words where the form shows them: the due date's beside that field."""
+    if reason == "too_many_commitments":
+        form.form_errors.append(TOO_MANY % {"max": MAX_COMMITMENTS})
+    elif reason == "due_before_session":
+        form.due_on.errors = [*form.due_on.errors, ERRORS[reason]]
+    else:
+        form.form_errors.append(ERRORS.get(reason, ERRORS["unknown_choice"]))
+
+
 @bp.route("/sessions/<int:session_id>/commitments/new", methods=["GET", "POST"])
 @workspace_role(Role.PARTICIPANT)
 def new_commitment(workspace, membership, session_id):
     """Write down a commitment; it is followed up from the session's day."""
     session = _session_or_404(workspace, session_id)
     form = _form(session, request.method == "POST")
-    status = 200
-    if commitments.room_left(session) == 0:
+    full = commitments.room_left(session) == 0
+    if full:
         form.form_errors.append(TOO_MANY % {"max": MAX_COMMITMENTS})
-        status = 422 if request.method == "POST" else 200
-    elif request.method == "POST":
-        if form.validate_on_submit():
-            data = commitments.CommitmentData(
-                title=form.title.data,
-                due_on=form.due_on.data,
-                first_when=form.first_when.data,
-                first_then=form.first_then.data,
-                owner_user_id=form.owner_member.data,
-                owner_name=form.owner_name.data or "",
-                indicator=form.indicator.data or "",
-                target=form.target.data or "",
-                witness_id=form.witness.data,
-                point_ids=list(form.points.data or []),
-                capture_ids=list(form.answers.data or []),
-            )
-            try:
-                commitments.add_commitment(session, current_user, data)
-            except services.SparringError as error:
-                db.session.rollback()
-                if error.reason == "too_many_commitments":
-                    form.form_errors.append(TOO_MANY % {"max": MAX_COMMITMENTS})
-                elif error.reason == "due_before_session":
-                    form.due_on.errors = [*form.due_on.errors, ERRORS[error.reason]]
-                else:
-                    form.form_errors.append(ERRORS.get(error.reason, ERRORS["unknown_choice"]))
-            else:
-                db.session.commit()
-                flash(_("Commitment saved. Its follow-up has three check-ins."), "success")
-                return redirect_page(session_url(workspace, session))
-        status = 422
+    elif form.validate_on_submit():
+        try:
+            commitments.add_commitment(session, current_user, _data(form))
+        except services.SparringError as error:
+            db.session.rollback()
+            _refuse(form, error.reason)
+        else:
+            db.session.commit()
+            flash(_("Commitment saved. Its follow-up has three check-ins."), "success")
+            return redirect_page(session_url(workspace, session))
     return render_page(
         "sparring/commitments/form.html",
-        status=status,
+        status=422 if request.method == "POST" else 200,
         workspace=workspace,
         membership=membership,
         session=session,
         form=form,
-        full=commitments.room_left(session) == 0,
+        full=full,
         back=session_url(workspace, session),
     )
