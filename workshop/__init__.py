@@ -70,6 +70,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from workshop.critical_points import document as points_document
     from workshop.critical_points.views import bp as points_bp
     from workshop.export.views import bp as export_bp
+    from workshop.followup import tracking
     from workshop.followup.views import bp as followup_bp
     from workshop.followup.views import link_bp as follow_link_bp
     from workshop.journey_templates.views import bp as templates_bp
@@ -82,6 +83,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from workshop.live.views import room as room_bp
     from workshop.live.views import workshops_bp
     from workshop.main.views import bp as main_bp
+    from workshop.sparring import commitments as sparring_commitments
     from workshop.sparring.views import bp as sparring_bp
     from workshop.sparring.views import room as sparring_room
     from workshop.sparring.views import sparrer_bp
@@ -110,7 +112,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     # competence → export → sprints → live → followup → sparring → main;
     # tests/unit/test_layers.py keeps it so):
     # what a lower layer needs from a higher one is handed down here.
-    overview.init_app(app, journeys_of=journey_services.journeys_of)
+    overview.init_app(app, journeys_of=journey_services.journeys_of, due_of=tracking.due_list)
+    tracking.init_app(app, commitment_of=sparring_commitments.commitment_of)
     board_points.init_app(app, board.board_points)
     ranking.init_app(app, dot_counts=live_services.dot_counts, move_dots=live_services.move_dots)
     points_document.init_app(app, typed_organisations=live_services.typed_organisations)

@@ -69,6 +69,8 @@ def defaults(instance_path: str) -> dict:
         "JOIN_LIMIT_PER_CODE": "10 per minute",
         # A whole staff room may answer from one address: enough for them, not for a flood.
         "SURVEY_START_LIMIT_PER_ADDRESS": "60 per minute;600 per hour",
+        # Follow-up links: wrong tokens and posts per address.
+        "FOLLOW_LINK_LIMIT_PER_ADDRESS": "30 per minute;300 per hour",
         "JOURNEYS_DIR": str(Path(__file__).resolve().parent.parent / "journeys"),
         "SURVEY_BANK_DIR": str(Path(__file__).resolve().parent.parent / "journeys" / "competence"),
         # Text is sent compressed to browsers that accept it (Flask-Compress): pages, their

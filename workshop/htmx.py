@@ -34,7 +34,7 @@ def redirect_page(location: str) -> Response:
     return redirect(location, code=303)
 
 
-FORM_MACROS = ("csrf_field", "field", "form_errors", "radio_group")
+FORM_MACROS = ("checkbox_list", "csrf_field", "field", "form_errors", "radio_group")
 
 
 def init_app(app: Flask) -> None:

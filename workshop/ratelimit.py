@@ -122,6 +122,11 @@ def _made(response) -> bool:
     return bool(g.get("ratelimit_made"))
 
 
+def _refused_or_made(response) -> bool:
+    """A follow-up link's post counts when it was refused as no link, or when it changed something."""
+    return response.status_code == 404 or _made(response)
+
+
 def limits_of(app: Flask) -> list[tuple[str, str, object, object]]:
     """(endpoint, limit, whose, what counts): wrong join codes, per client address and per
     code tried; survey answers started, per client address."""
@@ -130,6 +135,15 @@ def limits_of(app: Flask) -> list[tuple[str, str, object, object]]:
         ("live.join", app.config["JOIN_LIMIT_PER_CODE"], _typed_code, _wrong),
         ("answer.start", app.config["SURVEY_START_LIMIT_PER_ADDRESS"], client_address, _made),
         ("answer.personal", app.config["SURVEY_START_LIMIT_PER_ADDRESS"], client_address, _made),
+        *(
+            (endpoint, app.config["FOLLOW_LINK_LIMIT_PER_ADDRESS"], client_address, counts)
+            for endpoint, counts in (
+                ("follow_link.page", _wrong),
+                ("follow_link.comment", _refused_or_made),
+                ("follow_link.status", _refused_or_made),
+                ("follow_link.check_in", _refused_or_made),
+            )
+        ),
     ]
 
 

@@ -10,8 +10,10 @@ from workshop import i18n, links
 from workshop.accounts import labels as accounts
 from workshop.competence import round_labels as survey_rounds
 from workshop.critical_points import labels as critical_points
+from workshop.followup import labels as followup
 from workshop.journeys import labels as journeys
 from workshop.live import labels as live
+from workshop.sparring import commitment_labels
 from workshop.sparring import labels as sparring
 from workshop.sparring import series_labels as sparring_series
 from workshop.sparring import summary as sparring_summary
@@ -41,6 +43,8 @@ def init_app(app: Flask) -> None:
         sparring_series,
         sparring,
     ):
+        app.context_processor(domain.for_templates)
+    for domain in (followup, commitment_labels):
         app.context_processor(domain.for_templates)
     app.add_template_filter(isodate, "isodate")
     app.add_template_filter(isodatetime, "isodatetime")

@@ -32,6 +32,9 @@ from workshop.competence import services as survey
 from workshop.competence.models import RoundLink
 from workshop.competence.services import local_today
 from workshop.extensions import db
+from workshop.followup import links as follow_links
+from workshop.followup import services as followup
+from workshop.followup.models import LinkRole
 from workshop.journeys import services as journeys
 from workshop.journeys.models import JourneyKind
 from workshop.live import services as live_services
@@ -181,7 +184,24 @@ def world(tmp_path_factory):
         sparrer_pack = f"/sp/{sparring.sparrer_token(sparrer)}/sessions/{sparring_session.id}/pack"
         pack_page = f"/w/{sprint.workspace_id}/sparring/sessions/{sparring_session.id}/pack"
         sparring_run, sparring_live = _sparring_room(sprint.workspace, facilitator)
+        # A follow-up with an outside owner's link: its page, its forms and the link's page.
+        followed = followup.create_follow_up(
+            sprint.workspace, facilitator, "Seurattava", local_today(), owner_name="Ulkopuolinen"
+        )
+        owner_link = follow_links.create_link(followed, LinkRole.OWNER, "Ulkopuolinen")
         db.session.commit()
+        owner_link_path = f"/f/{follow_links.link_token(owner_link)}"
+        # A sparring session with a sparrer: its commitments and their form.
+        series = sparring.create_series(sprint.workspace, facilitator, "Sparraus", "Johto", "fi")
+        spar_session = sparring.plan_session(series, facilitator, local_today())
+        spar_session.sparrers.append(
+            sparring.add_sparrer(series, "Eeva", "Kasvu Oy", SparrerRole.GROWTH_COMPANY)
+        )
+        db.session.commit()
+        commitment_pages = [
+            f"/w/{sprint.workspace_id}/sparring/sessions/{spar_session.id}/commitments",
+            f"/w/{sprint.workspace_id}/sparring/sessions/{spar_session.id}/commitments/new",
+        ]
         report_page = f"/w/{sprint.workspace_id}/survey/rounds/{survey_round.id}/report"
         # The sparring room's sprint is reached from its run page, after the workshops' consoles.
         sprint_pages = [
@@ -192,7 +212,9 @@ def world(tmp_path_factory):
         seeds = {
             "facilitator": ["/", f"/w/{sprint.workspace_id}/sprints/{waiting.id}/live/"]
             + sprint_pages
-            + [report_page, pack_page, sparring_run],
+            + [report_page, pack_page, sparring_run]
+            + commitment_pages
+            + [f"/w/{sprint.workspace_id}/follow-up/{followed.id}"],
             "sparring_code": sparring_live.join_code,
             "email": email,
             "password": password,
@@ -209,6 +231,7 @@ def world(tmp_path_factory):
                 "/templates/",
                 f"/sp/pack/{pack_token}",
                 sparrer_pack,
+                owner_link_path,
             ],
         }
     clients = {who: app.test_client() for who in ("facilitator", "guest", "anonymous")}

@@ -72,6 +72,12 @@ PUBLIC = {
     # (tests/integration/test_sparring_room.py).
     "sparrer.sparrer_room",
     "sparrer.guest_capture",
+    # A follow-up's witness, or its owner outside the workspace, opens it by link without an
+    # account; a withdrawn or forged token is refused (tests/integration/test_followup.py).
+    "follow_link.page",
+    "follow_link.comment",
+    "follow_link.status",
+    "follow_link.check_in",
     "static",
 }
 

@@ -132,6 +132,7 @@ def workspace(workspace, membership):
         members=services.members_of(workspace),
         organisations=services.organisations_of(workspace),
         journeys=overview.journeys_of(workspace),
+        due=overview.due_of(workspace),
     )
 
 

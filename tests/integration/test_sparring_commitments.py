@@ -1,0 +1,111 @@
+"""A sparring session's commitments: at most three, a due date not before the session, a
+named owner, and a witness who gets a link."""
+
+from datetime import date
+
+import pytest
+
+from tests.conftest import text_of
+from workshop.extensions import db
+from workshop.followup import links
+from workshop.followup.models import FollowUp, LinkRole
+from workshop.sparring import services as sparring
+from workshop.sparring.models import Commitment, SparrerRole
+
+
+@pytest.fixture
+def session(team):
+    series = sparring.create_series(
+        team.workspace, team.facilitator, "Sparraus", "Johtoryhmä", "fi"
+    )
+    held = sparring.plan_session(series, team.facilitator, date(2027, 2, 1))
+    held.sparrers.append(
+        sparring.add_sparrer(series, "Eeva", "Kasvu Oy", SparrerRole.GROWTH_COMPANY)
+    )
+    db.session.commit()
+    return held
+
+
+def _url(team, session, tail="/new"):
+    return f"/w/{team.workspace.id}/sparring/sessions/{session.id}/commitments{tail}"
+
+
+def _form(team, session, **changes):
+    data = {
+        "title": "Työpaikkaohjaajien perehdytys",
+        "owner_member": str(team.participant.id),
+        "owner_name": "",
+        "due_on": "2027-06-30",
+        "first_when": "johtoryhmä kokoontuu seuraavan kerran",
+        "first_then": "esittelen kolme kriittistä kohtaa",
+        "indicator": "perehdytettyjen ohjaajien osuus",
+        "target": "80 %",
+        "witness": str(session.sparrers[0].id),
+    }
+    data.update(changes)
+    return data
+
+
+def test_a_commitment_is_followed_up_from_the_session_day_and_its_witness_gets_a_link(
+    team, session, client, login
+):
+    login(team.facilitator)
+    response = client.post(_url(team, session), data=_form(team, session))
+    assert response.status_code == 303
+    commitment = db.session.scalars(db.select(Commitment)).one()
+    follow_up = commitment.follow_up
+    assert follow_up.agreed_on == date(2027, 2, 1)
+    assert follow_up.owner_user_id == team.participant.id
+    assert [c.due_on for c in follow_up.check_ins][0] == date(2027, 3, 3)
+    witness_link = links.live_link(follow_up, LinkRole.WITNESS)
+    assert witness_link.name == "Eeva"
+    assert links.link_for_token(links.link_token(witness_link)) is witness_link
+    listing = text_of(client.get(_url(team, session, "")))
+    assert (
+        "When johtoryhmä kokoontuu seuraavan kerran, then esittelen kolme kriittistä kohtaa."
+        in listing
+    )
+
+
+def test_a_fourth_commitment_is_refused_with_the_reason_and_nothing_is_saved(
+    team, session, client, login
+):
+    login(team.facilitator)
+    for n in range(3):
+        assert (
+            client.post(_url(team, session), data=_form(team, session, title=f"C{n}")).status_code
+            == 303
+        )
+    response = client.post(_url(team, session), data=_form(team, session, title="Neljäs"))
+    assert response.status_code == 422
+    assert "at most 3 commitments" in text_of(response)
+    assert db.session.scalar(db.select(db.func.count(FollowUp.id))) == 3
+    assert "New commitment" not in text_of(client.get(_url(team, session, "")))
+
+
+def test_a_due_date_before_the_session_is_refused_with_the_typed_text_kept(
+    team, session, client, login
+):
+    login(team.facilitator)
+    response = client.post(_url(team, session), data=_form(team, session, due_on="2027-01-31"))
+    assert response.status_code == 422
+    assert "The due date cannot be before the session." in text_of(response)
+    assert "esittelen kolme kriittistä kohtaa" in response.get_data(as_text=True)
+    assert db.session.scalar(db.select(db.func.count(FollowUp.id))) == 0
+
+
+def test_a_witness_or_owner_from_elsewhere_is_refused(team, session, client, login, make_team):
+    other = make_team(workspace="Toinen", facilitator="Kaisa", participant="Pekka", observer=None)
+    other_series = sparring.create_series(other.workspace, other.facilitator, "S", "J", "fi")
+    stranger = sparring.add_sparrer(other_series, "Vieras", "Muu Oy", SparrerRole.EMPLOYER)
+    db.session.commit()
+    login(team.facilitator)
+    for changes in ({"witness": str(stranger.id)}, {"owner_member": str(other.participant.id)}):
+        response = client.post(_url(team, session), data=_form(team, session, **changes))
+        assert response.status_code == 422
+    assert db.session.scalar(db.select(db.func.count(FollowUp.id))) == 0
+
+
+def test_an_observer_cannot_write_commitments(team, session, client, login):
+    login(team.observer)
+    assert client.post(_url(team, session), data=_form(team, session)).status_code == 403
