@@ -13,9 +13,7 @@ from workshop.critical_points import labels as critical_points
 from workshop.followup import labels as followup
 from workshop.journeys import labels as journeys
 from workshop.live import labels as live
-from workshop.sparring import commitment_labels
 from workshop.sparring import labels as sparring
-from workshop.sparring import series_labels as sparring_series
 from workshop.sparring import summary as sparring_summary
 from workshop.sprints import labels as sprints
 
@@ -40,11 +38,9 @@ def init_app(app: Flask) -> None:
         survey_rounds,
         sprints,
         live,
-        sparring_series,
+        followup,
         sparring,
     ):
-        app.context_processor(domain.for_templates)
-    for domain in (followup, commitment_labels):
         app.context_processor(domain.for_templates)
     app.add_template_filter(isodate, "isodate")
     app.add_template_filter(isodatetime, "isodatetime")

@@ -11,7 +11,9 @@ from aiosmtpd.controller import Controller
 
 from workshop import clock
 from workshop.extensions import db
+from workshop.followup import links
 from workshop.followup import services as followup
+from workshop.followup.models import LinkRole
 
 AGREED = date(2027, 2, 1)
 
@@ -98,7 +100,7 @@ def test_each_owner_gets_one_reminder_per_due_check_in_in_their_language(
     assert swedish["Content-Language"] == "sv"
     finnish = by_recipient["olga@kasvu.example"]
     assert "Palautekysely" in finnish["Subject"]
-    # An outside owner answers through their own link (handed down by the links module).
+    # An outside owner without a link yet is told to use the one they were given.
     assert "http://localhost/" not in finnish.get_content()
     assert "seurantalinkin" in finnish.get_content()
     assert member.check_ins[0].reminded_at is not None
@@ -112,10 +114,14 @@ def test_each_owner_gets_one_reminder_per_due_check_in_in_their_language(
 
 def test_an_outside_owner_gets_their_own_link(app, smtp, team, due_follow_ups):
     _member, outside = due_follow_ups
-    app.extensions["polku_owner_link_url"] = lambda f: f"http://localhost/f/link-of-{f.id}"
+    withdrawn = links.create_link(outside, LinkRole.OWNER, "Olga", "Kasvu Oy")
+    withdrawn.revoked_at = withdrawn.created_at
+    link = links.create_link(outside, LinkRole.OWNER, "Olga", "Kasvu Oy")
+    db.session.commit()
     _remind(app)
     olga = [m for rcpt, m in smtp.messages if rcpt == ["olga@kasvu.example"]][0]
-    assert f"http://localhost/f/link-of-{outside.id}" in olga.get_content()
+    assert f"http://localhost/f/{links.link_token(link)}" in olga.get_content()
+    assert links.link_token(withdrawn) not in olga.get_content()
 
 
 def test_the_next_check_in_is_reminded_when_its_day_comes(

@@ -397,4 +397,9 @@ def test_the_pages_meta_descriptions_tell_them_apart(pages):
     shared = Counter(by_endpoint.values()).most_common(1)[0]
     # A few pages may fairly share the general text (errors, say), most say what they are.
     assert shared[1] <= 3, f"{shared[1]} kinds of page all say {shared[0]!r}"
-    assert len(set(by_endpoint.values())) >= len(by_endpoint) - 5
+    alike = {
+        text: sorted(e for e, t in by_endpoint.items() if t == text)
+        for text, count in Counter(by_endpoint.values()).items()
+        if count > 1
+    }
+    assert len(set(by_endpoint.values())) >= len(by_endpoint) - 5, alike

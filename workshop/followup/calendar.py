@@ -8,7 +8,6 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from icalendar import Calendar, Event
 from sqlalchemy import select
-from werkzeug.routing import BuildError
 
 from workshop import addresses, tokens
 from workshop.accounts.models import Membership, User
@@ -74,13 +73,9 @@ def follow_ups_owned_by(user: User) -> list[FollowUp]:
 
 def member_url(follow_up: FollowUp) -> str:
     """The full address of the follow-up's page for members."""
-    try:
-        return addresses.external_url(
-            "followup.detail", workspace_id=follow_up.workspace_id, follow_up_id=follow_up.id
-        )
-    except BuildError:
-        # Until the follow-up's own page is merged: the address it will have.
-        return addresses.request_root() + f"/w/{follow_up.workspace_id}/follow-up/{follow_up.id}"
+    return addresses.external_url(
+        "followup.detail", workspace_id=follow_up.workspace_id, follow_up_id=follow_up.id
+    )
 
 
 def feed(follow_ups: list[FollowUp], language: str, url_of) -> bytes:

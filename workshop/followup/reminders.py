@@ -7,8 +7,8 @@ from flask import current_app
 from flask_babel import force_locale, format_date
 from flask_babel import gettext as _
 
-from workshop import clock, mail
-from workshop.followup import calendar
+from workshop import addresses, clock, mail
+from workshop.followup import calendar, links
 from workshop.followup.models import CheckIn, LinkRole
 from workshop.followup.services import due_check_ins
 
@@ -41,13 +41,14 @@ def _owner(check_in: CheckIn) -> tuple[str, str]:
 
 
 def _owner_url(check_in: CheckIn) -> str | None:
-    """Where the owner answers the check-in: the follow-up's page (members) or their link,
-    which the links module hands down as app.extensions["polku_owner_link_url"]."""
+    """Where the owner answers the check-in: the follow-up's page (members) or their own link."""
     follow_up = check_in.follow_up
     if follow_up.owner_user is not None:
         return calendar.member_url(follow_up)
-    link_url = current_app.extensions.get("polku_owner_link_url")
-    return link_url(follow_up) if link_url else None
+    link = links.live_link(follow_up, LinkRole.OWNER)
+    return (
+        addresses.external_url("follow_link.page", token=links.link_token(link)) if link else None
+    )
 
 
 def reminder(check_in: CheckIn) -> mail.Mail | None:

@@ -9,10 +9,11 @@ from sqlalchemy import select
 from workshop.accounts.models import User, Workspace
 from workshop.critical_points.models import CriticalPoint
 from workshop.extensions import db
+from workshop.followup import links
 from workshop.followup import services as followup
-from workshop.followup.models import CheckInKind, EventKind, FollowStatus, FollowUpEvent
+from workshop.followup.models import CheckInKind, EventKind, FollowStatus, FollowUpEvent, LinkRole
 from workshop.journeys.models import Journey
-from workshop.sparring import services
+from workshop.sparring import evidence, evidence_pdf, services
 from workshop.sparring.models import (
     AuthorRole,
     Capture,
@@ -111,7 +112,11 @@ def load_demo_sparring(workspace: Workspace, facilitator: User, today: date) -> 
         )
     )
     held = _session(series, facilitator, today - timedelta(days=61), sparrers)
+    # Its pack was frozen and sent a week ahead; the summary went out three days after.
+    evidence.freeze(held, evidence_pdf.pages_of)
+    held.pack_frozen_at = _at(held.held_on - timedelta(days=7))
     held.held_at = datetime.combine(held.held_on, time(12), tzinfo=UTC)
+    held.summary_published_at = _at(held.held_on + timedelta(days=3))
     held.oral_feedback = "Hyvä, että lähtötiedot olivat valmiina: keskustelu pysyi asiassa."
     captures = _captures(held, sparrers, points)
     _commitments(workspace, facilitator, held, sparrers, points, captures, today)
@@ -222,6 +227,14 @@ def _commitments(workspace, facilitator, session, sparrers, points, captures, to
             )
             commitment.said_did_at = follow_up.done_at
         session.commitments.append(commitment)
+        links.create_link(
+            follow_up,
+            LinkRole.WITNESS,
+            commitment.witness.name,
+            commitment.witness.organisation,
+            commitment.witness.email,
+            facilitator,
+        )
 
 
 def _at(day: date) -> datetime:

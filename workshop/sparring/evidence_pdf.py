@@ -1,21 +1,16 @@
 """The evidence pack as a printable document: the page a share link opens, and its PDF."""
 
 from flask import current_app, render_template, url_for
-from flask_babel import force_locale, lazy_pgettext
+from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
 from workshop import pdf
 from workshop.critical_points.labels import ROLE_LABELS, SEVERITY_SHORT
 from workshop.critical_points.models import ReporterRole
+from workshop.followup.labels import STATUS_LABELS as FOLLOW_STATUS_LABELS
+from workshop.followup.models import FollowStatus
 from workshop.sparring.evidence import EvidencePack
 
-# As the glossary words the statuses of decisions (docs/glossary.md).
-STATUS_LABELS = {
-    "open": lazy_pgettext("commitment status", "open"),
-    "in_progress": lazy_pgettext("commitment status", "in progress"),
-    "done": lazy_pgettext("commitment status", "done"),
-    "dropped": lazy_pgettext("commitment status", "dropped"),
-}
 CHECK_IN_LABELS = {
     "first_step": _l("First step confirmed by the owner"),
     "witness": _l("Status with the witness"),
@@ -39,7 +34,7 @@ def print_html(pack: EvidencePack, for_pdf: bool, frozen: bool, links=None) -> s
             links=links or {},
             role_label=lambda role: str(ROLE_LABELS.get(ReporterRole(role), role)),
             severity_short=lambda s: str(SEVERITY_SHORT.get(s, s)),
-            pack_status=lambda s: str(STATUS_LABELS.get(s, s)),
+            pack_status=lambda s: str(FOLLOW_STATUS_LABELS[FollowStatus(s)]),
             pack_check_in=lambda k: str(CHECK_IN_LABELS.get(k, k)),
         )
 

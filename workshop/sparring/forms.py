@@ -17,6 +17,7 @@ from wtforms.validators import DataRequired, InputRequired, NumberRange, Optiona
 from workshop.accounts.forms import REQUIRED, email_shape, too_long
 from workshop.accounts.models import ORG_NAME_MAX
 from workshop.forms_common import BoundedIntegerField, CheckboxList
+from workshop.sparring.labels import LANGUAGE_LABELS, SPARRER_ROLE_LABELS
 from workshop.sparring.models import (
     EMAIL_MAX,
     MAX_QUESTIONS,
@@ -27,7 +28,6 @@ from workshop.sparring.models import (
     TITLE_MAX,
     SparrerRole,
 )
-from workshop.sparring.series_labels import LANGUAGE_LABELS, SPARRER_ROLE_LABELS
 
 MAX_MINUTES = 240
 

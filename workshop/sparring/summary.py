@@ -20,6 +20,7 @@ from sqlalchemy import select
 
 from workshop import clock, filenames, pdf, tokens
 from workshop.extensions import db
+from workshop.sparring.labels import CAPTURE_TYPE_HEADINGS, role_label
 from workshop.sparring.models import (
     AuthorRole,
     Capture,
@@ -34,27 +35,6 @@ from workshop.sparring.services import SparringError
 PUBLISH_WITHIN_DAYS = 7
 FEEDBACK_MAX = 4000
 MAX_SHARES = 10
-
-
-def type_label(kind: CaptureType) -> str:
-    """A capture type in the current language."""
-    return {
-        CaptureType.QUESTION: _("Questions"),
-        CaptureType.OBSERVATION: _("Observations"),
-        CaptureType.EXPECTATION: _("Expectations"),
-        CaptureType.IDEA: _("Ideas"),
-        CaptureType.COMMITMENT: _("Commitments proposed"),
-    }[kind]
-
-
-def role_label(role: AuthorRole | SparrerRole) -> str:
-    """Who said it, by role, in the current language."""
-    return {
-        "employer": _("Employer"),
-        "growth_company": _("Growth company"),
-        "management": _("Management team"),
-        "facilitator": _("Facilitator"),
-    }[role.value]
 
 
 def as_said_by(role: AuthorRole | SparrerRole, organisation: str) -> str:
@@ -148,7 +128,7 @@ def _theme(kind: CaptureType, captures: list[Capture], shared: bool) -> Theme:
     roles = Counter(c.author_role for c in hidden)
     return Theme(
         kind,
-        type_label(kind),
+        str(CAPTURE_TYPE_HEADINGS[kind]),
         tuple(Entry(c.text, _said_by(c, shared), _about(c), c.quotable) for c in shown),
         len(hidden),
         ", ".join(f"{role_label(role)} {count}" for role, count in roles.items()),

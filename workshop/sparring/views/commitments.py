@@ -5,7 +5,6 @@ from flask import abort, flash, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from werkzeug.routing import BuildError
 from wtforms import SelectChoice
 
 from workshop import clock
@@ -37,13 +36,8 @@ def _session_or_404(workspace, session_id):
 
 
 def session_url(workspace, session) -> str:
-    """The session's page when the series part is there, this part's own page otherwise."""
-    try:
-        return url_for("sparring.session", workspace_id=workspace.id, session_id=session.id)
-    except BuildError:
-        return url_for(
-            "sparring.commitments_page", workspace_id=workspace.id, session_id=session.id
-        )
+    """The session's page, where its commitments are listed."""
+    return url_for("sparring.session", workspace_id=workspace.id, session_id=session.id)
 
 
 def _form(session, formdata: bool) -> CommitmentForm:

@@ -24,7 +24,7 @@ from workshop.live.models import LiveSession
 from workshop.models_base import utcnow
 from workshop.sparring import room
 from workshop.sparring import services as sparring
-from workshop.sparring.labels import agenda_name
+from workshop.sparring.labels import agenda_title
 from workshop.sparring.models import AuthorRole, CaptureType, SparringSession
 from workshop.sparring.room_forms import (
     CaptureForm,
@@ -259,7 +259,7 @@ def open_room(workspace, membership, session_id):
     # The sprint is the host's record: named in the host's language, whoever opens the room.
     with force_locale(sp.series.language):
         title = f"{sp.series.title}: {format_date(sp.held_on, 'medium')}"[:SPRINT_TITLE_MAX]
-        phases = [agenda_name(item) for item in sp.agenda]
+        phases = [agenda_title(item) for item in sp.agenda]
     try:
         room.open_room(sp, current_user, title, phases, clock.today())
     except (sparring.SparringError, live_services.Refused) as refused:
@@ -307,7 +307,7 @@ def start_item(workspace, membership, session_id):
         if item is None:
             raise sparring.SparringError("unknown_item")
         with force_locale(sp.series.language):
-            name = agenda_name(item)
+            name = agenda_title(item)
         room.start_item(sp, item.position, name)
     except (sparring.SparringError, live_services.Refused) as refused:
         db.session.rollback()

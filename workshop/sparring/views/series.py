@@ -17,10 +17,8 @@ from workshop.forms_common import ConfirmForm
 from workshop.htmx import redirect_page, render_page
 from workshop.sparring import planning, services
 from workshop.sparring.forms import SeriesForm, SparrerForm
+from workshop.sparring.labels import LANGUAGE_LABELS
 from workshop.sparring.models import MAX_SPARRERS, SparrerRole
-from workshop.sparring.series_labels import (
-    LANGUAGE_LABELS,
-)
 from workshop.sparring.views.blueprint import bp, sparrer_bp
 
 
