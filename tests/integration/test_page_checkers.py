@@ -31,9 +31,13 @@ from workshop.competence import services as survey
 from workshop.competence.services import local_today
 from workshop.config import VNU_VERSION
 from workshop.extensions import db
+from workshop.followup import links as follow_links
+from workshop.followup.models import LinkRole
 from workshop.live import services as live_services
+from workshop.sparring import evidence as sparring_evidence
 from workshop.sparring import room as sparring_room
 from workshop.sparring import services as sparring
+from workshop.sparring import summary as sparring_summary
 from workshop.sparring.models import AuthorRole, CaptureType
 from workshop.sprints import services as sprints
 
@@ -110,6 +114,13 @@ REQUIRED = {
         "sparring.session",
         "sparring.edit_session",
         "sparring.run",
+        "sparring.pack",
+        "sparring.new_commitment",
+        "sparring.summary_page",
+        "sparring.said_did_form",
+        "followup.index",
+        "followup.detail",
+        "followup.calendar_page",
     },
     "guest": {"live.phone"},
     "waiting": {"live.phone"},
@@ -133,6 +144,12 @@ REQUIRED = {
         "answer.shared",
         "answer.shared_report",
         "sparrer.landing",
+        "sparrer.sparrer_pack",
+        "sparrer.sparrer_room",
+        "sparrer.said_did_page",
+        "sparrer.shared_summary",
+        "sparrer.shared_pack",
+        "follow_link.page",
     },
 }
 PER_ENDPOINT = 2
@@ -220,9 +237,17 @@ def pages(tmp_path_factory) -> list[Page]:
             free_text=True,
         )
         db.session.commit()
-        sparrer_path = "/sp/" + sparring.sparrer_token(
-            sparring.series_of(sprint.workspace)[0].sparrers[0]
-        )
+        demo_series = sparring.series_of(sprint.workspace)[0]
+        sparrer_path = "/sp/" + sparring.sparrer_token(demo_series.sparrers[0])
+        # The held session's witness link, and its summary and pack through share links.
+        held = demo_series.sessions[0]
+        held_id = held.id
+        witness = follow_links.live_link(held.commitments[0].follow_up, LinkRole.WITNESS)
+        shared_sparring = [
+            "/f/" + follow_links.link_token(witness),
+            "/sp/summary/" + sparring_summary.create_share(held, facilitator)[1],
+            "/sp/pack/" + sparring_evidence.share(held, facilitator),
+        ]
         survey_round_id, survey_unit_id = survey_round.id, survey_round.units[0].id
         survey_items = [(item.id, item.level) for item in survey_round.items]
         report_url = f"/w/{sprint.workspace_id}/survey/rounds/{report_round.id}/report"
@@ -235,6 +260,8 @@ def pages(tmp_path_factory) -> list[Page]:
             for s in sprints.sprints_of(sprint.workspace)
             if s.id != sparring_live.sprint_id
         ]
+        # The held sparring session: its done commitment links its "you said, we did" form.
+        sprint_pages.append(f"/w/{workspace_id}/sparring/sessions/{held_id}")
         # Every round's page too: each state (open, closed with a plan) draws other links.
         sprint_pages += [
             f"/w/{workspace_id}/survey/rounds/{r.id}" for r in survey.rounds_of(sprint.workspace)
@@ -298,6 +325,7 @@ def pages(tmp_path_factory) -> list[Page]:
                 f"/s/{survey_token}",
                 urlsplit(shared_report["href"]).path,
                 sparrer_path,
+                *shared_sparring,
             ],
         )
         for who, url in (("facilitator", "/no/such/page"), ("anonymous", "/no/such/page")):
