@@ -2,6 +2,7 @@
 commitments at different stages of their follow-up) and one upcoming session whose agenda opens
 with the commitments still open. Dates are relative to the day the demo is loaded."""
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import select
@@ -113,8 +114,9 @@ def load_demo_sparring(workspace: Workspace, facilitator: User, today: date) -> 
     )
     held = _session(series, facilitator, today - timedelta(days=61), sparrers)
     # Its pack was frozen and sent a week ahead; the summary went out three days after.
-    evidence.freeze(held, evidence_pdf.pages_of)
+    pack = evidence.freeze(held, evidence_pdf.pages_of)
     held.pack_frozen_at = _at(held.held_on - timedelta(days=7))
+    held.pack = replace(pack, built_at=held.pack_frozen_at.replace(tzinfo=None)).to_dict()
     held.held_at = datetime.combine(held.held_on, time(12), tzinfo=UTC)
     held.summary_published_at = _at(held.held_on + timedelta(days=3))
     held.oral_feedback = "Hyvä, että lähtötiedot olivat valmiina: keskustelu pysyi asiassa."
@@ -196,8 +198,8 @@ def _commitments(workspace, facilitator, session, sparrers, points, captures, to
         commitment = Commitment(
             position=position,
             follow_up=follow_up,
-            first_when=f"Kun {when},",
-            first_then=f"niin {then}.",
+            first_when=when,
+            first_then=then,
             indicator=indicator,
             target=target,
             witness=sparrers[position],
