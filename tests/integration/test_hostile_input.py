@@ -23,6 +23,7 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.routing import AnyConverter, IntegerConverter
 
 from tests.conftest import close_app, fresh_app
+from tests.sparring_data import open_room as open_sparring_room
 from tests.survey_data import answered_round
 from workshop import demo
 from workshop.accounts import services as accounts
@@ -42,10 +43,9 @@ from workshop.live.models import EntryKind
 from workshop.models_base import utcnow
 from workshop.sparring import commitments as sparring_commitments
 from workshop.sparring import evidence as sparring_evidence
-from workshop.sparring import room as sparring_room
 from workshop.sparring import services as sparring
 from workshop.sparring import summary as sparring_summary
-from workshop.sparring.models import AuthorRole, CaptureType, SparrerRole
+from workshop.sparring.models import SparrerRole
 from workshop.sprints import services as sprints
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -182,7 +182,7 @@ def world(tmp_path_factory):
         pack_token = sparring_evidence.share(sparring_session, facilitator)
         sparrer_pack = f"/sp/{sparring.sparrer_token(sparrer)}/sessions/{sparring_session.id}/pack"
         pack_page = f"/w/{sprint.workspace_id}/sparring/sessions/{sparring_session.id}/pack"
-        sparring_run, sparring_live = _sparring_room(sprint.workspace, facilitator)
+        sparring_run, sparring_live = open_sparring_room(sprint.workspace, facilitator)
         # A follow-up with an outside owner's link: its page, its forms and the link's page.
         followed = followup.create_follow_up(
             sprint.workspace, facilitator, "Seurattava", local_today(), owner_name="Ulkopuolinen"
@@ -280,18 +280,6 @@ def world(tmp_path_factory):
         yield world
         db.session.remove()
     close_app(app)
-
-
-def _sparring_room(workspace, facilitator) -> tuple:
-    """A sparring session whose room is open, with one capture: (its run page, live session)."""
-    series = sparring.create_series(workspace, facilitator, "Sparraus", "Johtoryhmä", "fi")
-    session = sparring.plan_session(series, facilitator, local_today())
-    live = sparring_room.open_room(session, facilitator, "Sparraus", ["Avoimet"], local_today())
-    data = sparring_room.CaptureData(
-        CaptureType.QUESTION, "Miksi?", AuthorRole.EMPLOYER, "Paja Oy", False
-    )
-    sparring_room.add_capture(session, data, None, entered_by=facilitator)
-    return f"/w/{workspace.id}/sparring/sessions/{session.id}/room", live
 
 
 def _survey_respondent(client, workspace_id: int) -> list[str]:

@@ -22,6 +22,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from tests.conftest import ROOT, close_app, fresh_app
+from tests.sparring_data import open_room as open_sparring_room
 from tests.survey_data import answered_round
 from workshop import demo
 from workshop.accounts import services as accounts
@@ -35,10 +36,8 @@ from workshop.followup import links as follow_links
 from workshop.followup.models import LinkRole
 from workshop.live import services as live_services
 from workshop.sparring import evidence as sparring_evidence
-from workshop.sparring import room as sparring_room
 from workshop.sparring import services as sparring
 from workshop.sparring import summary as sparring_summary
-from workshop.sparring.models import AuthorRole, CaptureType
 from workshop.sprints import services as sprints
 
 HOST = "polku.test"
@@ -252,7 +251,7 @@ def pages(tmp_path_factory) -> list[Page]:
         survey_items = [(item.id, item.level) for item in survey_round.items]
         report_url = f"/w/{sprint.workspace_id}/survey/rounds/{report_round.id}/report"
         live_id, code, workspace_id = live.id, live.join_code, sprint.workspace_id
-        sparring_run, sparring_live = _sparring_room(sprint.workspace, facilitator)
+        sparring_run, sparring_live = open_sparring_room(sprint.workspace, facilitator)
         db.session.commit()
         sparring_code, sparring_live_id = sparring_live.join_code, sparring_live.id
         sprint_pages = [
@@ -337,18 +336,6 @@ def pages(tmp_path_factory) -> list[Page]:
         db.session.remove()
     close_app(app)
     return found
-
-
-def _sparring_room(workspace, facilitator) -> tuple:
-    """A sparring session whose room is open, with one capture: (its run page, live session)."""
-    series = sparring.create_series(workspace, facilitator, "Sparraus", "Johtoryhmä", "fi")
-    session = sparring.plan_session(series, facilitator, local_today())
-    live = sparring_room.open_room(session, facilitator, "Sparraus", ["Avoimet"], local_today())
-    data = sparring_room.CaptureData(
-        CaptureType.QUESTION, "Miksi?", AuthorRole.EMPLOYER, "Paja Oy", False
-    )
-    sparring_room.add_capture(session, data, None, entered_by=facilitator)
-    return f"/w/{workspace.id}/sparring/sessions/{session.id}/room", live
 
 
 def test_the_crawl_reaches_every_page_a_user_opens(pages):
