@@ -29,6 +29,17 @@ class StatusForm(FlaskForm):
     # On a link's page: which follow-up the form was made for.
     follow_up = HiddenField()
 
+    @classmethod
+    def showing(cls, follow_up) -> "StatusForm":
+        """An empty form showing the follow-up's status as it is now."""
+        return cls(
+            formdata=None,
+            status=follow_up.status.value,
+            reason=follow_up.dropped_reason,
+            version=follow_up.version,
+            follow_up=follow_up.id,
+        )
+
 
 class CheckInForm(FlaskForm):
     """Record one check-in with a note."""

@@ -70,16 +70,7 @@ def _history(link: FollowUpLink):
 def _page(token, link, status=200, **forms):
     follow_up = link.follow_up
     forms.setdefault("comment_form", CommentForm(formdata=None, follow_up=follow_up.id))
-    forms.setdefault(
-        "status_form",
-        StatusForm(
-            formdata=None,
-            status=follow_up.status.value,
-            reason=follow_up.dropped_reason,
-            version=follow_up.version,
-            follow_up=follow_up.id,
-        ),
-    )
+    forms.setdefault("status_form", StatusForm.showing(follow_up))
     forms.setdefault("check_in_form", None)
     return render_page(
         "followup/link.html",

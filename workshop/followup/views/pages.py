@@ -51,15 +51,7 @@ def index(workspace, membership):
 
 
 def _detail_page(workspace, membership, follow_up, status=200, **forms):
-    forms.setdefault(
-        "status_form",
-        StatusForm(
-            formdata=None,
-            status=follow_up.status.value,
-            reason=follow_up.dropped_reason,
-            version=follow_up.version,
-        ),
-    )
+    forms.setdefault("status_form", StatusForm.showing(follow_up))
     forms.setdefault("check_in_form", None)
     forms.setdefault("link_form", LinkForm(formdata=None, name=follow_up.owner_name))
     return render_page(
