@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 
-from tests.conftest import text_of
+from tests.conftest import page, text_of
 from workshop.extensions import db
 from workshop.followup import links
 from workshop.followup.models import FollowUp, LinkRole
@@ -109,3 +109,35 @@ def test_a_witness_or_owner_from_elsewhere_is_refused(team, session, client, log
 def test_an_observer_cannot_write_commitments(team, session, client, login):
     login(team.observer)
     assert client.post(_url(team, session), data=_form(team, session)).status_code == 403
+
+
+def test_a_commitment_links_both_ways_between_its_session_and_its_follow_up(
+    team, session, client, login
+):
+    from workshop.followup.models import FollowStatus
+
+    login(team.facilitator)
+    client.post(_url(team, session), data=_form(team, session))
+    commitment = db.session.scalars(db.select(Commitment)).one()
+    session_url = f"/w/{team.workspace.id}/sparring/sessions/{session.id}"
+    detail = client.get(f"/w/{team.workspace.id}/follow-up/{commitment.follow_up.id}")
+    assert f"{session_url}#commitments" in [a["href"] for a in page(detail).select("main a")]
+    said_did = f"/w/{team.workspace.id}/sparring/commitments/{commitment.id}/said-did"
+    assert said_did not in client.get(session_url).text
+    # Once done, the session page leads to the "you said, we did" note, and the note back.
+    commitment.follow_up.status = FollowStatus.DONE
+    db.session.commit()
+    assert said_did in [a["href"] for a in page(client.get(session_url)).select("main a")]
+    form = client.get(said_did)
+    assert f"{session_url}#commitments" in [a["href"] for a in page(form).select(".breadcrumb a")]
+
+
+def test_a_follow_up_says_maaraapaiva_for_its_due_date_in_finnish(team, session, client, login):
+    login(team.facilitator)
+    client.post(_url(team, session), data=_form(team, session))
+    commitment = db.session.scalars(db.select(Commitment)).one()
+    detail = client.get(
+        f"/w/{team.workspace.id}/follow-up/{commitment.follow_up.id}",
+        headers={"Accept-Language": "fi"},
+    )
+    assert "Määräpäivä" in [dt.get_text() for dt in page(detail).select("dt")]
