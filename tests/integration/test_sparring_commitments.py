@@ -6,9 +6,12 @@ from datetime import date
 import pytest
 
 from tests.conftest import page, text_of
+from workshop.critical_points import services as points
+from workshop.critical_points.models import ReporterRole
 from workshop.extensions import db
 from workshop.followup import links
 from workshop.followup.models import FollowUp, LinkRole
+from workshop.journeys import services as journeys
 from workshop.sparring import services as sparring
 from workshop.sparring.models import Commitment, SparrerRole
 
@@ -141,3 +144,21 @@ def test_a_follow_up_says_maaraapaiva_for_its_due_date_in_finnish(team, session,
         headers={"Accept-Language": "fi"},
     )
     assert "Määräpäivä" in [dt.get_text() for dt in page(detail).select("dt")]
+
+
+def test_the_commitment_form_speaks_of_a_commitment_not_an_experiment(
+    team, session, client, login, journey
+):
+    step = journeys.load_board(journey).steps[0]
+    points.report_point(
+        team.workspace,
+        journey,
+        team.facilitator,
+        points.NewPoint(
+            step=step, title="Kohta", severity=2, report=points.ReportData(ReporterRole.EMPLOYER)
+        ),
+    )
+    db.session.commit()
+    login(team.facilitator)
+    form = text_of(client.get(_url(team, session), headers={"Accept-Language": "fi"}))
+    assert "Kriittiset kohdat, joita se koskee" in form and "kokeilu" not in form.lower()
