@@ -162,3 +162,14 @@ def test_the_commitment_form_speaks_of_a_commitment_not_an_experiment(
     login(team.facilitator)
     form = text_of(client.get(_url(team, session), headers={"Accept-Language": "fi"}))
     assert "Kriittiset kohdat, joita se koskee" in form and "kokeilu" not in form.lower()
+
+
+def test_the_witness_sees_which_sparring_session_agreed_the_commitment(
+    team, session, client, login, app
+):
+    login(team.facilitator)
+    client.post(_url(team, session), data=_form(team, session))
+    follow_up = db.session.scalars(db.select(FollowUp)).one()
+    token = links.link_token(links.live_link(follow_up, LinkRole.WITNESS))
+    witness = app.test_client().get(f"/f/{token}")
+    assert "Sparring session Feb 1, 2027 · Sparraus" in text_of(witness)
