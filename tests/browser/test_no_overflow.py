@@ -140,3 +140,14 @@ def test_no_sparring_page_of_the_demo_is_wider_than_a_phone(open_page, live_serv
     assert any(url.endswith("/pack") for url in urls), urls
     assert any(url.endswith("/summary") for url in urls), urls
     assert overflowing(page, urls, viewports=[PHONE]) == {}
+
+
+def test_a_stacked_table_on_a_phone_says_what_each_cell_holds(open_page, demo_room):
+    page = open_page(viewport=PHONE, locale="fi-FI")
+    log_in_demo(page, demo_room)
+    page.get_by_role("link", name=demo.DEMO_WORKSPACE).first.click()
+    page.get_by_role("link", name="Seuranta").first.click()
+    labels = page.locator("main .table tbody tr").first.evaluate(
+        "row => [...row.cells].map(c => getComputedStyle(c, '::before').content)"
+    )
+    assert '"Vastuuhenkilö: "' in labels and '"Määräpäivä: "' in labels, labels
