@@ -173,3 +173,19 @@ def test_the_witness_sees_which_sparring_session_agreed_the_commitment(
     token = links.link_token(links.live_link(follow_up, LinkRole.WITNESS))
     witness = app.test_client().get(f"/f/{token}")
     assert "Sparring session Feb 1, 2027 · Sparraus" in text_of(witness)
+
+
+def test_the_demo_commitments_read_when_then_once_in_finnish(app, client, login, tmp_path):
+    from workshop import demo
+    from workshop.accounts import services as accounts
+
+    email, password = demo.load_demo(tmp_path / "instance")
+    db.session.commit()
+    commitment = db.session.scalars(db.select(Commitment)).first()
+    login(accounts.get_user_by_email(email), password)
+    url = f"/w/{commitment.follow_up.workspace_id}/sparring/sessions/{commitment.session_id}"
+    shown = text_of(client.get(url, headers={"Accept-Language": "fi"}))
+    assert "Kun opettaja vaihtuu, niin työnantaja saa" in shown
+    assert "Kun Kun" not in shown and ",," not in shown and ".." not in shown
+    summary = text_of(client.get(url + "/summary", headers={"Accept-Language": "fi"}))
+    assert "Takaisin sparraukseen" in summary and "tilaisuu" not in summary

@@ -191,8 +191,8 @@ def _commitments(workspace, facilitator, session, sparrers, points, captures, to
         commitment = Commitment(
             position=position,
             follow_up=follow_up,
-            first_when=f"Kun {when},",
-            first_then=f"niin {then}.",
+            first_when=when,
+            first_then=then,
             indicator=indicator,
             target=target,
             witness=sparrers[position],
