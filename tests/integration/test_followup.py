@@ -299,3 +299,10 @@ def test_the_due_list_says_what_its_date_is_and_a_due_check_in_is_not_called_a_d
     detail = page(client.get(f"/w/{team.workspace.id}/follow-up/{follow_up.id}", headers=fi))
     assert [s.get_text() for s in detail.select(".check-ins .status")] == ["Ajankohtainen"]
     assert "Määräpäivä" in [dt.get_text() for dt in detail.select("dt")]
+
+
+def test_the_follow_up_list_leads_to_the_calendar_address(team, client, login):
+    login(team.participant)
+    listing = page(client.get(f"/w/{team.workspace.id}/follow-up/"))
+    calendar = f"/w/{team.workspace.id}/follow-up/calendar"
+    assert calendar in [a["href"] for a in listing.select("main a")]
