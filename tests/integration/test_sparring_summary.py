@@ -293,6 +293,9 @@ def test_a_done_commitment_note_reaches_the_sparrers_it_answers(client, login, t
     text = pdf_text(client.get(f"/sp/{sparring.sparrer_token(eeva)}/said-did.pdf").data)
     assert "Numero 0800 avattiin maaliskuussa" in text and SECRET not in text
     assert "Matti" not in text
+    # The note leads back to the sparrer's own page.
+    landing = f"/sp/{sparring.sparrer_token(eeva)}"
+    assert f'href="{landing}"' in client.get(f"{landing}/said-did").text
     assert client.get("/sp/abcdefghijklmnopqrstuvwx/said-did").status_code == 404
 
 
