@@ -255,3 +255,14 @@ def test_the_pack_page_leads_back_to_the_session_or_the_sparrers_own_page(app, c
     landing = f"/sp/{sparring.sparrer_token(sparrer)}"
     own = page(app.test_client().get(f"{landing}/sessions/{session.id}/pack"))
     assert [a["href"] for a in own.select(".preview-bar a")][0] == landing
+
+
+def test_a_sparrers_page_says_when_the_pack_comes_before_it_is_frozen(app, client, team, scene):
+    sparrer = sparring.add_sparrer(scene["series"], "Eeva", "Kasvu Oy", SparrerRole.GROWTH_COMPANY)
+    db.session.commit()
+    landing = f"/sp/{sparring.sparrer_token(sparrer)}"
+    before = text_of(app.test_client().get(landing, headers={"Accept-Language": "en"}))
+    assert "The evidence pack for the session comes here before the session" in before
+    client.post(pack_url(team, scene["session"], "/freeze"))
+    after = text_of(app.test_client().get(landing, headers={"Accept-Language": "en"}))
+    assert "comes here before the session" not in after and "Evidence pack of the session" in after
