@@ -286,6 +286,7 @@ def test_a_done_commitment_note_reaches_the_sparrers_it_answers(client, login, t
     matti_page = _text(client.get(f"/sp/{sparring.sparrer_token(matti)}/said-did").text)
     assert SECRET in matti_page and "Numero 0800 avattiin maaliskuussa" in matti_page
     assert "62 soittoa kuussa" in matti_page
+    assert re.search(r"Kirjoitettu \d", matti_page)  # the date says what it is
     eeva_page = _text(client.get(f"/sp/{sparring.sparrer_token(eeva)}/said-did").text)
     assert SECRET not in eeva_page
     assert "Työnantaja, Rakennus Oy" in eeva_page
