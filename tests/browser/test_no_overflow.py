@@ -128,3 +128,26 @@ def test_the_summary_a_partner_opens_by_its_share_link_is_not_wider_than_the_scr
     url = f"{live_server.url}/shared/{token}"
     assert page.goto(url).status == 200
     assert overflowing(page, [url]) == {}
+
+
+def test_no_sparring_page_of_the_demo_is_wider_than_a_phone(open_page, live_server, demo_room):
+    # The evidence pack's tables scroll in their own region; a summary entry's critical point wraps.
+    page = open_page(viewport=PHONE, locale="fi-FI")
+    log_in_demo(page, demo_room)
+    page.get_by_role("link", name=demo.DEMO_WORKSPACE).first.click()
+    page.get_by_role("link", name="Sparraus").first.click()
+    urls = crawl(page, [page.url], live_server.url, limit=40)
+    assert any(url.endswith("/pack") for url in urls), urls
+    assert any(url.endswith("/summary") for url in urls), urls
+    assert overflowing(page, urls, viewports=[PHONE]) == {}
+
+
+def test_a_stacked_table_on_a_phone_says_what_each_cell_holds(open_page, demo_room):
+    page = open_page(viewport=PHONE, locale="fi-FI")
+    log_in_demo(page, demo_room)
+    page.get_by_role("link", name=demo.DEMO_WORKSPACE).first.click()
+    page.get_by_role("link", name="Seuranta").first.click()
+    labels = page.locator("main .table tbody tr").first.evaluate(
+        "row => [...row.cells].map(c => getComputedStyle(c, '::before').content)"
+    )
+    assert '"Vastuuhenkilö: "' in labels and '"Määräpäivä: "' in labels, labels

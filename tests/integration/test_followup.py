@@ -286,3 +286,23 @@ def test_wrong_tokens_and_posts_through_links_are_limited_per_address(make_app, 
     assert "Too many tries from this network" in text_of(flood)
     db.session.expire_all()
     assert len([e for e in follow_up.events if e.kind == EventKind.COMMENT]) == 3
+
+
+def test_the_due_list_says_what_its_date_is_and_a_due_check_in_is_not_called_a_due_date(
+    team, follow_up, client, login, monkeypatch
+):
+    login(team.facilitator)
+    _move_clock(monkeypatch, date(2027, 3, 3))
+    fi = {"Accept-Language": "fi"}
+    start = text_of(client.get(f"/w/{team.workspace.id}/", headers=fi))
+    assert "Määräpäivä 3.3.2027" in start and "Ajankohtainen" in start
+    detail = page(client.get(f"/w/{team.workspace.id}/follow-up/{follow_up.id}", headers=fi))
+    assert [s.get_text() for s in detail.select(".check-ins .status")] == ["Ajankohtainen"]
+    assert "Määräpäivä" in [dt.get_text() for dt in detail.select("dt")]
+
+
+def test_the_follow_up_list_leads_to_the_calendar_address(team, client, login):
+    login(team.participant)
+    listing = page(client.get(f"/w/{team.workspace.id}/follow-up/"))
+    calendar = f"/w/{team.workspace.id}/follow-up/calendar"
+    assert calendar in [a["href"] for a in listing.select("main a")]

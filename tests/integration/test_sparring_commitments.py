@@ -5,10 +5,13 @@ from datetime import date
 
 import pytest
 
-from tests.conftest import text_of
+from tests.conftest import page, text_of
+from workshop.critical_points import services as points
+from workshop.critical_points.models import ReporterRole
 from workshop.extensions import db
 from workshop.followup import links
 from workshop.followup.models import FollowUp, LinkRole
+from workshop.journeys import services as journeys
 from workshop.sparring import services as sparring
 from workshop.sparring.models import Commitment, SparrerRole
 
@@ -109,3 +112,80 @@ def test_a_witness_or_owner_from_elsewhere_is_refused(team, session, client, log
 def test_an_observer_cannot_write_commitments(team, session, client, login):
     login(team.observer)
     assert client.post(_url(team, session), data=_form(team, session)).status_code == 403
+
+
+def test_a_commitment_links_both_ways_between_its_session_and_its_follow_up(
+    team, session, client, login
+):
+    from workshop.followup.models import FollowStatus
+
+    login(team.facilitator)
+    client.post(_url(team, session), data=_form(team, session))
+    commitment = db.session.scalars(db.select(Commitment)).one()
+    session_url = f"/w/{team.workspace.id}/sparring/sessions/{session.id}"
+    detail = client.get(f"/w/{team.workspace.id}/follow-up/{commitment.follow_up.id}")
+    assert f"{session_url}#commitments" in [a["href"] for a in page(detail).select("main a")]
+    said_did = f"/w/{team.workspace.id}/sparring/commitments/{commitment.id}/said-did"
+    assert said_did not in client.get(session_url).text
+    # Once done, the session page leads to the "you said, we did" note, and the note back.
+    commitment.follow_up.status = FollowStatus.DONE
+    db.session.commit()
+    assert said_did in [a["href"] for a in page(client.get(session_url)).select("main a")]
+    form = client.get(said_did)
+    assert f"{session_url}#commitments" in [a["href"] for a in page(form).select(".breadcrumb a")]
+
+
+def test_a_follow_up_says_maaraapaiva_for_its_due_date_in_finnish(team, session, client, login):
+    login(team.facilitator)
+    client.post(_url(team, session), data=_form(team, session))
+    commitment = db.session.scalars(db.select(Commitment)).one()
+    detail = client.get(
+        f"/w/{team.workspace.id}/follow-up/{commitment.follow_up.id}",
+        headers={"Accept-Language": "fi"},
+    )
+    assert "Määräpäivä" in [dt.get_text() for dt in page(detail).select("dt")]
+
+
+def test_the_commitment_form_speaks_of_a_commitment_not_an_experiment(
+    team, session, client, login, journey
+):
+    step = journeys.load_board(journey).steps[0]
+    points.report_point(
+        team.workspace,
+        journey,
+        team.facilitator,
+        points.NewPoint(
+            step=step, title="Kohta", severity=2, report=points.ReportData(ReporterRole.EMPLOYER)
+        ),
+    )
+    db.session.commit()
+    login(team.facilitator)
+    form = text_of(client.get(_url(team, session), headers={"Accept-Language": "fi"}))
+    assert "Kriittiset kohdat, joita se koskee" in form and "kokeilu" not in form.lower()
+
+
+def test_the_witness_sees_which_sparring_session_agreed_the_commitment(
+    team, session, client, login, app
+):
+    login(team.facilitator)
+    client.post(_url(team, session), data=_form(team, session))
+    follow_up = db.session.scalars(db.select(FollowUp)).one()
+    token = links.link_token(links.live_link(follow_up, LinkRole.WITNESS))
+    witness = app.test_client().get(f"/f/{token}")
+    assert "Sparring session Feb 1, 2027 · Sparraus" in text_of(witness)
+
+
+def test_the_demo_commitments_read_when_then_once_in_finnish(app, client, login, tmp_path):
+    from workshop import demo
+    from workshop.accounts import services as accounts
+
+    email, password = demo.load_demo(tmp_path / "instance")
+    db.session.commit()
+    commitment = db.session.scalars(db.select(Commitment)).first()
+    login(accounts.get_user_by_email(email), password)
+    url = f"/w/{commitment.follow_up.workspace_id}/sparring/sessions/{commitment.session_id}"
+    shown = text_of(client.get(url, headers={"Accept-Language": "fi"}))
+    assert "Kun opettaja vaihtuu, niin työnantaja saa" in shown
+    assert "Kun Kun" not in shown and ",," not in shown and ".." not in shown
+    summary = text_of(client.get(url + "/summary", headers={"Accept-Language": "fi"}))
+    assert "Takaisin sparraukseen" in summary and "tilaisuu" not in summary

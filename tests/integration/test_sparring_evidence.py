@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from tests.conftest import PASSWORD, text_of
+from tests.conftest import PASSWORD, page, text_of
 from tests.survey_data import answered_round
 from workshop.competence.models import AnswerKind
 from workshop.critical_points import ranking
@@ -242,3 +242,27 @@ def test_only_a_facilitator_freezes_or_shares(app, team, scene):
     assert client.post(pack_url(team, session, "/shares")).status_code == 403
     db.session.refresh(session)
     assert session.pack is None and evidence.pack_shares(session) == []
+
+
+def test_the_pack_page_leads_back_to_the_session_or_the_sparrers_own_page(app, client, team, scene):
+    session = scene["session"]
+    sparrer = sparring.add_sparrer(scene["series"], "Eeva", "Kasvu Oy", SparrerRole.GROWTH_COMPANY)
+    db.session.commit()
+    members = page(client.get(pack_url(team, session)))
+    session_url = f"/w/{team.workspace.id}/sparring/sessions/{session.id}"
+    assert session_url in [a["href"] for a in members.select(".preview-bar a")]
+    client.post(pack_url(team, session, "/freeze"))
+    landing = f"/sp/{sparring.sparrer_token(sparrer)}"
+    own = page(app.test_client().get(f"{landing}/sessions/{session.id}/pack"))
+    assert [a["href"] for a in own.select(".preview-bar a")][0] == landing
+
+
+def test_a_sparrers_page_says_when_the_pack_comes_before_it_is_frozen(app, client, team, scene):
+    sparrer = sparring.add_sparrer(scene["series"], "Eeva", "Kasvu Oy", SparrerRole.GROWTH_COMPANY)
+    db.session.commit()
+    landing = f"/sp/{sparring.sparrer_token(sparrer)}"
+    before = text_of(app.test_client().get(landing, headers={"Accept-Language": "en"}))
+    assert "The evidence pack for the session comes here before the session" in before
+    client.post(pack_url(team, scene["session"], "/freeze"))
+    after = text_of(app.test_client().get(landing, headers={"Accept-Language": "en"}))
+    assert "comes here before the session" not in after and "Evidence pack of the session" in after

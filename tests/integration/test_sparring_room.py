@@ -361,3 +361,14 @@ def test_the_session_pages_room_section_opens_the_room_or_leads_to_the_run_page(
     assert held.live_session.join_code in shown.get_text()
     assert shown.find("form") is None
     assert shown.find("a")["href"].endswith(f"/sparring/sessions/{held.id}/room")
+
+
+def test_the_scribes_page_links_back_to_its_session_and_says_workshop_in_finnish(
+    client, team, opened
+):
+    run = client.get(base(team, opened) + "/room", headers={"Accept-Language": "fi"})
+    hrefs = [a["href"] for a in page(run).select(".breadcrumb a")]
+    assert base(team, opened) in hrefs
+    assert "Lopeta työpaja" in text_of(run) and "huone" not in text_of(run).lower()
+    section = text_of(client.get(base(team, opened), headers={"Accept-Language": "fi"}))
+    assert "Työpaja on käynnissä" in section and "Huone" not in section

@@ -286,6 +286,7 @@ def test_a_done_commitment_note_reaches_the_sparrers_it_answers(client, login, t
     matti_page = _text(client.get(f"/sp/{sparring.sparrer_token(matti)}/said-did").text)
     assert SECRET in matti_page and "Numero 0800 avattiin maaliskuussa" in matti_page
     assert "62 soittoa kuussa" in matti_page
+    assert re.search(r"Kirjoitettu \d", matti_page)  # the date says what it is
     eeva_page = _text(client.get(f"/sp/{sparring.sparrer_token(eeva)}/said-did").text)
     assert SECRET not in eeva_page
     assert "Työnantaja, Rakennus Oy" in eeva_page
@@ -293,6 +294,9 @@ def test_a_done_commitment_note_reaches_the_sparrers_it_answers(client, login, t
     text = pdf_text(client.get(f"/sp/{sparring.sparrer_token(eeva)}/said-did.pdf").data)
     assert "Numero 0800 avattiin maaliskuussa" in text and SECRET not in text
     assert "Matti" not in text
+    # The note leads back to the sparrer's own page.
+    landing = f"/sp/{sparring.sparrer_token(eeva)}"
+    assert f'href="{landing}"' in client.get(f"{landing}/said-did").text
     assert client.get("/sp/abcdefghijklmnopqrstuvwx/said-did").status_code == 404
 
 

@@ -183,6 +183,7 @@ def sparrer_pack(token, session_id):
     links = {
         "pdf": url_for(".sparrer_pack_pdf", token=token, session_id=session_id),
         "own_link": True,
+        "back": url_for(".landing", token=token),
     }
     html = print_html(evidence.pack_of(sparring_session), False, True, links)
     return _private(make_response(html))

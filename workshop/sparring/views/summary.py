@@ -305,7 +305,10 @@ def _sparrer_or_404(token):
 def said_did_page(token):
     """A sparrer's "you said, we did" notes."""
     sparrer = _sparrer_or_404(token)
-    links = {"pdf": url_for("sparrer.said_did_pdf", token=token)}
+    links = {
+        "pdf": url_for("sparrer.said_did_pdf", token=token),
+        "back": url_for("sparrer.landing", token=token),
+    }
     return _private(Response(said_did.render(sparrer, links, False)))
 
 
