@@ -189,3 +189,19 @@ def test_the_demo_commitments_read_when_then_once_in_finnish(app, client, login,
     assert "Kun Kun" not in shown and ",," not in shown and ".." not in shown
     summary = text_of(client.get(url + "/summary", headers={"Accept-Language": "fi"}))
     assert "Takaisin sparraukseen" in summary and "tilaisuu" not in summary
+
+
+def test_a_sparrers_own_page_lists_the_commitments_they_witness_until_the_link_is_withdrawn(
+    team, session, client, login
+):
+    login(team.facilitator)
+    assert client.post(_url(team, session), data=_form(team, session)).status_code == 303
+    sparrer = session.sparrers[0]
+    commitment = session.commitments[0]
+    link = links.live_link(commitment.follow_up, LinkRole.WITNESS)
+    own_page = f"/sp/{sparring.sparrer_token(sparrer)}"
+    listed = page(client.get(own_page)).select("#sparrer-witness ~ ul a, section ul a")
+    assert f"/f/{links.link_token(link)}" in [a["href"] for a in listed]
+    links.revoke_link(link, team.facilitator)
+    db.session.commit()
+    assert "Työpaikkaohjaajien perehdytys" not in text_of(client.get(own_page))

@@ -372,3 +372,30 @@ def test_the_scribes_page_links_back_to_its_session_and_says_workshop_in_finnish
     assert "Lopeta työpaja" in text_of(run) and "huone" not in text_of(run).lower()
     section = text_of(client.get(base(team, opened), headers={"Accept-Language": "fi"}))
     assert "Työpaja on käynnissä" in section and "Huone" not in section
+
+
+def test_opening_the_room_freezes_the_pack_and_closing_it_marks_the_session_held(
+    client, team, opened
+):
+    assert opened.pack is not None and opened.pack_frozen_at is not None
+    assert opened.held_at is None
+    assert client.post(base(team, opened) + "/room/close").status_code == 303
+    db.session.refresh(opened)
+    assert opened.held_at is not None
+    # A held session's workshop cannot start again, and its page no longer offers it.
+    again = client.post(base(team, opened) + "/room/open")
+    assert again.status_code == 409
+    assert "has been held" in text_of(again)
+    session_page = client.get(base(team, opened))
+    assert "has ended" in text_of(session_page)
+    assert not page(session_page).select(f"form[action$='/sessions/{opened.id}/room/open']")
+
+
+def test_a_phone_cannot_speak_as_the_facilitator(opened, phone):
+    live = opened.live_session
+    join(phone, live)
+    form = page(phone.get(f"/live/{live.id}/")).find(id="capture-author_role")
+    assert "facilitator" not in [option["value"] for option in form.find_all("option")]
+    response = capture(phone, live, **{"capture-author_role": "facilitator"})
+    assert response.status_code == 422
+    assert captures() == []

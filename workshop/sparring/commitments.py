@@ -146,3 +146,15 @@ def get_commitment(session: SparringSession, commitment_id: int) -> Commitment |
 def commitment_of(follow_up: FollowUp) -> Commitment | None:
     """The commitment a follow-up was made for (handed down to follow-up's pages)."""
     return db.session.scalar(select(Commitment).where(Commitment.follow_up_id == follow_up.id))
+
+
+def witnessed_by(sparrer: Sparrer) -> list[tuple[Commitment, str]]:
+    """The commitments a sparrer witnesses, each with the token of their witness link (the
+    newest one not withdrawn); a commitment whose link was withdrawn is left out."""
+    found = []
+    for session in sparrer.series.sessions:
+        for commitment in session.commitments:
+            link = links.live_link(commitment.follow_up, LinkRole.WITNESS)
+            if commitment.witness_id == sparrer.id and link is not None:
+                found.append((commitment, links.link_token(link)))
+    return found

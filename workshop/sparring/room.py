@@ -11,6 +11,7 @@ from datetime import date
 
 from sqlalchemy import select
 
+from workshop import clock
 from workshop.accounts.models import User
 from workshop.critical_points import ranking
 from workshop.critical_points.models import CriticalPoint, PointStatus, ReporterRole
@@ -20,6 +21,7 @@ from workshop.journeys.models import Step
 from workshop.live import services as live_services
 from workshop.live.models import Guest, LiveSession
 from workshop.models_base import utcnow
+from workshop.sparring import evidence, evidence_pdf
 from workshop.sparring.models import (
     CAPTURE_MAX,
     AgendaItem,
@@ -64,9 +66,12 @@ def open_room(
     session: SparringSession, user: User, title: str, phase_names: list[str], today: date
 ) -> LiveSession:
     """A sprint for the session (the agenda's items as its phases, the host's first journey)
-    with a live session started in it; the session keeps both. An open room is returned as is."""
+    with a live session started in it; the session keeps both. An open room is returned as is.
+    A pack not yet frozen is frozen now: the room discusses what it holds."""
     if room_is_open(session):
         return session.live_session
+    if session.held_at is not None:
+        raise SparringError("held")
     workspace = session.series.workspace
     found = sorted(journeys.journeys_of(workspace), key=lambda journey: journey.id)
     if not found:
@@ -77,15 +82,18 @@ def open_room(
     live = live_services.start_workshop(workspace, user, plan, ROOM_HOURS)
     session.sprint_id, session.live_session = live.sprint_id, live
     session.current_position = None
+    if session.pack is None:
+        evidence.freeze(session, evidence_pdf.pages_of)
     db.session.flush()
     return live
 
 
 def close_room(session: SparringSession) -> None:
-    """The join code stops working and phones can only look."""
+    """The join code stops working and phones can only look; the session has been held."""
     if session.live_session is not None:
         live_services.end_session(session.live_session)
     session.current_position = None
+    session.held_at = session.held_at or clock.now()
     db.session.flush()
 
 

@@ -37,6 +37,7 @@ from workshop.sprints.models import TITLE_MAX as SPRINT_TITLE_MAX
 
 REFUSALS = {
     "no_journey": _l("Make a journey first: the room shows the evidence on it."),
+    "held": _l("This session has been held: its workshop cannot be started again."),
     "room_closed": _l("The room is closed, so nothing was added. Your text is kept below."),
     "unknown_item": _l("That item is not on this session's agenda."),
     "unknown_about": _l("Choose a step or a critical point of this journey."),
@@ -86,6 +87,10 @@ def _guest_form(sp: SparringSession, guest, formdata: bool = False) -> CaptureFo
         )
         form.submission_key.data = points.new_submission_key()
     form.about.choices = _about_choices(sp)
+    # Only the scribe's page speaks for the facilitator; a phone is someone in the room.
+    form.author_role.choices = [
+        c for c in form.author_role.choices if c.value != AuthorRole.FACILITATOR.value
+    ]
     return form
 
 

@@ -15,7 +15,7 @@ from workshop.errors import render_error
 from workshop.extensions import db
 from workshop.forms_common import ConfirmForm
 from workshop.htmx import redirect_page, render_page
-from workshop.sparring import planning, services
+from workshop.sparring import commitments, planning, services
 from workshop.sparring.forms import SeriesForm, SparrerForm
 from workshop.sparring.labels import LANGUAGE_LABELS
 from workshop.sparring.models import MAX_SPARRERS, SparrerRole
@@ -193,6 +193,7 @@ def landing(token):
         series=sparrer.series,
         sessions=sessions,
         coming=planning.next_session(sessions, today),
+        witnessed=commitments.witnessed_by(sparrer),
         today=today,
         token=token,
     )
