@@ -399,3 +399,15 @@ def test_a_phone_cannot_speak_as_the_facilitator(opened, phone):
     response = capture(phone, live, **{"capture-author_role": "facilitator"})
     assert response.status_code == 422
     assert captures() == []
+
+
+def test_a_sparrers_phone_folds_the_journeys_points_and_dots_under_the_capture_form(
+    opened, phone
+):
+    live = opened.live_session
+    join(phone, live)
+    phone_page = page(phone.get(f"/live/{live.id}/"))
+    folded = phone_page.select_one("details.live-more--journey")
+    assert folded is not None and not folded.has_attr("open")
+    assert folded.select_one("#live-vote") is not None
+    assert phone_page.find(id="capture-text") is not None

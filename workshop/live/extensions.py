@@ -17,10 +17,12 @@ _PROJECTOR = "polku.live_projector_panel"
 
 @dataclass(frozen=True)
 class Panel:
-    """A template to include and what it reads (as `panel`)."""
+    """A template to include and what it reads (as `panel`); `instead`: the panel is what the
+    room is for, so the workshop's own forms fold away under it."""
 
     template: str
     context: dict[str, Any] = field(default_factory=dict)
+    instead: bool = False
 
 
 def init_app(

@@ -142,7 +142,7 @@ def phone_panel(live: LiveSession, guest) -> Panel | None:
         "is_open": room.room_is_open(sp),
         "message": said if isinstance(said, str) else None,
     }
-    return Panel("sparring/room/_phone_panel.html", context)
+    return Panel("sparring/room/_phone_panel.html", context, instead=True)
 
 
 def projector_panel(live: LiveSession) -> Panel | None:
