@@ -27,3 +27,12 @@ def _depth_at_end(path: Path) -> int:
 @pytest.mark.parametrize("path", STYLESHEETS, ids=lambda path: path.name)
 def test_every_block_of_a_stylesheet_is_closed(path):
     assert _depth_at_end(path) == 0, f"{path.name} ends inside an open block"
+
+
+def test_no_button_fades_while_a_request_is_in_flight():
+    # A faded button fails AA contrast, and a page's poller sits above every button: a rule
+    # fading buttons under .htmx-request dimmed them all every few seconds on the live pages.
+    text = re.sub(r"/\*.*?\*/", "", (ROOT / "static/css/polku.css").read_text(), flags=re.S)
+    for selector, body in re.findall(r"([^{}]+)\{([^{}]*)\}", text):
+        if "htmx-request" in selector and ".button" in selector:
+            assert "opacity" not in body, selector.strip()
