@@ -147,6 +147,9 @@ def test_a_stacked_table_on_a_phone_says_what_each_cell_holds(open_page, demo_ro
     log_in_demo(page, demo_room)
     page.get_by_role("link", name=demo.DEMO_WORKSPACE).first.click()
     page.get_by_role("link", name="Seuranta").first.click()
+    # The labels come from the stylesheet: read them once the new page has loaded it.
+    expect(page).to_have_url(re.compile(r"/follow-up/$"))
+    page.wait_for_load_state("load")
     labels = page.locator("main .table tbody tr").first.evaluate(
         "row => [...row.cells].map(c => getComputedStyle(c, '::before').content)"
     )
