@@ -26,6 +26,11 @@ from workshop.accounts import services
 from workshop.accounts.models import OrganisationKind, Role, User, Workspace
 from workshop.extensions import db
 
+# CI runs the SQLite and the PostgreSQL suites side by side on two cores, each with its own
+# Chromium and live server: a page may take longer than Playwright's 5 s to come true there.
+# Every check must still come true; only the patience grows.
+expect.set_options(timeout=15_000)
+
 HTMX_FILE = VENDOR / "htmx.min.js"
 AXE_FILE = VENDOR / "axe.min.js"
 # pytest-playwright empties its --output folder, test-results/, when a session starts: the

@@ -401,9 +401,7 @@ def test_a_phone_cannot_speak_as_the_facilitator(opened, phone):
     assert captures() == []
 
 
-def test_a_sparrers_phone_folds_the_journeys_points_and_dots_under_the_capture_form(
-    opened, phone
-):
+def test_a_sparrers_phone_folds_the_journeys_points_and_dots_under_the_capture_form(opened, phone):
     live = opened.live_session
     join(phone, live)
     phone_page = page(phone.get(f"/live/{live.id}/"))
