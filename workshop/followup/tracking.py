@@ -9,9 +9,11 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask import Flask, current_app
+from sqlalchemy import select
 
 from workshop import clock
 from workshop.accounts.models import User, Workspace
+from workshop.extensions import db
 from workshop.followup import links
 from workshop.followup.models import (
     NOTE_MAX,
@@ -209,6 +211,12 @@ def due_list(workspace: Workspace, today: date | None = None) -> list[Due]:
     """The workspace's check-ins due today or earlier, marked overdue once late."""
     today = today or clock.today()
     return [Due(c, is_overdue(c, today)) for c in due_check_ins(today, workspace)]
+
+
+def follow_up_of_sprint_item(item) -> FollowUp | None:
+    """The follow-up already made for a sprint's decision or experiment, if any."""
+    column = FollowUp.decision_id if isinstance(item, Decision) else FollowUp.experiment_id
+    return db.session.scalar(select(FollowUp).where(column == item.id))
 
 
 def follow_sprint_item(workspace: Workspace, user: User, today: date, item) -> FollowUp:

@@ -181,13 +181,7 @@ def _follow_sprint_item(workspace, sprint_id, decision_id=None, experiment_id=No
     else:
         item = sprints.get_experiment(sprint, experiment_id) or abort(404)
     EmptyForm().validate_on_submit() or abort(400)
-    existing = db.session.scalar(
-        db.select(FollowUp).where(
-            FollowUp.decision_id == item.id
-            if decision_id is not None
-            else FollowUp.experiment_id == item.id
-        )
-    )
+    existing = tracking.follow_up_of_sprint_item(item)
     if existing is not None:
         return redirect_page(_detail_url(existing))
     follow_up = tracking.follow_sprint_item(workspace, current_user, clock.today(), item)
