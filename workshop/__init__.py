@@ -62,6 +62,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from workshop import access, cli, templating
     from workshop.accounts import overview
     from workshop.accounts.views import bp as accounts_bp
+    from workshop.audit import models as audit_models  # noqa: F401 (its table, for create_all)
     from workshop.competence import beside
     from workshop.competence.bank import load_banks
     from workshop.competence.views import answer_bp

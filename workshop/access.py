@@ -28,6 +28,18 @@ def is_public(endpoint: str | None) -> bool:
     return bool(getattr(view, "is_public", False))
 
 
+def admin_required(view: Callable) -> Callable:
+    """Let only the deployment's administrators reach this view; others get 404, as if absent."""
+
+    @wraps(view)
+    def wrapped(**kwargs):
+        if not current_user.is_authenticated or not current_user.is_admin:
+            abort(404)
+        return view(**kwargs)
+
+    return wrapped
+
+
 def workspace_role(minimum: Role) -> Callable:
     """Load the workspace named in the URL for a member with at least this role.
 

@@ -146,3 +146,14 @@ def test_content_policy_allows_the_htmx_cdn_when_used():
 
     policy = content_security_policy("https://unpkg.com/htmx.org@2.0.11/dist/htmx.min.js")
     assert "script-src 'self' https://unpkg.com;" in policy
+
+
+def test_only_administrators_reach_the_administration_page(client, make_user, login):
+    login(make_user(email="member@example.fi"))
+    assert client.get("/admin").status_code == 404
+    assert "/admin" not in client.get("/").text
+    client.post("/logout")
+    login(make_user(email="admin@example.fi", is_admin=True))
+    page = client.get("/admin")
+    assert page.status_code == 200
+    assert 'href="/admin"' in client.get("/").text

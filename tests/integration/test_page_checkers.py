@@ -59,6 +59,7 @@ SKIPPED = {
 REQUIRED = {
     "facilitator": {
         "main.index",
+        "main.admin",
         "accounts.workspace",
         "accounts.edit_workspace",
         "accounts.create_workspace",

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from workshop.extensions import db
 from workshop.models_base import UTCDateTime, db_enum, utcnow
+from workshop.personal_data import PERSONAL_EMAIL, PERSONAL_NAME
 
 EMAIL_MAX = 254
 NAME_MAX = 120
@@ -47,8 +48,8 @@ class User(UserMixin, db.Model):
     __tablename__ = "user"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    email: Mapped[str] = mapped_column(String(EMAIL_MAX), unique=True)
-    name: Mapped[str] = mapped_column(String(NAME_MAX))
+    email: Mapped[str] = mapped_column(String(EMAIL_MAX), unique=True, info=PERSONAL_EMAIL)
+    name: Mapped[str] = mapped_column(String(NAME_MAX), info=PERSONAL_NAME)
     password_hash: Mapped[str] = mapped_column(String(255))
     preferred_language: Mapped[str | None] = mapped_column(String(5))
     is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -150,6 +151,6 @@ class LoginFailure(db.Model):
     __tablename__ = "login_failure"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    email: Mapped[str] = mapped_column(String(EMAIL_MAX), index=True)
+    email: Mapped[str] = mapped_column(String(EMAIL_MAX), index=True, info=PERSONAL_EMAIL)
     remote_addr: Mapped[str] = mapped_column(String(64), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from workshop.accounts.models import User, Workspace
 from workshop.extensions import db
 from workshop.models_base import UTCDateTime, db_enum, utcnow
+from workshop.personal_data import PERSONAL_NAME
 
 ROUND_NAME_MAX = 120
 UNIT_NAME_MAX = 120
@@ -260,7 +261,7 @@ class ReportShare(db.Model):
     response_id: Mapped[int] = mapped_column(
         ForeignKey("survey_response.id", ondelete="CASCADE"), index=True
     )
-    supervisor_name: Mapped[str] = mapped_column(String(SUPERVISOR_MAX))
+    supervisor_name: Mapped[str] = mapped_column(String(SUPERVISOR_MAX), info=PERSONAL_NAME)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

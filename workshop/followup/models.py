@@ -16,6 +16,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from workshop.accounts.models import ORG_NAME_MAX, User, Workspace
 from workshop.extensions import db
 from workshop.models_base import UTCDateTime, db_enum, utcnow
+from workshop.personal_data import PERSONAL_EMAIL, PERSONAL_NAME
 from workshop.sprints.models import Decision, Experiment
 
 TITLE_MAX = 160
@@ -76,9 +77,9 @@ class FollowUp(db.Model):
     title: Mapped[str] = mapped_column(String(TITLE_MAX))
     # A member of the workspace, or someone outside it known by name (and e-mail for reminders).
     owner_user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
-    owner_name: Mapped[str] = mapped_column(String(NAME_MAX), default="")
+    owner_name: Mapped[str] = mapped_column(String(NAME_MAX), default="", info=PERSONAL_NAME)
     owner_organisation: Mapped[str] = mapped_column(String(ORG_NAME_MAX), default="")
-    owner_email: Mapped[str] = mapped_column(String(EMAIL_MAX), default="")
+    owner_email: Mapped[str] = mapped_column(String(EMAIL_MAX), default="", info=PERSONAL_EMAIL)
     # The day it was agreed: the check-ins count from here.
     agreed_on: Mapped[date] = mapped_column(Date)
     due_on: Mapped[date | None] = mapped_column(Date)
@@ -161,9 +162,9 @@ class FollowUpLink(db.Model):
         ForeignKey("follow_up.id", ondelete="CASCADE"), index=True
     )
     role: Mapped[LinkRole] = mapped_column(db_enum(LinkRole, "follow_up_link_role"))
-    name: Mapped[str] = mapped_column(String(NAME_MAX))
+    name: Mapped[str] = mapped_column(String(NAME_MAX), info=PERSONAL_NAME)
     organisation: Mapped[str] = mapped_column(String(ORG_NAME_MAX), default="")
-    email: Mapped[str] = mapped_column(String(EMAIL_MAX), default="")
+    email: Mapped[str] = mapped_column(String(EMAIL_MAX), default="", info=PERSONAL_EMAIL)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -12,6 +12,7 @@ from workshop.critical_points.models import Category, CriticalPoint, Report, Rep
 from workshop.extensions import db
 from workshop.journeys.models import Journey, Lane, Stage, Step
 from workshop.models_base import UTCDateTime, db_enum, utcnow
+from workshop.personal_data import PERSONAL_NAME
 from workshop.sprints.models import Sprint, SprintPhase
 
 # No 0/O, 1/I/L: a code read off a projector across a room must not be misread.
@@ -119,7 +120,7 @@ class Guest(db.Model):
     session_id: Mapped[int] = mapped_column(
         ForeignKey("live_session.id", ondelete="CASCADE"), index=True
     )
-    display_name: Mapped[str] = mapped_column(String(DISPLAY_NAME_MAX))
+    display_name: Mapped[str] = mapped_column(String(DISPLAY_NAME_MAX), info=PERSONAL_NAME)
     role: Mapped[ReporterRole] = mapped_column(db_enum(ReporterRole, "reporter_role"))
     organisation_id: Mapped[int | None] = mapped_column(
         ForeignKey("organisation.id", ondelete="SET NULL")

@@ -5,7 +5,7 @@ from flask_login import current_user
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from workshop.access import public
+from workshop.access import admin_required, public
 from workshop.accounts import services as accounts
 from workshop.extensions import db
 from workshop.htmx import render_page
@@ -21,6 +21,13 @@ def index():
         workspaces=accounts.workspaces_of(current_user),
         can_create=accounts.can_create_workspace(current_user),
     )
+
+
+@bp.get("/admin")
+@admin_required
+def admin():
+    """The deployment administrator's page: the parts each domain adds to it."""
+    return render_page("main/admin.html")
 
 
 @bp.get("/healthz")

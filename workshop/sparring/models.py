@@ -16,6 +16,7 @@ from workshop.followup.models import FollowUp
 from workshop.journeys.models import Step
 from workshop.live.models import Guest, LiveSession
 from workshop.models_base import UTCDateTime, db_enum, utcnow
+from workshop.personal_data import FROZEN_DOCUMENT, PERSONAL_EMAIL, PERSONAL_NAME
 from workshop.sprints.models import Sprint
 
 TITLE_MAX = 160
@@ -120,10 +121,10 @@ class Sparrer(db.Model):
     series_id: Mapped[int] = mapped_column(
         ForeignKey("sparring_series.id", ondelete="CASCADE"), index=True
     )
-    name: Mapped[str] = mapped_column(String(NAME_MAX))
+    name: Mapped[str] = mapped_column(String(NAME_MAX), info=PERSONAL_NAME)
     organisation: Mapped[str] = mapped_column(String(ORG_NAME_MAX))
     role: Mapped[SparrerRole] = mapped_column(db_enum(SparrerRole, "sparrer_role"))
-    email: Mapped[str] = mapped_column(String(EMAIL_MAX), default="")
+    email: Mapped[str] = mapped_column(String(EMAIL_MAX), default="", info=PERSONAL_EMAIL)
     # Shared outputs show role and organisation, and the name only with this consent.
     named_consent: Mapped[bool] = mapped_column(Boolean, default=False)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
@@ -150,7 +151,7 @@ class SparringSession(db.Model):
     recipients: Mapped[str] = mapped_column(Text, default="")
     deciders: Mapped[str] = mapped_column(Text, default="")
     # The evidence pack as it was frozen (a versioned document, see sparring/evidence.py).
-    pack: Mapped[dict | None] = mapped_column(JSON)
+    pack: Mapped[dict | None] = mapped_column(JSON, info=FROZEN_DOCUMENT)
     pack_frozen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The room: a live session (join code, phones, projector) of a sprint made for it.
     sprint_id: Mapped[int | None] = mapped_column(ForeignKey("sprint.id", ondelete="SET NULL"))
@@ -243,7 +244,7 @@ class Capture(db.Model):
     author_role: Mapped[AuthorRole] = mapped_column(db_enum(AuthorRole, "author_role"))
     organisation: Mapped[str] = mapped_column(String(ORG_NAME_MAX), default="")
     # Kept for the host's own pages; shared outputs show it only with the person's consent.
-    author_name: Mapped[str] = mapped_column(String(NAME_MAX), default="")
+    author_name: Mapped[str] = mapped_column(String(NAME_MAX), default="", info=PERSONAL_NAME)
     sparrer_id: Mapped[int | None] = mapped_column(ForeignKey("sparrer.id", ondelete="SET NULL"))
     guest_id: Mapped[int | None] = mapped_column(ForeignKey("live_guest.id", ondelete="SET NULL"))
     entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))

@@ -23,6 +23,7 @@ from workshop.critical_points.models import CriticalPoint, ReporterRole
 from workshop.extensions import db
 from workshop.journeys.models import Journey
 from workshop.models_base import UTCDateTime, db_enum, utcnow
+from workshop.personal_data import FROZEN_DOCUMENT, PERSONAL_NAME
 
 TITLE_MAX = 160
 TEXT_MAX = 4000
@@ -164,7 +165,7 @@ class Participant(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     sprint_id: Mapped[int] = mapped_column(ForeignKey("sprint.id", ondelete="CASCADE"), index=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
-    name: Mapped[str] = mapped_column(String(NAME_MAX))
+    name: Mapped[str] = mapped_column(String(NAME_MAX), info=PERSONAL_NAME)
     role: Mapped[ReporterRole] = mapped_column(db_enum(ReporterRole, "reporter_role"))
     organisation_id: Mapped[int | None] = mapped_column(
         ForeignKey("organisation.id", ondelete="SET NULL")
@@ -211,7 +212,7 @@ class Decision(db.Model):
     sprint_id: Mapped[int] = mapped_column(ForeignKey("sprint.id", ondelete="CASCADE"), index=True)
     text: Mapped[str] = mapped_column(Text)
     owner_user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
-    owner_name: Mapped[str] = mapped_column(String(NAME_MAX), default="")
+    owner_name: Mapped[str] = mapped_column(String(NAME_MAX), default="", info=PERSONAL_NAME)
     owner_organisation_id: Mapped[int | None] = mapped_column(
         ForeignKey("organisation.id", ondelete="SET NULL")
     )
@@ -238,7 +239,7 @@ class Snapshot(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     sprint_id: Mapped[int] = mapped_column(ForeignKey("sprint.id", ondelete="CASCADE"), unique=True)
     taken_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    document: Mapped[dict] = mapped_column(JSON)
+    document: Mapped[dict] = mapped_column(JSON, info=FROZEN_DOCUMENT)
 
     sprint: Mapped[Sprint] = relationship(back_populates="snapshot")
 
