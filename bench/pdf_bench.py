@@ -486,6 +486,8 @@ def main(argv=None) -> int:
                 # Measure long renders instead of stopping them; the report says if the app's
                 # own limit would have stopped one.
                 "PDF_TIMEOUT": args.time_limit,
+                # Every round renders the same HTML: a kept PDF would measure nothing.
+                "PDF_CACHE_MIB": 0,
             }
         )
         timeout_default = config.defaults(app.instance_path)["PDF_TIMEOUT"]

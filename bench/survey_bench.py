@@ -216,6 +216,8 @@ def sprint_pdf(app, ids: dict) -> tuple[float, int]:
 def measure_pdfs(database_url: str, ids: dict, rounds: int) -> dict[str, list[tuple]]:
     app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "bench"})
     app.config["PDF_TIMEOUT"] = 300
+    # Every round renders the same HTML: a kept PDF would measure nothing.
+    app.extensions["polku_pdf"].cache_bytes = 0
     measured: dict[str, list[tuple]] = {"survey": [], "sprint": []}
     try:
         with app.app_context():

@@ -58,6 +58,9 @@ def defaults(instance_path: str) -> dict:
         "PDF_MEMORY_MIB": 2048,
         # A render worker waits this many seconds for the next PDF before it ends.
         "PDF_WORKER_IDLE": 300,
+        # The PDFs of the latest HTML are kept up to this many MiB per process (0: none), so a
+        # share link opened by every partner renders once.
+        "PDF_CACHE_MIB": 32,
         # A live session's join code works this many hours after the start, at most.
         "LIVE_SESSION_HOURS": 12,
         # The address phones join at, e.g. https://polku.example.fi; unset, the join address

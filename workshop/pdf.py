@@ -9,12 +9,14 @@ one works.
 """
 
 import gc
+import hashlib
 import mimetypes
 import multiprocessing
 import resource
 import threading
 import time
-from dataclasses import dataclass
+from collections import OrderedDict
+from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -210,7 +212,9 @@ class PdfRenderer:
 
     Workers stay for the next render (fonts loaded, caches warm) until they have been idle for
     `idle_seconds` or have made `renders_per_worker` PDFs; a worker whose render fails or runs
-    out of time is killed, and the next render gets a fresh one.
+    out of time is killed, and the next render gets a fresh one. With `cache_bytes`, the PDFs
+    of the latest HTML are kept up to that size: the same HTML is the same PDF, and a shared
+    summary or report opened by every partner is then made once, not once per download.
     """
 
     def __init__(
@@ -222,6 +226,7 @@ class PdfRenderer:
         memory_mib: int = 0,
         idle_seconds: float = 300,
         renders_per_worker: int = 50,
+        cache_bytes: int = 0,
     ):
         self.static_dir = Path(static_dir)
         self.timeout = timeout
@@ -232,9 +237,41 @@ class PdfRenderer:
         self._slots = threading.BoundedSemaphore(concurrency)
         self._idle_lock = threading.Lock()
         self._idle: list[_Worker] = []
+        self.cache_bytes = cache_bytes
+        self._cache: OrderedDict[bytes, PdfResult] = OrderedDict()
+        self._cache_lock = threading.Lock()
 
     def render(self, html: str) -> PdfResult:
         """The PDF, or RenderBusy when every slot is taken, or RenderTimeout after the limit."""
+        key = hashlib.sha256(html.encode("utf-8", "surrogatepass")).digest()
+        kept = self._cached(key)
+        if kept is not None:
+            return kept
+        result = self._render(html)
+        self._keep(key, result)
+        return result
+
+    def _cached(self, key: bytes) -> PdfResult | None:
+        """The PDF made from the same HTML before, as taking no time, if it is still kept."""
+        with self._cache_lock:
+            result = self._cache.get(key)
+            if result is None:
+                return None
+            self._cache.move_to_end(key)
+        return replace(result, seconds=0.0, peak_memory_kib=0)
+
+    def _keep(self, key: bytes, result: PdfResult) -> None:
+        """Keep the PDF, dropping the least recently used ones beyond cache_bytes."""
+        if len(result.data) > self.cache_bytes:
+            return
+        with self._cache_lock:
+            self._cache[key] = result
+            size = sum(len(kept.data) for kept in self._cache.values())
+            while size > self.cache_bytes:
+                _key, dropped = self._cache.popitem(last=False)
+                size -= len(dropped.data)
+
+    def _render(self, html: str) -> PdfResult:
         if not self._slots.acquire(timeout=2):
             raise RenderBusy()
         try:
@@ -282,4 +319,5 @@ def init_app(app) -> None:
         tagged=app.config["PDF_TAGGED"],
         memory_mib=app.config["PDF_MEMORY_MIB"],
         idle_seconds=app.config["PDF_WORKER_IDLE"],
+        cache_bytes=app.config["PDF_CACHE_MIB"] * 1024 * 1024,
     )

@@ -53,3 +53,30 @@ def test_close_stops_the_idle_workers(renderer):
     worker = renderer._idle[0]
     renderer.close()
     assert not worker.process.is_alive() and renderer._idle == []
+
+
+def test_the_same_html_is_rendered_once_while_kept_and_other_html_anew():
+    renderer = pdf.PdfRenderer(ROOT / "static", timeout=60, concurrency=1, cache_bytes=10**6)
+    try:
+        first = renderer.render(HTML)
+        again = renderer.render(HTML)
+        other = renderer.render(HTML.replace("Polku", "Toinen"))
+        assert again.data == first.data and again.seconds == 0.0 and first.seconds > 0
+        assert other.data != first.data and other.seconds > 0
+    finally:
+        renderer.close()
+
+
+def test_kept_pdfs_stay_within_their_size_the_oldest_going_first():
+    measuring = pdf.PdfRenderer(ROOT / "static", timeout=60, concurrency=1)
+    first_size = len(measuring.render(HTML).data)
+    measuring.close()
+    renderer = pdf.PdfRenderer(
+        ROOT / "static", timeout=60, concurrency=1, cache_bytes=int(first_size * 1.5)
+    )
+    try:
+        renderer.render(HTML)
+        renderer.render(HTML.replace("Polku", "Toinen"))
+        assert renderer.render(HTML).seconds > 0  # pushed out by the second
+    finally:
+        renderer.close()
