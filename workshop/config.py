@@ -88,6 +88,9 @@ def defaults(instance_path: str) -> dict:
         ],
         "COMPRESS_ALGORITHM": ["zstd", "br", "gzip"],
         "COMPRESS_ALGORITHM_STREAMING": ["zstd", "br", "gzip"],
+        # Where this Polku's source code is offered (AGPL-3.0 §13): the About page links it.
+        # Unset, About says so; set it to the repository your deployment runs from.
+        "SOURCE_URL": None,
         # E-mail (reminders, "you said, we did"): nothing is sent while MAIL_SERVER is unset.
         "MAIL_SERVER": None,
         "MAIL_PORT": 25,
