@@ -5,12 +5,12 @@ from flask_babel import lazy_gettext as _l
 from workshop.site.models import Compliance
 
 COMPLIANCE_LABELS = {
-    Compliance.FULL: _l("fully compliant"),
-    Compliance.PARTIAL: _l("partially compliant"),
-    Compliance.NONE: _l("not compliant"),
+    Compliance.FULL: _l("Fully compliant"),
+    Compliance.PARTIAL: _l("Partially compliant"),
+    Compliance.NONE: _l("Not compliant"),
 }
 
 
 def for_templates() -> dict:
-    """The compliance words, by status."""
+    """The compliance choices' names, by status."""
     return {"compliance_labels": COMPLIANCE_LABELS}
