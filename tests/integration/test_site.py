@@ -1,6 +1,8 @@
 """The accessibility statement, About and the licence: public pages with Polku's defaults until
 an administrator edits the statement in each language; bad input changes nothing."""
 
+import io
+import tarfile
 from datetime import date
 from pathlib import Path
 
@@ -115,9 +117,30 @@ def test_about_names_the_licence_the_source_and_the_version(make_app):
     assert 'href="/license"' in client.get("/about").text
 
 
-def test_about_says_when_no_source_address_is_set(client):
-    assert "POLKU_SOURCE_URL" in text_of(_in(client, "en", "/about"))
+def test_about_offers_the_running_source_without_an_address_set(client):
+    about = _in(client, "en", "/about")
+    assert 'href="/source.tar.gz"' in about.text
+    assert "Download the source code this Polku runs" in text_of(about)
     assert "Lähdekoodi" in text_of(_in(client, "fi", "/about"))
+
+
+def test_the_source_archive_holds_the_code_and_nothing_of_the_instance(client):
+    response = client.get("/source.tar.gz")
+    assert response.status_code == 200 and response.mimetype == "application/gzip"
+    assert "attachment" in response.headers["Content-Disposition"]
+    with tarfile.open(fileobj=io.BytesIO(response.data), mode="r:gz") as archive:
+        names = set(archive.getnames())
+        views = archive.extractfile("polku/workshop/site/views.py").read().decode()
+        owners = {(m.uid, m.uname) for m in archive.getmembers()}
+    assert views == (ROOT / "workshop" / "site" / "views.py").read_text(encoding="utf-8")
+    for needed in ("LICENSE", "pyproject.toml", "templates/base.html", "migrations/env.py"):
+        assert f"polku/{needed}" in names
+    assert "polku/translations/fi/LC_MESSAGES/messages.po" in names
+    assert (ROOT / "instance" / "secret_key").is_file()
+    leaked = [n for n in names if n.split("/")[1] in {"instance", ".venv", ".git", "tests"}]
+    assert leaked == []
+    assert not [n for n in names if n.endswith((".mo", ".pyc", ".sqlite")) or "/vendor/" in n]
+    assert owners == {(0, "")}
 
 
 def test_the_licence_is_the_agpl_the_package_declares_served_whole(client):

@@ -10,7 +10,7 @@ from workshop.access import admin_required, public
 from workshop.extensions import db
 from workshop.htmx import redirect_page, render_page
 from workshop.i18n import current_language
-from workshop.site import services
+from workshop.site import services, source
 from workshop.site.forms import StatementForm
 from workshop.site.models import LANGUAGES
 
@@ -46,6 +46,16 @@ def license_text():
     # The app serves its templates from the same source tree (create_app), so it is there.
     path = Path(current_app.root_path).parent / LICENSE_FILE
     return Response(path.read_text(encoding="utf-8"), mimetype="text/plain")
+
+
+@bp.get("/source.tar.gz")
+@public
+def source_code():
+    """The source code this Polku runs, for deployments that name no repository of their own."""
+    archive = source.source_archive(Path(current_app.root_path).parent)
+    response = Response(archive, mimetype="application/gzip")
+    response.headers["Content-Disposition"] = "attachment; filename=polku-source.tar.gz"
+    return response
 
 
 @bp.route("/admin/accessibility", methods=["GET", "POST"])
