@@ -220,7 +220,7 @@ def test_a_second_edit_changes_the_one_statement(client, admin):
         ({"prepared_on": ""}, "prepared_on", "2026-12-07"),
         ({"reviewed_on": "2018-12-31", "prepared_on": "2018-12-31"}, "reviewed_on", "2019-01-01"),
         ({"reviewed_on": "2026-10-01"}, "reviewed_on", "ei voi olla"),
-        ({"compliance": "mostly"}, "compliance", ""),
+        ({"compliance": "mostly"}, "compliance", "Virheellinen valinta"),
     ],
 )
 def test_bad_input_is_refused_in_finnish_and_changes_nothing(
