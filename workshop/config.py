@@ -91,6 +91,9 @@ def defaults(instance_path: str) -> dict:
         ],
         "COMPRESS_ALGORITHM": ["zstd", "br", "gzip"],
         "COMPRESS_ALGORITHM_STREAMING": ["zstd", "br", "gzip"],
+        # The repository this Polku's source code is offered from (AGPL-3.0 §13), linked on
+        # the About page beside the archive of the running code it always serves itself.
+        "SOURCE_URL": None,
         # E-mail (reminders, "you said, we did"): nothing is sent while MAIL_SERVER is unset.
         "MAIL_SERVER": None,
         "MAIL_PORT": 25,

@@ -60,6 +60,9 @@ REQUIRED = {
     "facilitator": {
         "main.index",
         "main.admin",
+        "site.accessibility",
+        "site.about",
+        "site.edit_statement",
         "accounts.workspace",
         "accounts.edit_workspace",
         "accounts.create_workspace",
@@ -150,6 +153,8 @@ REQUIRED = {
         "sparrer.shared_summary",
         "sparrer.shared_pack",
         "follow_link.page",
+        "site.accessibility",
+        "site.about",
     },
 }
 PER_ENDPOINT = 2

@@ -78,6 +78,12 @@ PUBLIC = {
     "follow_link.comment",
     "follow_link.status",
     "follow_link.check_in",
+    # The accessibility statement, About, the licence and the source are for everyone, signed in
+    # or not (law 306/2019; AGPL-3.0 §13) (tests/integration/test_site.py).
+    "site.accessibility",
+    "site.about",
+    "site.license_text",
+    "site.source_code",
     "static",
 }
 

@@ -1,6 +1,6 @@
 """The domain packages form layers that only point down, so none of them can pull a higher one in.
 
-Low to high: accounts → audit → journey_templates → journeys → critical_points → competence → export →
+Low to high: accounts → audit → site → journey_templates → journeys → critical_points → competence → export →
 sprints → live → main. A module imports its own package, lower ones and the shared modules in
 `workshop/*.py`; those import no domain package, except `access.py`, which belongs to accounts.
 `workshop/__init__.py` (create_app), `cli.py`, `demo.py` and `templating.py` (what every
@@ -19,6 +19,7 @@ PACKAGE = Path(__file__).resolve().parents[2] / "workshop"
 ORDER = (
     "accounts",
     "audit",
+    "site",
     "journey_templates",
     "journeys",
     "critical_points",

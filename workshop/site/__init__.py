@@ -1,0 +1,1 @@
+"""The deployment's own pages: the accessibility statement, About (licence, source, version)."""
