@@ -48,9 +48,9 @@ def oidc_app(app, provider):
     return app
 
 
-def start(client, **form) -> str:
+def start(client, **query) -> str:
     """Press "Sign in with MPASSid"; the provider's authorization address it sends us to."""
-    response = client.post("/login/institution", data=form)
+    response = client.get("/login/institution", query_string=query)
     assert response.status_code == 302, response.text
     return response.headers["Location"]
 
@@ -75,12 +75,12 @@ def counts() -> tuple[int, int, int]:
 
 def test_login_page_offers_the_institution_only_when_configured(app, client, provider):
     assert "Sign in with" not in client.get("/login").text
-    assert client.post("/login/institution").status_code == 404
+    assert client.get("/login/institution").status_code == 404
     assert client.get("/login/institution/callback?code=x&state=y").status_code == 404
     configure(app, provider.discovery_url)
     page = client.get("/login").text
     assert "Sign in with MPASSid" in page
-    assert 'action="/login/institution"' in page
+    assert 'href="/login/institution"' in page
 
 
 def test_a_member_signs_in_and_is_found_again_after_an_email_change(
@@ -157,7 +157,7 @@ def test_a_used_invitation_cannot_start_a_sign_in(oidc_app, client, make_workspa
     )
     accounts.accept_invitation(invitation, make_user())
     db.session.commit()
-    response = client.post("/login/institution", data={"invitation": token})
+    response = client.get("/login/institution", query_string={"invitation": token})
     assert response.status_code == 410
 
 
@@ -309,7 +309,7 @@ def test_an_unreachable_provider_is_explained(app, client, make_user):
     with running_provider() as gone:
         unreachable = gone.discovery_url
     configure(app, unreachable)
-    response = client.post("/login/institution")
+    response = client.get("/login/institution")
     assert response.status_code == 400
     assert "MPASSid cannot be reached just now." in response.text
 

@@ -60,6 +60,7 @@ REQUIRED = {
     "facilitator": {
         "main.index",
         "main.admin",
+        "accounts.password_links",
         "accounts.workspace",
         "accounts.edit_workspace",
         "accounts.create_workspace",

@@ -2,19 +2,11 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, StringField
-from wtforms.validators import DataRequired, Length
+from wtforms import StringField
+from wtforms.validators import DataRequired
 
 from workshop.accounts.forms import REQUIRED, AccountForm, email_shape, too_long
 from workshop.accounts.models import EMAIL_MAX
-from workshop.forms_common import NextField
-
-
-class InstitutionSignInForm(FlaskForm):
-    """The "Sign in with …" button: where to go after, and an invitation being accepted."""
-
-    invitation = HiddenField(validators=[Length(max=100)])
-    next = NextField()
 
 
 class ResetLinkForm(FlaskForm):

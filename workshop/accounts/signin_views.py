@@ -4,7 +4,7 @@ import secrets
 import smtplib
 
 from authlib.integrations.base_client import MismatchingStateError, OAuthError
-from flask import abort, current_app, flash, redirect, session, url_for
+from flask import abort, current_app, flash, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
@@ -17,13 +17,12 @@ from workshop.accounts import oidc, reset, services
 from workshop.accounts.forms import LoginForm
 from workshop.accounts.signin_forms import (
     ForgotPasswordForm,
-    InstitutionSignInForm,
     NewPasswordForm,
     ResetLinkForm,
 )
 from workshop.accounts.views import bp
 from workshop.extensions import db
-from workshop.forms_common import EmptyForm
+from workshop.forms_common import EmptyForm, safe_next
 from workshop.htmx import render_page
 from workshop.i18n import SESSION_KEY
 
@@ -69,21 +68,22 @@ def _refused(reason: str, status: int = 400):
     return render_page("accounts/login.html", form=form, status=status)
 
 
-@bp.post("/login/institution")
+@bp.get("/login/institution")
 @public
 def institution_sign_in():
-    """Send the browser to the institution's sign-in page (a 404 while it is not configured)."""
+    """Send the browser to the institution's sign-in page (a 404 while it is not configured).
+
+    A link, not a form: the page's Content-Security-Policy lets forms post only to Polku, and
+    a form's redirect to the provider would be stopped by it."""
     wanted = oidc.settings() or abort(404)
-    form = InstitutionSignInForm()
-    if not form.validate_on_submit():
-        return _refused("state")
-    if form.invitation.data:
+    invitation = request.args.get("invitation", "")[:100]
+    if invitation:
         try:
-            services.find_invitation(form.invitation.data)
+            services.find_invitation(invitation)
         except services.InvitationUnusable:
             return render_page("accounts/invitation_unusable.html", status=410)
-    session[INVITATION_KEY] = form.invitation.data or None
-    session[NEXT_KEY] = form.next.data or None
+    session[INVITATION_KEY] = invitation or None
+    session[NEXT_KEY] = safe_next(request.args.get("next"))
     try:
         return oidc.client(wanted).authorize_redirect(
             oidc.callback_url(), nonce=secrets.token_urlsafe(24)
