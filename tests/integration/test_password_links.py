@@ -5,17 +5,31 @@ import re
 from datetime import timedelta
 
 import pytest
+from aiosmtpd.controller import Controller
 from bs4 import BeautifulSoup
 from sqlalchemy import select
 
 from tests.conftest import PASSWORD
-from tests.integration.test_followup_reminders import smtp  # noqa: F401 (a fixture)
+from tests.integration.test_followup_reminders import Inbox, _free_port
 from workshop import clock
 from workshop.accounts import reset
 from workshop.accounts.signin_models import PasswordReset
 from workshop.extensions import db
 
 NEW_PASSWORD = "uusi salasana joka toimii"
+
+
+@pytest.fixture
+def smtp(app):
+    """A real SMTP server on 127.0.0.1 that the app sends through; what it received."""
+    inbox, port = Inbox(), _free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port, MAIL_FROM="polku@example.fi")
+    try:
+        yield inbox
+    finally:
+        controller.stop()
 
 
 @pytest.fixture
@@ -133,7 +147,7 @@ def test_a_forgotten_password_link_comes_by_email_in_the_persons_language(
     app,
     client,
     smtp,
-    make_user,  # noqa: F811
+    make_user,
 ):
     user = make_user(email="ruotsi@example.fi", name="Sara", language="sv")
     assert "Forgot your password?" in client.get("/login").text
@@ -154,7 +168,7 @@ def test_a_forgotten_password_link_comes_by_email_in_the_persons_language(
     assert logs_in(client, user.email, NEW_PASSWORD)
 
 
-def test_the_answer_does_not_tell_whether_an_account_exists(app, client, smtp, make_user):  # noqa: F811
+def test_the_answer_does_not_tell_whether_an_account_exists(app, client, smtp, make_user):
     make_user(email="olemassa@example.fi")
     known = client.post("/password/forgotten", data={"email": "olemassa@example.fi"})
     unknown = client.post("/password/forgotten", data={"email": "eiole@example.fi"})
@@ -164,7 +178,7 @@ def test_the_answer_does_not_tell_whether_an_account_exists(app, client, smtp, m
     assert db.session.scalar(select(PasswordReset).where(PasswordReset.user_id.is_(None))) is None
 
 
-def test_asking_for_links_is_rate_limited(app, client, smtp, make_user):  # noqa: F811
+def test_asking_for_links_is_rate_limited(app, client, smtp, make_user):
     make_user(email="toistuva@example.fi")
     answers = [
         client.post("/password/forgotten", data={"email": "toistuva@example.fi"}).status_code

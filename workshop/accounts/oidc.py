@@ -16,6 +16,7 @@ from joserfc.errors import JoseError
 from requests import RequestException
 from sqlalchemy import select
 
+from workshop import mail
 from workshop.accounts import services
 from workshop.accounts.models import User
 from workshop.accounts.signin_models import ISSUER_MAX, SUBJECT_MAX, ProviderIdentity
@@ -95,6 +96,15 @@ def client(wanted: Settings):
             },
         )
     return clients[wanted]
+
+
+def for_templates() -> dict:
+    """What the login and invitation pages offer besides a password."""
+    wanted = settings()
+    return {
+        "institution_label": wanted.label if wanted else None,
+        "password_mail": mail.is_configured(),
+    }
 
 
 def init_app(app, record_sign_in) -> None:

@@ -50,16 +50,6 @@ REFUSALS = {
 }
 
 
-@bp.app_context_processor
-def sign_in_choices():
-    """What the login and invitation pages offer besides a password."""
-    wanted = oidc.settings()
-    return {
-        "institution_label": wanted.label if wanted else None,
-        "password_mail": mail.is_configured(),
-    }
-
-
 def _refused(reason: str, status: int = 400):
     """The login page with the reason nobody was signed in."""
     wanted = oidc.settings()
