@@ -323,3 +323,26 @@ def test_an_unreachable_provider_is_explained(app, client, make_user):
     assert response.status_code == 400
     assert "MPASSid cannot be reached just now." in response.text
     assert not signed_in(client)
+
+
+@pytest.mark.parametrize(
+    "sub, email",
+    [("pitka-osoite", "a" * 250 + "@example.fi"), ("s" * 300, "lyhyt@example.fi")],
+    ids=["long-email", "long-subject"],
+)
+def test_an_answer_too_long_to_keep_is_refused(
+    oidc_app, client, provider, make_workspace, sub, email
+):
+    workspace = make_workspace()
+    _invitation, token = accounts.create_invitation(
+        workspace, Role.PARTICIPANT, workspace.memberships[0].user, 7
+    )
+    db.session.commit()
+    provider.set_user(sub, email=email, email_verified=True)
+    before = counts()
+
+    response = back(client, provider.authorize(start(client, invitation=token), sub))
+
+    assert response.status_code == 400
+    assert not signed_in(client)
+    assert counts() == before

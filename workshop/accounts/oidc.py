@@ -18,7 +18,7 @@ from sqlalchemy import select
 
 from workshop import mail
 from workshop.accounts import services
-from workshop.accounts.models import User
+from workshop.accounts.models import EMAIL_MAX, NAME_MAX, User
 from workshop.accounts.signin_models import ISSUER_MAX, SUBJECT_MAX, ProviderIdentity
 from workshop.extensions import db
 from workshop.models_base import utcnow
@@ -164,7 +164,7 @@ def answer_from(claims, wanted: Settings) -> Answer:
     if not issuer or not subject or len(issuer) > ISSUER_MAX or len(subject) > SUBJECT_MAX:
         raise SignInRefused("answer")
     email = claims.get("email")
-    if not isinstance(email, str) or "@" not in email:
+    if not isinstance(email, str) or "@" not in email or len(email.strip()) > EMAIL_MAX:
         raise SignInRefused("no_email")
     if claims.get("email_verified") is not True and not wanted.trust_email:
         raise SignInRefused("unverified")
@@ -211,7 +211,7 @@ def new_account(answer: Answer, language: str | None) -> User:
     """An account for a person joining through an invitation, with an unusable password
     (they sign in through the provider; an administrator can make a reset link)."""
     user = services.create_user(
-        answer.email, answer.name[:120], _unusable_password(), language=language
+        answer.email, answer.name[:NAME_MAX], _unusable_password(), language=language
     )
     remember(user, answer)
     return user
