@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from tests.browser.conftest import log_in
 from tests.oidc_provider import PROVIDER_WARNINGS, running_provider
 from workshop.accounts import reset
-from workshop.accounts.models import User
+from workshop.accounts.models import Role, User
 from workshop.extensions import db
 
 pytestmark = PROVIDER_WARNINGS
@@ -60,6 +60,25 @@ def test_a_member_signs_in_with_the_institution_and_a_stranger_is_refused(
     expect(page.locator(".form-errors")).to_contain_text("Ask a facilitator of your workspace")
     expect(page.locator(".user-name")).to_have_count(0)
     check_page(page, "3-refused")
+
+
+def test_an_invited_person_joins_through_the_institution(js_page, seed, provider, check_page):
+    facilitator = seed.user(name="Fiia Fasilitaattori")
+    space = seed.workspace(facilitator, name="Kasvupolku")
+    token = seed.invitation(space, Role.PARTICIPANT, facilitator)
+    email = f"uusi-{seed.tag()}@example.fi"
+    provider.set_user(email, email=email, email_verified=True, name="Uuno Uusi")
+    page = js_page
+
+    page.goto(f"/invite/{token}")
+    check_page(page, "1-invitation")
+    page.get_by_role("link", name="Sign in with MPASSid").click()
+    page.get_by_placeholder("sub").fill(email)
+    page.get_by_role("button", name="Authorize").click()
+
+    expect(page).to_have_url(re.compile(rf"/w/{space.id}/$"))
+    expect(page.locator(".user-name")).to_have_text("Uuno Uusi")
+    check_page(page, "2-joined")
 
 
 def test_an_administrator_makes_a_reset_link_and_the_person_uses_it(
