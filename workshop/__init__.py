@@ -60,7 +60,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     fragment_cache.init_app(app)
 
     from workshop import access, cli, templating
-    from workshop.accounts import overview
+    from workshop.accounts import oidc, overview
     from workshop.accounts.views import bp as accounts_bp
     from workshop.audit import models as audit_models  # noqa: F401 (its table, for create_all)
     from workshop.competence import beside
@@ -128,6 +128,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         phone_panel=sparring_room.phone_panel,
         projector_panel=sparring_room.projector_panel,
     )
+    oidc.init_app(app, record_sign_in=audit_sign_in)
     templating.init_app(app)
     access.init_app(app)
     ratelimit.init_app(app)
@@ -136,3 +137,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     # failing survey pages one at a time.
     load_banks(app.config["SURVEY_BANK_DIR"])
     return app
+
+
+def audit_sign_in(user) -> None:
+    """An institution sign-in in the audit log."""
+    from workshop.audit.models import Action
+    from workshop.audit.services import record
+
+    record(Action.SIGN_IN, "user", user.id, detail="oidc")

@@ -101,6 +101,20 @@ def defaults(instance_path: str) -> dict:
         "MAIL_USERNAME": None,
         "MAIL_PASSWORD": None,
         "MAIL_STARTTLS": False,
+        # Institution sign-in (OpenID Connect): off while OIDC_DISCOVERY_URL or
+        # OIDC_CLIENT_ID is unset. POLKU_OIDC_* in the environment sets each one.
+        "OIDC_DISCOVERY_URL": None,
+        "OIDC_CLIENT_ID": None,
+        "OIDC_CLIENT_SECRET": None,
+        "OIDC_LABEL": "",
+        "OIDC_SCOPES": "openid email profile",
+        # Sign in an e-mail the provider does not mark verified (Microsoft Entra ID leaves
+        # email_verified out): only for a provider whose e-mails the institution controls.
+        "OIDC_TRUST_EMAIL": False,
+        "OIDC_TIMEOUT": 10,
+        # Password reset links work this many hours; "Forgot your password?" asks per address.
+        "RESET_LINK_HOURS": 24,
+        "RESET_MAIL_LIMIT_PER_ADDRESS": "5 per 15 minutes;20 per day",
     }
 
 

@@ -127,6 +127,11 @@ def _refused_or_made(response) -> bool:
     return response.status_code == 404 or _made(response)
 
 
+def _posted(response) -> bool:
+    """Every sent form counts, whatever it answered."""
+    return request.method == "POST"
+
+
 def limits_of(app: Flask) -> list[tuple[str, str, object, object]]:
     """(endpoint, limit, whose, what counts): wrong join codes, per client address and per
     code tried; survey answers started, per client address."""
@@ -135,6 +140,7 @@ def limits_of(app: Flask) -> list[tuple[str, str, object, object]]:
         ("live.join", app.config["JOIN_LIMIT_PER_CODE"], _typed_code, _wrong),
         ("answer.start", app.config["SURVEY_START_LIMIT_PER_ADDRESS"], client_address, _made),
         ("answer.personal", app.config["SURVEY_START_LIMIT_PER_ADDRESS"], client_address, _made),
+        ("accounts.forgot_password", app.config["RESET_MAIL_LIMIT_PER_ADDRESS"], client_address, _posted),
         *(
             (endpoint, app.config["FOLLOW_LINK_LIMIT_PER_ADDRESS"], client_address, counts)
             for endpoint, counts in (

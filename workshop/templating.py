@@ -8,6 +8,7 @@ from flask import Flask
 
 from workshop import i18n, links
 from workshop.accounts import labels as accounts
+from workshop.accounts import oidc
 from workshop.competence import round_labels as survey_rounds
 from workshop.critical_points import labels as critical_points
 from workshop.followup import labels as followup
@@ -44,6 +45,8 @@ def init_app(app: Flask) -> None:
         site,
     ):
         app.context_processor(domain.for_templates)
+    # The login page's other ways in: institution sign-in, a password link by e-mail.
+    app.context_processor(oidc.for_templates)
     app.add_template_filter(isodate, "isodate")
     app.add_template_filter(isodatetime, "isodatetime")
     app.add_template_filter(i18n.moment, "moment")

@@ -39,6 +39,7 @@ from tests.conftest import close_app, fresh_app
 from tests.sparring_data import open_room as open_sparring_room
 from tests.survey_data import answered_round
 from workshop import demo
+from workshop.accounts import reset as password_links
 from workshop.accounts import services as accounts
 from workshop.accounts.models import Role, Workspace
 from workshop.competence import report as survey_report
@@ -89,6 +90,14 @@ UNLINKED = {
     "main.healthz": {},
     # A member's calendar feed: its address is shown in a text field to copy, not linked.
     "follow_link.user_calendar": {"user_id": 1, "token": "x"},
+    # Institution sign-in's return address is the provider's to link (off in the crawl's app),
+    # a password link is shown to copy or e-mailed, and "Forgot your password?" is linked only
+    # with SMTP configured (tests/integration/test_institution_sign_in.py,
+    # test_password_links.py).
+    "accounts.institution_sign_in": {},
+    "accounts.institution_callback": {},
+    "accounts.reset_password": {"token": "x"},
+    "accounts.forgot_password": {},
 }
 
 
@@ -153,6 +162,8 @@ def world(tmp_path_factory):
         _inv, invitation_token = accounts.create_invitation(
             sprint.workspace, Role.PARTICIPANT, facilitator, 7
         )
+        # An open password link, so the administration's revoke button is drawn.
+        password_links.create(facilitator, 24)
         board = journeys.load_board(journey)
         live_services.join(live, "Ilman puhelinta", live.guests[0].role, "", added_by=facilitator)
         live_services.add_entry(
@@ -561,6 +572,10 @@ NO_FORM: dict[str, str] = {
     # htmx saves one statement of the level page the moment it changes: the fields are those
     # of the level page's form (answer.level), which the crawl fuzzes.
     "answer.save_item": "the level page's fields, saved one at a time",
+    "accounts.reset_password": "reached through a link to copy or an e-mail "
+    "(tests/integration/test_password_links.py)",
+    "accounts.forgot_password": "shown only with SMTP configured "
+    "(tests/integration/test_password_links.py)",
 }
 
 

@@ -63,6 +63,7 @@ REQUIRED = {
         "site.accessibility",
         "site.about",
         "site.edit_statement",
+        "accounts.password_links",
         "accounts.workspace",
         "accounts.edit_workspace",
         "accounts.create_workspace",

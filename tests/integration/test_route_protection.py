@@ -11,6 +11,12 @@ PUBLIC = {
     "accounts.login",
     "accounts.language",
     "accounts.accept_invitation",
+    # Institution sign-in and password reset links (tests/integration/
+    # test_institution_sign_in.py, test_password_links.py).
+    "accounts.institution_sign_in",
+    "accounts.institution_callback",
+    "accounts.reset_password",
+    "accounts.forgot_password",
     "main.healthz",
     "shared.page",
     "shared.download",

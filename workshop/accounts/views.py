@@ -379,3 +379,7 @@ def _after_people_change(workspace, membership, block, message):
         return _people_page(workspace, membership, block=block, notice=message)
     flash(message, "success")
     return redirect(url_for("accounts.people", workspace_id=workspace.id), code=303)
+
+
+# Institution sign-in and password reset links add their routes to bp.
+from workshop.accounts import signin_views  # noqa: E402,F401
