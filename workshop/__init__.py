@@ -62,7 +62,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     from workshop import access, cli, templating
     from workshop.accounts import overview
     from workshop.accounts.views import bp as accounts_bp
-    from workshop.audit import models as audit_models  # noqa: F401 (its table, for create_all)
+    from workshop.audit import tracking as audit_tracking
+    from workshop.audit.views import bp as audit_bp
     from workshop.competence import beside
     from workshop.competence.bank import load_banks
     from workshop.competence.views import answer_bp
@@ -93,6 +94,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from workshop.sprints.views import shared as shared_bp
 
     app.register_blueprint(main_bp)
+    app.register_blueprint(audit_bp, url_prefix="/admin/audit")
     app.register_blueprint(accounts_bp)
     app.register_blueprint(templates_bp, url_prefix="/templates")
     app.register_blueprint(journeys_bp, url_prefix="/w/<int:workspace_id>/journeys")
@@ -126,6 +128,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         phone_panel=sparring_room.phone_panel,
         projector_panel=sparring_room.projector_panel,
     )
+    audit_tracking.init_app(app)
     templating.init_app(app)
     access.init_app(app)
     ratelimit.init_app(app)

@@ -95,6 +95,8 @@ def defaults(instance_path: str) -> dict:
         "MAIL_USERNAME": None,
         "MAIL_PASSWORD": None,
         "MAIL_STARTTLS": False,
+        # The audit log keeps events this many days (`flask audit prune` removes older ones).
+        "AUDIT_DAYS": 730,
     }
 
 

@@ -15,6 +15,7 @@ from workshop.critical_points.labels import ROLE_LABELS, STATUS_LABELS, category
 from workshop.critical_points.models import PointStatus, ReporterRole
 from workshop.critical_points.views.blueprint import bp
 from workshop.critical_points.views.common import journey_or_404
+from workshop.csv_cells import csv_cell
 from workshop.forms_common import EmptyForm
 from workshop.htmx import render_page
 from workshop.journeys import services as journeys
@@ -40,16 +41,6 @@ def index(workspace, membership, journey_id):
         can_edit=membership.role.allows(Role.PARTICIPANT),
         action_form=EmptyForm(),
     )
-
-
-# Cells starting with these are formulas to a spreadsheet program.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_cell(value) -> str:
-    """Text for a CSV cell that a spreadsheet shows as typed and never runs as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
 
 
 CSV_COLUMNS = (
