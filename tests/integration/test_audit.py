@@ -9,11 +9,22 @@ from sqlalchemy import select
 
 from tests.conftest import page, text_of
 from tests.integration.test_critical_points import make_point, url
+from tests.integration.test_live import (  # noqa: F401 (fixtures)
+    console_url,
+    guest_client,
+    join,
+    room,
+    send_point,
+    sprint,
+    steps,
+)
+from tests.integration.test_sprints import running_sprint, share
 from workshop import clock
 from workshop.audit import services as audit
 from workshop.audit.models import Action, ActorKind, AuditEvent
 from workshop.extensions import db
 from workshop.journeys.models import Journey
+from workshop.live.models import Guest
 from workshop.models_base import utcnow
 
 
@@ -31,8 +42,13 @@ def test_a_journey_made_from_a_template_is_one_event_by_its_maker(client, team, 
     workspace_id = team["workspace"].id
     response = client.post(
         f"/w/{workspace_id}/journeys/new",
-        data={"name": "Koulutussopimus 2026", "template": "training_agreement",
-              "kind": "custom", "language": "fi", "description": ""},
+        data={
+            "name": "Koulutussopimus 2026",
+            "template": "training_agreement",
+            "kind": "custom",
+            "language": "fi",
+            "description": "",
+        },
     )
     assert response.status_code == 303
     journey = db.session.scalar(select(Journey).where(Journey.name == "Koulutussopimus 2026"))
@@ -94,3 +110,141 @@ def test_prune_removes_what_is_older_than_the_setting(app, monkeypatch):
     monkeypatch.setattr(clock, "now", lambda: later)
     result = runner.invoke(args=["audit", "prune"])
     assert "removed: 1" in result.output and events() == []
+
+
+def test_a_guest_removed_from_a_workshop_is_a_removal_by_the_facilitator(
+    client, team, room, guest_client
+):
+    assert join(guest_client, room, name="Eija Esimerkki").status_code == 303
+    assert send_point(guest_client, room, steps(room)[0]).status_code in (200, 303)
+    guest = db.session.scalar(select(Guest))
+    made = events(object_type="live_guest", action=Action.CREATE)
+    assert [(e.object_id, e.actor_kind) for e in made] == [(guest.id, ActorKind.GUEST)]
+    reported = events(object_type="critical_point", action=Action.CREATE)
+    assert reported[-1].actor_kind == ActorKind.GUEST
+    removal = f"{console_url(team, room.sprint)}{room.id}/people/{guest.id}/remove"
+    assert client.post(removal, data={"reason": "Eija Esimerkki kiusasi"}).status_code == 303
+    (removed,) = events(object_type="live_guest", action=Action.REMOVE)
+    assert removed.object_id == guest.id and removed.workspace_id == team["workspace"].id
+    assert removed.actor_id == team["facilitator"].id and removed.detail == ""
+    assert not [e for e in events() if "Eija" in e.detail or "kiusasi" in e.detail]
+
+
+def test_share_links_made_withdrawn_and_used_at_most_once_a_day(
+    client, team, journey, login, monkeypatch
+):
+    sprint = running_sprint(team, journey)
+    db.session.commit()
+    login(team["facilitator"])
+    path = share(client, team, sprint).split("localhost", 1)[-1]
+    (made,) = events(action=Action.SHARE)
+    assert (made.object_type, made.detail) == ("share_link", "created")
+    assert made.workspace_id == team["workspace"].id
+    outsider = client.application.test_client()
+    for _ in range(3):
+        assert outsider.get(path).status_code == 200
+    (used,) = events(action=Action.SHARE_USE)
+    assert (used.actor_kind, used.actor_id) == (ActorKind.LINK, None)
+    assert (used.object_type, used.object_id) == ("share_link", made.object_id)
+    later = utcnow() + timedelta(days=1, minutes=1)
+    monkeypatch.setattr(clock, "now", lambda: later)
+    assert outsider.get(path).status_code == 200
+    assert len(events(action=Action.SHARE_USE)) == 2
+
+    revoke = f"/w/{team['workspace'].id}/sprints/{sprint.id}/share/{made.object_id}/revoke"
+    assert client.post(revoke, data={"confirmed": "yes"}).status_code == 303
+    assert [e.detail for e in events(action=Action.SHARE)] == ["created", "revoked"]
+    assert outsider.get(path).status_code == 410
+    assert len(events(action=Action.SHARE_USE)) == 2
+
+
+@pytest.fixture
+def admin(team, login):
+    """The facilitator is an administrator and signed in."""
+    team["facilitator"].is_admin = True
+    db.session.commit()
+    login(team["facilitator"])
+    return team["facilitator"]
+
+
+def test_only_administrators_see_the_log(client, team, login):
+    login(team["facilitator"])
+    assert client.get("/admin/audit/").status_code == 404
+    assert client.get("/admin/audit/audit.csv").status_code == 404
+
+
+def test_the_page_names_who_did_what_newest_first(client, team, journey, admin, make_user):
+    gone = make_user(name="Poistuva Pekka")
+    audit.record(
+        Action.EXPORT,
+        "journey",
+        journey.id,
+        workspace_id=journey.workspace_id,
+        actor_id=gone.id,
+        detail="csv",
+    )
+    audit.record(
+        Action.CHANGE,
+        "journey",
+        journey.id,
+        workspace_id=journey.workspace_id,
+        actor_kind=ActorKind.GUEST,
+        detail="fields: name",
+    )
+    db.session.commit()
+    db.session.delete(gone)
+    db.session.commit()
+    response = client.get("/admin/audit/")
+    assert response.status_code == 200
+    rows = [
+        [cell.get_text(" ", strip=True) for cell in tr.select("th, td")]
+        for tr in page(response).select("table.audit-log tbody tr")
+    ]
+    assert rows[0][1:] == [
+        "guest",
+        "changed",
+        f"journey {journey.id}",
+        str(journey.workspace_id),
+        "fields: name",
+    ]
+    assert rows[1][1:3] == ["removed account", "exported"]
+    link = page(response).select_one(f"table.audit-log a[href$='/journeys/{journey.id}/']")
+    assert link is not None
+    assert any(row[1] == team["facilitator"].name and row[2] == "signed in" for row in rows)
+
+
+def test_filters_narrow_the_log_and_bad_values_are_named(client, team, journey, admin):
+    audit.record(Action.EXPORT, "journey", journey.id, workspace_id=999, detail="csv")
+    db.session.commit()
+    narrowed = client.get("/admin/audit/?workspace=&action=export&object_type=journey")
+    assert narrowed.status_code == 200
+    assert "1 event" in text_of(narrowed)
+    today = clock.today().isoformat()
+    for query in (f"?since={today}&until={today}&action=export", "?page=2&action=export"):
+        assert client.get("/admin/audit/" + query).status_code == 200
+    bad = client.get("/admin/audit/?since=eilen&until=2026-02-30&action=rm%20-rf&workspace=x")
+    assert bad.status_code == 422
+    shown = text_of(bad)
+    assert "Give a date as YYYY-MM-DD" in shown and "Choose one of the values offered." in shown
+    backwards = client.get("/admin/audit/?since=2026-12-07&until=2026-12-01")
+    assert "The end date is before the start date." in text_of(backwards)
+    huge = client.get("/admin/audit/?page=99999999999999999999&workspace=99999999999999999999")
+    assert huge.status_code in (200, 422)
+
+
+def test_the_csv_is_the_filtered_log_and_an_export_itself(client, team, journey, admin):
+    audit.record(
+        Action.EXPORT,
+        "journey",
+        journey.id,
+        workspace_id=journey.workspace_id,
+        detail="=HYPERLINK(1)",
+    )
+    db.session.commit()
+    response = client.get("/admin/audit/audit.csv?action=export")
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    lines = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
+    assert lines[0][0] == "When (UTC)" and len(lines) == 2
+    assert lines[1][-1] == "'=HYPERLINK(1)"
+    (logged,) = events(object_type="audit_log")
+    assert (logged.action, logged.actor_id) == (Action.EXPORT, admin.id)

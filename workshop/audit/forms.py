@@ -44,7 +44,9 @@ class LogFilterForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        workspaces = db.session.execute(select(Workspace.id, Workspace.name).order_by(Workspace.name))
+        workspaces = db.session.execute(
+            select(Workspace.id, Workspace.name).order_by(Workspace.name)
+        )
         self.workspace.choices = [("", _l("Every workspace"))] + [
             (str(row.id), row.name) for row in workspaces
         ]

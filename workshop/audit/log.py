@@ -77,9 +77,7 @@ def page_of(log_filter: LogFilter, page: int) -> tuple[list[Row], int]:
     query = filtered(log_filter)
     total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
     events = db.session.scalars(
-        query.options(selectinload(AuditEvent.actor))
-        .limit(PER_PAGE)
-        .offset((page - 1) * PER_PAGE)
+        query.options(selectinload(AuditEvent.actor)).limit(PER_PAGE).offset((page - 1) * PER_PAGE)
     ).all()
     return rows_of(events, with_links=True), total or 0
 
@@ -139,12 +137,18 @@ def log_csv(log_filter: LogFilter) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(
-        [_("When (UTC)"), _("Workspace"), _("Who"), _("Kind of actor"), _("Action"),
-         _("What"), _("Id"), _("Detail")]
+        [
+            _("When (UTC)"),
+            _("Workspace"),
+            _("Who"),
+            _("Kind of actor"),
+            _("Action"),
+            _("What"),
+            _("Id"),
+            _("Detail"),
+        ]
     )
-    events = db.session.scalars(
-        filtered(log_filter).options(selectinload(AuditEvent.actor))
-    ).all()
+    events = db.session.scalars(filtered(log_filter).options(selectinload(AuditEvent.actor))).all()
     for row in rows_of(events):
         event = row.event
         writer.writerow(
@@ -161,4 +165,3 @@ def log_csv(log_filter: LogFilter) -> str:
             )
         )
     return "\ufeff" + out.getvalue()
-

@@ -59,6 +59,13 @@ def act_as(kind: ActorKind, actor_id: int | None = None) -> None:
     g.audit_actor = (kind, actor_id)
 
 
+def as_guest(guest):
+    """The guest this request acts as, if any; the events it causes name a guest as the actor."""
+    if guest is not None:
+        act_as(ActorKind.GUEST)
+    return guest
+
+
 def record_export(
     object_type: str,
     object_id: int | None,
@@ -66,6 +73,7 @@ def record_export(
     what: str,
     *,
     once_a_day: bool = False,
+    by: int | None = None,
 ) -> AuditEvent | None:
     """A download of a workspace's content (`what` names the format: csv, json, pdf, ics).
 

@@ -105,9 +105,7 @@ def _routes(metadata) -> dict[str, Route]:
     for table in tables:
         if table.name == WORKSPACE_TABLE:
             routes[table.name] = Route(("id",), (table,))
-        elif (
-            "workspace_id" in table.c and _owning(table.c.workspace_id) and _has_single_id(table)
-        ):
+        elif "workspace_id" in table.c and _owning(table.c.workspace_id) and _has_single_id(table):
             routes[table.name] = Route(("workspace_id",), (table,))
     changed = True
     while changed:
@@ -153,13 +151,15 @@ def routes() -> dict[str, Route]:
 
 
 def _actor() -> tuple[ActorKind, int | None]:
-    """Who is acting in this request: as told by act_as, else the signed-in member, else system."""
+    """Who is acting: as told by act_as, else the signed-in member, else someone without an
+    account (a guest joining a room), and outside a request the system (a timer, a command)."""
     if has_request_context():
         told = g.get("audit_actor")
         if told is not None:
             return told
         if current_user.is_authenticated:
             return ActorKind.MEMBER, current_user.id
+        return ActorKind.GUEST, None
     return ActorKind.SYSTEM, None
 
 
@@ -253,7 +253,8 @@ def _before_flush(session: Session, _context, _instances) -> None:
         fields, action, detail = _changed_fields(obj, name)
         if action is None and not fields:
             continue
-        detail = detail or "fields: " + ", ".join(fields)
+        if action is None:
+            detail = "fields: " + ", ".join(fields)
         workspace = _workspace_of(session, obj, known[name], cache)
         _queue(state, action or Action.CHANGE, name, obj.id, workspace, detail)
 

@@ -9,6 +9,7 @@ from flask_login import current_user
 
 from workshop.access import workspace_role
 from workshop.accounts.models import Role
+from workshop.audit import services as audit
 from workshop.critical_points import document, services
 from workshop.critical_points.forms import read_filters
 from workshop.critical_points.labels import ROLE_LABELS, STATUS_LABELS, category_label
@@ -69,6 +70,7 @@ def export_csv(workspace, membership, journey_id):
     rows = services.list_points(journey, current_user, filters, filters_form.sort.data or "votes")
     found = document.journey_document(journey)
     points = {p.id: p for p in found.points}
+    audit.record_export("journey", journey.id, workspace.id, "csv")
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow([str(c) for c in CSV_COLUMNS])
