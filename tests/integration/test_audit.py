@@ -9,21 +9,14 @@ from sqlalchemy import select
 
 from tests.conftest import page, text_of
 from tests.integration.test_critical_points import make_point, url
-from tests.integration.test_live import (  # noqa: F401 (fixtures)
-    console_url,
-    guest_client,
-    join,
-    room,
-    send_point,
-    sprint,
-    steps,
-)
+from tests.integration.test_live import console_url, join, send_point, steps
 from tests.integration.test_sprints import running_sprint, share
 from workshop import clock
 from workshop.audit import services as audit
 from workshop.audit.models import Action, ActorKind, AuditEvent
 from workshop.extensions import db
 from workshop.journeys.models import Journey
+from workshop.live import services as live_services
 from workshop.live.models import Guest
 from workshop.models_base import utcnow
 
@@ -112,9 +105,21 @@ def test_prune_removes_what_is_older_than_the_setting(app, monkeypatch):
     assert "removed: 1" in result.output and events() == []
 
 
-def test_a_guest_removed_from_a_workshop_is_a_removal_by_the_facilitator(
-    client, team, room, guest_client
-):
+@pytest.fixture
+def room(client, login, team, journey):
+    """A running sprint whose live session the signed-in facilitator has started."""
+    running = running_sprint(team, journey)
+    db.session.commit()
+    login(team["facilitator"])
+    started = client.post(
+        console_url(team, running) + "start", data={"journey": journey.id, "budget": 3}
+    )
+    assert started.status_code == 303
+    return live_services.current_session(running)
+
+
+def test_a_guest_removed_from_a_workshop_is_a_removal_by_the_facilitator(client, team, room):
+    guest_client = client.application.test_client()
     assert join(guest_client, room, name="Eija Esimerkki").status_code == 303
     assert send_point(guest_client, room, steps(room)[0]).status_code in (200, 303)
     guest = db.session.scalar(select(Guest))
@@ -133,10 +138,10 @@ def test_a_guest_removed_from_a_workshop_is_a_removal_by_the_facilitator(
 def test_share_links_made_withdrawn_and_used_at_most_once_a_day(
     client, team, journey, login, monkeypatch
 ):
-    sprint = running_sprint(team, journey)
+    running = running_sprint(team, journey)
     db.session.commit()
     login(team["facilitator"])
-    path = share(client, team, sprint).split("localhost", 1)[-1]
+    path = share(client, team, running).split("localhost", 1)[-1]
     (made,) = events(action=Action.SHARE)
     assert (made.object_type, made.detail) == ("share_link", "created")
     assert made.workspace_id == team["workspace"].id
@@ -151,7 +156,7 @@ def test_share_links_made_withdrawn_and_used_at_most_once_a_day(
     assert outsider.get(path).status_code == 200
     assert len(events(action=Action.SHARE_USE)) == 2
 
-    revoke = f"/w/{team['workspace'].id}/sprints/{sprint.id}/share/{made.object_id}/revoke"
+    revoke = f"/w/{team['workspace'].id}/sprints/{running.id}/share/{made.object_id}/revoke"
     assert client.post(revoke, data={"confirmed": "yes"}).status_code == 303
     assert [e.detail for e in events(action=Action.SHARE)] == ["created", "revoked"]
     assert outsider.get(path).status_code == 410
