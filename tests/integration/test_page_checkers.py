@@ -53,6 +53,7 @@ SKIPPED = {
     "survey.report_csv_download",
     "survey.report_json_download",
     "answer.shared_report_pdf",
+    "audit.export_csv",
 }
 # Pages each visitor must reach (endpoint names); what they look like in several states is
 # covered by visiting up to PER_ENDPOINT addresses of each.
@@ -60,6 +61,7 @@ REQUIRED = {
     "facilitator": {
         "main.index",
         "main.admin",
+        "audit.index",
         "accounts.workspace",
         "accounts.edit_workspace",
         "accounts.create_workspace",

@@ -39,8 +39,8 @@ class LogFilterForm(FlaskForm):
     workspace = SelectField(_l("Workspace"), validate_choice=False, default="")
     action = SelectField(_l("Action"), validate_choice=False, default="")
     object_type = SelectField(_l("What"), validate_choice=False, default="")
-    since = StringField(_l("From"), description=_l("YYYY-MM-DD"))
-    until = StringField(_l("To"), description=_l("YYYY-MM-DD"))
+    since = StringField(_l("First day"), description=_l("YYYY-MM-DD"))
+    until = StringField(_l("Last day"), description=_l("YYYY-MM-DD"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
