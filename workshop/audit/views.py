@@ -8,8 +8,11 @@ from workshop.audit import log, services
 from workshop.audit.forms import LogFilterForm
 from workshop.extensions import db
 from workshop.htmx import render_page
+from workshop.ids import parse_id
 
 bp = Blueprint("audit", __name__)
+# Further than any log goes; an offset past it is refused by some databases.
+MAX_PAGE = 10**6
 
 
 def _read_filter() -> tuple[LogFilterForm, log.LogFilter]:
@@ -25,8 +28,7 @@ def _read_filter() -> tuple[LogFilterForm, log.LogFilter]:
 def index():
     """The newest events first, a page at a time, narrowed by the filter."""
     form, log_filter = _read_filter()
-    page = request.args.get("page", "1")
-    page = int(page) if page.isdigit() and 0 < int(page) < 10**6 else 1
+    page = min(parse_id(request.args.get("page")) or 1, MAX_PAGE)
     rows, total = log.page_of(log_filter, page)
     return render_page(
         "audit/index.html",
