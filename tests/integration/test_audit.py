@@ -9,11 +9,13 @@ from sqlalchemy import select
 
 from tests.conftest import page, text_of
 from tests.integration.test_critical_points import make_point, url
-from tests.integration.test_live import console_url, join, send_point, steps
+from tests.integration.test_live import console_url, control, dot, join, send_point, steps
 from tests.integration.test_sprints import running_sprint, share
 from workshop import clock
 from workshop.audit import services as audit
+from workshop.audit import tracking
 from workshop.audit.models import Action, ActorKind, AuditEvent
+from workshop.critical_points.models import CriticalPoint
 from workshop.extensions import db
 from workshop.journeys.models import Journey
 from workshop.live import services as live_services
@@ -253,3 +255,63 @@ def test_the_csv_is_the_filtered_log_and_an_export_itself(client, team, journey,
     assert lines[1][-1] == "'=HYPERLINK(1)"
     (logged,) = events(object_type="audit_log")
     assert (logged.action, logged.actor_id) == (Action.EXPORT, admin.id)
+
+
+def test_each_content_table_reaches_its_workspace_and_noise_is_not_tracked(app):
+    routes = tracking.routes()
+    assert routes["report"].columns == ("point_id", "journey_id", "workspace_id")
+    assert routes["live_guest"].columns[-1] == "workspace_id"
+    assert routes["sparring_commitment"].columns[0] == "session_id"
+    for table in (
+        "journey",
+        "step",
+        "critical_point",
+        "vote",
+        "sprint",
+        "experiment",
+        "decision",
+        "membership",
+        "invitation",
+        "organisation",
+        "category",
+        "survey_round",
+        "sparring_series",
+        "sparring_session",
+        "follow_up",
+        "follow_up_check_in",
+        "share_link",
+        "live_entry",
+        "coaching_theme",
+    ):
+        assert table in routes, table
+    for table in (
+        "live_dot",
+        "activity",
+        "survey_response",
+        "survey_answer",
+        "audit_event",
+        "user",
+        "login_failure",
+        "follow_up_event",
+    ):
+        assert table not in routes, table
+
+
+def test_dots_and_the_timer_leave_nothing_but_opening_the_vote_does(client, team, room):
+    guest_client = client.application.test_client()
+    join(guest_client, room)
+    send_point(guest_client, room, steps(room)[0])
+    point = db.session.scalar(select(CriticalPoint))
+    before = len(events())
+    assert (
+        control(client, team, room.sprint, room, "timer", action="start", minutes=5).status_code
+        == 303
+    )
+    assert len(events()) == before
+    control(client, team, room.sprint, room, "voting", action="open", budget=3, stacking="y")
+    (opened,) = events()[before:]
+    assert (opened.object_type, opened.action) == ("live_session", Action.CHANGE)
+    assert "voting_open" in opened.detail
+    for _ in range(3):
+        dot(guest_client, room, point)
+    assert len(events()) == before + 1

@@ -70,6 +70,8 @@ IGNORED_PER_TABLE = {
     "live_session": frozenset(
         {"timer_ends_at", "timer_left_s", "presenting", "presenting_step_id", "presenting_text"}
     ),
+    # Locked by the first answer: its moment would tell when the first person answered.
+    "survey_round": frozenset({"locked_at"}),
 }
 # A row with one of these set is in the trash or removed; cleared, it is back.
 REMOVED_FLAGS = ("deleted_at", "removed_at")
