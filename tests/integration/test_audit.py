@@ -211,7 +211,7 @@ def test_the_page_names_who_did_what_newest_first(client, team, journey, admin, 
         "guest",
         "changed",
         f"journey {journey.id}",
-        str(journey.workspace_id),
+        "Test workspace",
         "fields: name",
     ]
     assert rows[1][1:3] == ["removed account", "exported"]

@@ -48,6 +48,7 @@ class Row:
     what: str
     link: str | None
     detail: str
+    workspace: str
 
 
 def _local_start(day: date) -> datetime:
@@ -90,6 +91,7 @@ def object_types() -> list[str]:
 def rows_of(events, with_links: bool = False) -> list[Row]:
     """Events in words; links only to things that still exist (one query per kind)."""
     existing = _existing(events) if with_links else {}
+    names = _workspace_names(events)
     return [
         Row(
             event=event,
@@ -98,9 +100,20 @@ def rows_of(events, with_links: bool = False) -> list[Row]:
             what=_what(event),
             link=_link(event) if (event.object_type, event.object_id) in existing else None,
             detail=detail_text(event.detail),
+            workspace=names.get(event.workspace_id) or str(event.workspace_id or ""),
         )
         for event in events
     ]
+
+
+def _workspace_names(events) -> dict[int, str]:
+    """The names of the workspaces that still exist (a removed one is shown by its number)."""
+    ids = {event.workspace_id for event in events if event.workspace_id is not None}
+    if not ids:
+        return {}
+    table = db.metadata.tables["workspace"]
+    rows = db.session.execute(select(table.c.id, table.c.name).where(table.c.id.in_(ids)))
+    return {row.id: row.name for row in rows}
 
 
 def _who(event: AuditEvent) -> str:
