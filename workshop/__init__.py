@@ -60,9 +60,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     fragment_cache.init_app(app)
 
     from workshop import access, cli, templating
-    from workshop.accounts import oidc, overview
+    from workshop.accounts import overview
     from workshop.accounts.views import bp as accounts_bp
-    from workshop.audit import models as audit_models  # noqa: F401 (its table, for create_all)
+    from workshop.audit import tracking as audit_tracking
+    from workshop.audit.views import bp as audit_bp
     from workshop.competence import beside
     from workshop.competence.bank import load_banks
     from workshop.competence.views import answer_bp
@@ -94,6 +95,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from workshop.sprints.views import shared as shared_bp
 
     app.register_blueprint(main_bp)
+    app.register_blueprint(audit_bp, url_prefix="/admin/audit")
     app.register_blueprint(accounts_bp)
     app.register_blueprint(templates_bp, url_prefix="/templates")
     app.register_blueprint(journeys_bp, url_prefix="/w/<int:workspace_id>/journeys")
@@ -128,7 +130,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         phone_panel=sparring_room.phone_panel,
         projector_panel=sparring_room.projector_panel,
     )
-    oidc.init_app(app, record_sign_in=audit_sign_in)
+    audit_tracking.init_app(app)
     templating.init_app(app)
     access.init_app(app)
     ratelimit.init_app(app)
@@ -137,11 +139,3 @@ def create_app(test_config: dict | None = None) -> Flask:
     # failing survey pages one at a time.
     load_banks(app.config["SURVEY_BANK_DIR"])
     return app
-
-
-def audit_sign_in(user) -> None:
-    """An institution sign-in in the audit log."""
-    from workshop.audit.models import Action
-    from workshop.audit.services import record
-
-    record(Action.SIGN_IN, "user", user.id, detail="oidc")

@@ -115,6 +115,8 @@ def defaults(instance_path: str) -> dict:
         # Password reset links work this many hours; "Forgot your password?" asks per address.
         "RESET_LINK_HOURS": 24,
         "RESET_MAIL_LIMIT_PER_ADDRESS": "5 per 15 minutes;20 per day",
+        # The audit log keeps events this many days (`flask audit prune` removes older ones).
+        "AUDIT_DAYS": 730,
     }
 
 

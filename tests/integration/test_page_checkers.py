@@ -53,6 +53,7 @@ SKIPPED = {
     "survey.report_csv_download",
     "survey.report_json_download",
     "answer.shared_report_pdf",
+    "audit.export_csv",
 }
 # Pages each visitor must reach (endpoint names); what they look like in several states is
 # covered by visiting up to PER_ENDPOINT addresses of each.
@@ -64,6 +65,7 @@ REQUIRED = {
         "site.about",
         "site.edit_statement",
         "accounts.password_links",
+        "audit.index",
         "accounts.workspace",
         "accounts.edit_workspace",
         "accounts.create_workspace",

@@ -25,7 +25,6 @@ from workshop.models_base import utcnow
 
 CLIENT_NAME = "institution"
 EXTENSION = "polku_oidc"
-AUDIT_HOOK = "polku_oidc_audit"
 # Everything a provider, the network or a forged answer can make Authlib raise: a wrong state
 # or provider error (OAuthError), a bad signature, issuer, audience, nonce or expiry (joserfc's
 # JoseError), no answer (requests), a document that is not what OpenID Connect says (the rest).
@@ -105,18 +104,6 @@ def for_templates() -> dict:
         "institution_label": wanted.label if wanted else None,
         "password_mail": mail.is_configured(),
     }
-
-
-def init_app(app, record_sign_in) -> None:
-    """Take the audit log's recorder of a sign-in (a layer above accounts)."""
-    app.extensions[AUDIT_HOOK] = record_sign_in
-
-
-def record_sign_in(user: User) -> None:
-    """Add the sign-in to the audit log, when the app handed a recorder down."""
-    recorder = current_app.extensions.get(AUDIT_HOOK)
-    if recorder is not None:
-        recorder(user)
 
 
 def claims_options(client) -> dict:

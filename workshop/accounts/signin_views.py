@@ -4,7 +4,7 @@ import secrets
 import smtplib
 
 from authlib.integrations.base_client import MismatchingStateError, OAuthError
-from flask import abort, current_app, flash, redirect, request, session, url_for
+from flask import abort, current_app, flash, g, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
@@ -141,8 +141,9 @@ def institution_callback():
         return _refused(refused.reason, status)
     if current_user.is_authenticated and current_user.id != user.id:
         logout_user()
+    # The audit log records every sign-in (flask_login's signal) and names the way in from g.
+    g.sign_in_via = "oidc"
     login_user(user)
-    oidc.record_sign_in(user)
     db.session.commit()
     current_app.logger.info("user %s signed in through %s", user.id, wanted.label)
     if invitation is not None:
@@ -214,6 +215,7 @@ def reset_password(token):
             user = reset.use(link, form.password.data)
             db.session.commit()
             logout_user()
+            g.sign_in_via = "reset link"
             login_user(user)
             flash(_("Your new password is saved. You are logged in."), "success")
             return redirect(url_for("main.index"), code=303)

@@ -7,6 +7,7 @@ from flask_login import current_user
 from workshop import filenames
 from workshop.access import workspace_role
 from workshop.accounts.models import Role
+from workshop.audit import services as audit
 from workshop.export import journey_json
 from workshop.export.forms import ImportForm
 from workshop.extensions import db
@@ -31,6 +32,7 @@ def journey(workspace, membership, journey_id):
     """The journey as a JSON document to download."""
     found = journeys.get_journey(workspace, journey_id) or abort(404)
     body = journey_json.to_json(journey_json.export_journey(found))
+    audit.record_export("journey", found.id, workspace.id, "json")
     response = Response(body.encode("utf-8"), mimetype="application/json")
     response.headers["Content-Disposition"] = _attachment(found.name)
     return response

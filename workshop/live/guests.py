@@ -3,6 +3,7 @@ each session it joined. Views of higher layers (a sparring capture) find the gue
 
 from flask import session
 
+from workshop.audit import services as audit
 from workshop.live import services
 from workshop.live.models import Guest, LiveSession
 
@@ -17,4 +18,5 @@ def joined_guest_id(live_id: int) -> int | None:
 
 def current_guest(live: LiveSession) -> Guest | None:
     """The guest this browser joined this session as; None if it did not."""
-    return services.get_guest(live, joined_guest_id(live.id))
+    guest = services.get_guest(live, joined_guest_id(live.id))
+    return audit.as_guest(guest)

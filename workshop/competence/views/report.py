@@ -8,6 +8,7 @@ from markupsafe import Markup
 
 from workshop.access import workspace_role
 from workshop.accounts.models import Role
+from workshop.audit import services as audit
 from workshop.competence import report as reports
 from workshop.competence import services
 from workshop.competence.report_export import report_csv, report_json
@@ -80,6 +81,7 @@ def report(workspace, membership, round_id):
 def report_pdf(workspace, membership, round_id):
     """The report as a tagged PDF in the language asked for."""
     round_ = round_or_404(workspace, round_id)
+    audit.record_export("survey_round", round_.id, workspace.id, "report pdf")
     language = asked_language()
     html = print_html(round_, language, for_pdf=True, shared=False)
     with force_locale(language):
@@ -99,6 +101,7 @@ def _download(body: str, mimetype: str, filename: str) -> Response:
 def report_csv_download(workspace, membership, round_id):
     """The aggregated report as CSV (no answers, no free text)."""
     round_ = round_or_404(workspace, round_id)
+    audit.record_export("survey_round", round_.id, workspace.id, "report csv")
     language = asked_language()
     with force_locale(language):
         view = reports.report_view(round_, language)
@@ -110,6 +113,7 @@ def report_csv_download(workspace, membership, round_id):
 def report_json_download(workspace, membership, round_id):
     """The aggregated report as JSON (no answers, no free text)."""
     round_ = round_or_404(workspace, round_id)
+    audit.record_export("survey_round", round_.id, workspace.id, "report json")
     language = asked_language()
     with force_locale(language):
         view = reports.report_view(round_, language)

@@ -9,6 +9,7 @@ from flask_login import current_user
 from workshop import addresses
 from workshop.access import public, workspace_role
 from workshop.accounts.models import Role
+from workshop.audit import services as audit
 from workshop.competence import report as reports
 from workshop.competence.report_forms import RoundShareForm
 from workshop.competence.views.blueprint import answer_bp, bp
@@ -94,7 +95,10 @@ def _shared(token):
         return None, render_error(
             410, _("This link has been withdrawn or has expired. Ask the sender for a new one.")
         )
-    return (share, None) if share is not None else (None, render_error(404))
+    if share is None:
+        return None, render_error(404)
+    audit.record_share_use("survey_round_share", share.id, share.round.workspace_id)
+    return share, None
 
 
 def _private(response):

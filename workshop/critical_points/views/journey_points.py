@@ -9,12 +9,14 @@ from flask_login import current_user
 
 from workshop.access import workspace_role
 from workshop.accounts.models import Role
+from workshop.audit import services as audit
 from workshop.critical_points import document, services
 from workshop.critical_points.forms import read_filters
 from workshop.critical_points.labels import ROLE_LABELS, STATUS_LABELS, category_label
 from workshop.critical_points.models import PointStatus, ReporterRole
 from workshop.critical_points.views.blueprint import bp
 from workshop.critical_points.views.common import journey_or_404
+from workshop.csv_cells import csv_cell
 from workshop.forms_common import EmptyForm
 from workshop.htmx import render_page
 from workshop.journeys import services as journeys
@@ -40,16 +42,6 @@ def index(workspace, membership, journey_id):
         can_edit=membership.role.allows(Role.PARTICIPANT),
         action_form=EmptyForm(),
     )
-
-
-# Cells starting with these are formulas to a spreadsheet program.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_cell(value) -> str:
-    """Text for a CSV cell that a spreadsheet shows as typed and never runs as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
 
 
 CSV_COLUMNS = (
@@ -78,6 +70,7 @@ def export_csv(workspace, membership, journey_id):
     rows = services.list_points(journey, current_user, filters, filters_form.sort.data or "votes")
     found = document.journey_document(journey)
     points = {p.id: p for p in found.points}
+    audit.record_export("journey", journey.id, workspace.id, "csv")
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow([str(c) for c in CSV_COLUMNS])

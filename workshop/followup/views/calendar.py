@@ -7,6 +7,7 @@ from flask_login import current_user
 from workshop import addresses
 from workshop.access import public, workspace_role
 from workshop.accounts.models import Role
+from workshop.audit import services as audit
 from workshop.followup import calendar
 from workshop.followup.views.blueprint import bp, link_bp
 
@@ -52,6 +53,7 @@ def user_feed_url(user) -> str:
 def user_calendar(user_id, token):
     """A member's check-ins and due dates, for a calendar app (no login: the token is the key)."""
     user = calendar.user_for_feed(user_id, token) or abort(404)
+    audit.record_export("follow_up_calendar", user.id, None, "ics", once_a_day=True, by=user.id)
     follow_ups = calendar.follow_ups_owned_by(user)
     return _ics(calendar.feed(follow_ups, _language(user.preferred_language), calendar.member_url))
 
@@ -61,5 +63,6 @@ def user_calendar(user_id, token):
 def calendar_feed(token):
     """An outside owner's check-ins and due date, through their link."""
     link = calendar.owner_link_for_token(token) or abort(404)
+    audit.record_share_use("follow_up_link", link.id, link.follow_up.workspace_id, "ics")
     page = request.root_url.rstrip("/") + request.path.removesuffix("/calendar.ics")
     return _ics(calendar.feed([link.follow_up], _language(None), lambda _follow_up: page))

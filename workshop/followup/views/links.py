@@ -11,6 +11,7 @@ from flask_limiter import RateLimitExceeded
 
 from workshop import clock
 from workshop.access import public
+from workshop.audit import services as audit
 from workshop.errors import render_error
 from workshop.extensions import db
 from workshop.followup import links, services, tracking
@@ -42,6 +43,7 @@ def _link_or_refuse(token: str) -> FollowUpLink:
     link = links.link_for_token(token)
     if link is None:
         abort(make_response(render_error(404, NOT_A_LINK)))
+    audit.record_share_use("follow_up_link", link.id, link.follow_up.workspace_id)
     return link
 
 

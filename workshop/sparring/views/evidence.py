@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from workshop import pdf
 from workshop.access import public, workspace_role
 from workshop.accounts.models import Role
+from workshop.audit import services as audit
 from workshop.errors import render_error
 from workshop.extensions import db
 from workshop.forms_common import EmptyForm
@@ -76,6 +77,7 @@ def pack(workspace, membership, session_id):
 @workspace_role(Role.OBSERVER)
 def pack_pdf(workspace, membership, session_id):
     """The session's evidence pack as a PDF."""
+    audit.record_export("sparring_session", session_id, workspace.id, "pack pdf")
     return _pdf(_session_or_404(workspace, session_id))
 
 
@@ -141,7 +143,9 @@ def _shared(token):
     except evidence.ShareGone:
         message = _("This link has been withdrawn or has expired. Ask the sender for a new one.")
         abort(make_response(render_error(410, message)))
-    return found or abort(404)
+    found = found or abort(404)
+    audit.record_share_use("sparring_share", found.id, found.session.series.workspace_id)
+    return found
 
 
 @sparrer_bp.get("/pack/<token>")

@@ -10,6 +10,7 @@ from markupsafe import Markup
 from workshop import addresses, clock
 from workshop.access import public, workspace_role
 from workshop.accounts.models import Role
+from workshop.audit import services as audit
 from workshop.confirm import ask_first
 from workshop.errors import render_error
 from workshop.extensions import db
@@ -183,6 +184,7 @@ def landing(token):
     sparrer = services.sparrer_for_token(token)
     if sparrer is None:
         return not_a_sparrer_link()
+    audit.record_share_use("sparrer", sparrer.id, sparrer.series.workspace_id)
     today = clock.today()
     sessions = [
         s for s in planning.upcoming(sparrer.series.sessions, today) if sparrer in s.sparrers

@@ -12,6 +12,7 @@ from flask_login import current_user
 from workshop import addresses, mail
 from workshop.access import public, workspace_role
 from workshop.accounts.models import Role
+from workshop.audit import services as audit
 from workshop.confirm import ask_first
 from workshop.errors import render_error
 from workshop.extensions import db
@@ -101,6 +102,7 @@ def summary_page(workspace, membership, session_id):
 def summary_pdf(workspace, membership, session_id):
     """The summary as a PDF: always as shared, with names hidden."""
     sparring_session = _session_or_404(workspace, session_id)
+    audit.record_export("sparring_session", session_id, workspace.id, "summary pdf")
     html = summary.render(sparring_session, True, {}, True)
     return pdf_download(html, *summary.file_names(sparring_session))
 
@@ -206,6 +208,7 @@ def _shared_session(token):
         return None, render_error(
             410, _("This link has been withdrawn. Ask the sender for a new one.")
         )
+    audit.record_share_use("sparring_share", share.id, share.session.series.workspace_id)
     return share.session, None
 
 

@@ -11,6 +11,7 @@ from flask_login import current_user
 from workshop import addresses, filenames, pdf
 from workshop.access import public, workspace_role
 from workshop.accounts.models import Role
+from workshop.audit import services as audit
 from workshop.confirm import ask_first
 from workshop.errors import render_error
 from workshop.extensions import db
@@ -112,6 +113,7 @@ def summary(workspace, membership, sprint_id):
 def summary_pdf(workspace, membership, sprint_id):
     """The summary as a PDF to share and archive."""
     sprint = sprint_or_404(workspace, sprint_id)
+    audit.record_export("sprint", sprint.id, workspace.id, "pdf")
     return _summary(sprint, True, _workspace_links(workspace, sprint))
 
 
@@ -204,6 +206,7 @@ def _shared_link(token):
         )
     if link is None:
         return None, render_error(404)
+    audit.record_share_use("share_link", link.id, link.sprint.workspace_id)
     return link, None
 
 
