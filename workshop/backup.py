@@ -425,8 +425,12 @@ def restore_backup(engine: Engine, path: Path, replace: bool = False) -> Restore
 
 def _describe(rows: dict[str, int], revision: str | None) -> str:
     total = sum(rows.values())
-    text = f"{total} rows in {len(rows)} tables"
+    text = f"{total} {_plural(total, 'row')} in {len(rows)} {_plural(len(rows), 'table')}"
     return f"{text}, schema revision {revision}" if revision else text
+
+
+def _plural(count: int, word: str) -> str:
+    return word if count == 1 else f"{word}s"
 
 
 def _size(size: int) -> str:
