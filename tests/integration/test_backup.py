@@ -377,7 +377,7 @@ postgres_only = pytest.mark.skipif(not POSTGRES_URL, reason="runs on PostgreSQL"
 
 
 @postgres_only
-def test_the_password_goes_through_the_environment(demo_app, tmp_path, monkeypatch):
+def test_the_password_goes_through_the_environment(tmp_path, monkeypatch):
     url = make_url(POSTGRES_URL).set(password="never-on-a-command-line")
     app = fresh_app(tmp_path, SQLALCHEMY_DATABASE_URI=url.render_as_string(hide_password=False))
     commands = []
@@ -392,7 +392,7 @@ def test_the_password_goes_through_the_environment(demo_app, tmp_path, monkeypat
         take_backup(app, tmp_path / "pw.backup")
     finally:
         close_app(app)
-    dumps = [(command, env) for command, env in commands if "pg_dump" in command[0]]
+    dumps = [(command, env) for command, env in commands if "--format=custom" in command]
     assert dumps and all("never-on-a-command-line" not in " ".join(c) for c, _ in dumps)
     assert dumps[-1][1]["PGPASSWORD"] == "never-on-a-command-line"
 
