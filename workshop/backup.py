@@ -23,6 +23,7 @@ from flask import current_app
 from flask_migrate import upgrade
 from sqlalchemy import Engine, column, func, inspect, select, table
 from sqlalchemy.engine import URL
+from sqlalchemy.exc import SQLAlchemyError
 
 from workshop.extensions import db
 
@@ -317,16 +318,23 @@ def read_backup(path: Path, engine: Engine) -> Backup:
 
 
 def _copy_sqlite(source: Path, copy: Path) -> None:
-    with (
-        closing(sqlite3.connect(source, timeout=30)) as origin,
-        closing(sqlite3.connect(copy)) as target,
-    ):
-        # All pages in one step: one read transaction, so one consistent snapshot that
-        # includes what is still in the WAL, while writers carry on.
-        origin.backup(target)
-        # A single self-contained file, with no -wal beside it.
-        target.execute("PRAGMA journal_mode=DELETE")
-        check = target.execute("PRAGMA quick_check").fetchone()[0]
+    if not source.is_file():
+        raise BackupError(f"there is no database file {source}")
+    # mode=rw: should it vanish now, it is an error, not a new empty file.
+    uri = f"{source.resolve().as_uri()}?mode=rw"
+    try:
+        with (
+            closing(sqlite3.connect(uri, uri=True, timeout=30)) as origin,
+            closing(sqlite3.connect(copy)) as target,
+        ):
+            # All pages in one step: one read transaction, so one consistent snapshot that
+            # includes what is still in the WAL, while writers carry on.
+            origin.backup(target)
+            # A single self-contained file, with no -wal beside it.
+            target.execute("PRAGMA journal_mode=DELETE")
+            check = target.execute("PRAGMA quick_check").fetchone()[0]
+    except sqlite3.Error as error:
+        raise BackupError(f"SQLite could not copy {source}: {error}") from None
     if check != "ok":
         raise BackupError(f"the copy failed its integrity check ({check})")
 
@@ -376,12 +384,15 @@ def _restore_sqlite(engine: Engine, path: Path) -> None:
     target_file = _sqlite_file(engine)
     engine.dispose()  # no pooled connection keeps the old content open
     uri = f"{path.resolve().as_uri()}?mode=ro"
-    with (
-        closing(sqlite3.connect(uri, uri=True)) as source,
-        closing(sqlite3.connect(target_file, timeout=30)) as target,
-    ):
-        # The backup API replaces the whole target in one transaction.
-        source.backup(target)
+    try:
+        with (
+            closing(sqlite3.connect(uri, uri=True)) as source,
+            closing(sqlite3.connect(target_file, timeout=30)) as target,
+        ):
+            # The backup API replaces the whole target in one transaction.
+            source.backup(target)
+    except sqlite3.Error as error:
+        raise BackupError(f"SQLite could not write {target_file}: {error}") from None
 
 
 def _restore_postgres(engine: Engine, path: Path) -> None:
@@ -398,7 +409,13 @@ def _restore_postgres(engine: Engine, path: Path) -> None:
         f"--dbname={engine.url.database}",
         str(path),
     ]
-    _run(command, _pg_environment(engine.url), "pg_restore")
+    try:
+        _run(command, _pg_environment(engine.url), "pg_restore")
+    except BackupError as error:
+        raise BackupError(
+            f"{error}. The database's tables had been removed first, so it is empty now: "
+            "restore again once the problem is solved"
+        ) from None
 
 
 def restore_backup(engine: Engine, path: Path, replace: bool = False) -> Restored:
@@ -465,6 +482,10 @@ def backup_command(output: str):
             backup = write_backup(db.engine, Path(output))
     except BackupError as error:
         raise click.ClickException(str(error)) from None
+    except SQLAlchemyError as error:
+        raise click.ClickException(
+            f"the database cannot be reached: {error.orig or error}"
+        ) from None
     revision = backup.revision or "none (restore will refuse it: run `flask db upgrade` first)"
     click.echo(
         f"Backup written to {'standard output' if output == '-' else output}: "
@@ -484,6 +505,10 @@ def restore_command(backup_file: Path, replace: bool):
         restored = restore_backup(db.engine, backup_file, replace)
     except BackupError as error:
         raise click.ClickException(f"nothing was restored: {error}") from None
+    except SQLAlchemyError as error:
+        raise click.ClickException(
+            f"the database cannot be reached: {error.orig or error}"
+        ) from None
     if restored.replaced:
         click.echo(f"Replaced {_describe(restored.replaced, restored.replaced_revision)}.")
     click.echo(

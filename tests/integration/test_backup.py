@@ -13,7 +13,7 @@ from flask_migrate import stamp, upgrade
 from sqlalchemy import create_engine, func, insert, inspect, make_url, select, text
 from sqlalchemy.pool import NullPool
 
-from tests.conftest import POSTGRES_URL, close_app, config_for_tests, fresh_app
+from tests.conftest import POSTGRES_URL, close_app, config_for_tests, fresh_app, page
 from workshop import backup, create_app, demo
 from workshop.accounts import services as accounts
 from workshop.audit.models import Action, ActorKind, AuditEvent
@@ -413,3 +413,21 @@ def test_a_missing_or_too_old_pg_dump_is_named(tmp_path):
         assert result.exit_code == 1
         assert message in result.output and "set POLKU_PG_BIN" in result.output
         assert not (tmp_path / "x.backup").exists()
+
+
+def test_backup_refuses_a_folder_that_is_not_there(used_app, tmp_path):
+    result = run(used_app, "backup", "-o", str(tmp_path / "missing" / "x.backup"))
+
+    assert result.exit_code == 1
+    assert "there is no folder" in result.output
+
+
+def test_the_administration_page_tells_how_backups_are_made(client, make_user, login):
+    login(make_user(is_admin=True))
+
+    response = client.get("/admin", headers={"Accept-Language": "fi"})
+
+    section = page(response).find(id="admin-backup-title").parent
+    assert section.h2.get_text() == "Varmuuskopiot"
+    commands = [code.get_text() for code in section.find_all("code")]
+    assert commands == ["flask --app workshop backup -o FILE", "flask --app workshop restore FILE"]
