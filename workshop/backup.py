@@ -351,6 +351,8 @@ def write_backup(engine: Engine, output: Path) -> Backup:
     folder = output.parent
     if not folder.is_dir():
         raise BackupError(f"there is no folder {folder} to write the backup in")
+    if output.is_dir():
+        raise BackupError(f"{output} is a folder: name the backup file to write")
     descriptor, name = tempfile.mkstemp(dir=folder, prefix=f".{output.name}.", suffix=".part")
     os.close(descriptor)
     part = Path(name)
