@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 import click
 from flask import Flask, current_app, url_for
 
-from workshop import addresses, demo, mail, pdf
+from workshop import addresses, backup, demo, mail, pdf
 from workshop.accounts import services as accounts
 from workshop.audit import cli as audit_cli
 from workshop.competence.bank import BankError, load_banks, unknown_references
@@ -221,3 +221,5 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(export_pdf_command)
     app.cli.add_command(followup_group)
     app.cli.add_command(audit_cli.audit_group)
+    app.cli.add_command(backup.backup_command)
+    app.cli.add_command(backup.restore_command)
