@@ -9,18 +9,20 @@ from contextlib import closing
 from pathlib import Path
 
 import pytest
+from alembic.script import ScriptDirectory
 from flask_migrate import stamp, upgrade
 from sqlalchemy import create_engine, func, insert, inspect, make_url, select, text
 from sqlalchemy.pool import NullPool
 
-from tests.conftest import POSTGRES_URL, close_app, config_for_tests, fresh_app, page
+from tests.conftest import POSTGRES_URL, ROOT, close_app, config_for_tests, fresh_app, page
 from workshop import backup, create_app, demo
 from workshop.accounts import services as accounts
 from workshop.audit.models import Action, ActorKind, AuditEvent
 from workshop.extensions import db
 
 KIND = "PostgreSQL" if POSTGRES_URL else "SQLite"
-HEAD = "0012_audit"
+# The newest migration in migrations/versions/, which every fresh database is at.
+HEAD = ScriptDirectory(str(ROOT / "migrations")).get_current_head()
 
 
 def contents(app) -> dict[str, list]:
