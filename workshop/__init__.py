@@ -62,6 +62,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from workshop import access, cli, templating
     from workshop.accounts import overview
     from workshop.accounts.views import bp as accounts_bp
+    from workshop.archive.views import bp as archive_bp
     from workshop.audit import models as audit_models  # noqa: F401 (its table, for create_all)
     from workshop.competence import beside
     from workshop.competence.bank import load_banks
@@ -109,6 +110,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(follow_link_bp, url_prefix="/f")
     app.register_blueprint(sparring_bp, url_prefix="/w/<int:workspace_id>/sparring")
     app.register_blueprint(sparrer_bp, url_prefix="/sp")
+    app.register_blueprint(archive_bp)
     # Layers point one way (accounts → journey templates → journeys → critical points →
     # competence → export → sprints → live → followup → sparring → main;
     # tests/unit/test_layers.py keeps it so):

@@ -10,6 +10,7 @@ from flask import Flask, current_app, url_for
 
 from workshop import addresses, demo, mail, pdf
 from workshop.accounts import services as accounts
+from workshop.archive import cli as archive_cli
 from workshop.competence.bank import BankError, load_banks, unknown_references
 from workshop.critical_points.models import DEFAULT_CATEGORIES
 from workshop.extensions import db
@@ -219,3 +220,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(survey_group)
     app.cli.add_command(export_pdf_command)
     app.cli.add_command(followup_group)
+    app.cli.add_command(archive_cli.archive_group)

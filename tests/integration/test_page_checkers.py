@@ -63,6 +63,8 @@ REQUIRED = {
         "accounts.workspace",
         "accounts.edit_workspace",
         "accounts.create_workspace",
+        "archive.export",
+        "archive.import_workspace",
         "accounts.people",
         "journeys.index",
         "journeys.create",

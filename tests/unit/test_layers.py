@@ -28,6 +28,8 @@ ORDER = (
     "live",
     "followup",
     "sparring",
+    "privacy",
+    "archive",
     "main",
 )
 WIRING = "wiring"
