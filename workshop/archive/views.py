@@ -89,7 +89,7 @@ COUNTED = {
 
 
 def _summary(made: reading.Imported) -> str:
-    parts = [text(made.counts.get(name, 0)) for name, text in COUNTED.items()]
+    parts = [text(made.counts[name]) for name, text in COUNTED.items() if made.counts.get(name)]
     parts.append(ngettext("%(num)d person", "%(num)d people", made.people))
     return _(
         "Workspace “%(name)s” imported: %(what)s.", name=made.workspace.name, what=", ".join(parts)
