@@ -8,7 +8,8 @@ from tests.browser.conftest import assert_accessible, log_in
 pytestmark = pytest.mark.browser
 
 
-def test_a_workspace_downloads_and_imports_again(page: Page, seed, screenshot, tmp_path):
+def test_a_workspace_downloads_and_imports_again(js_page: Page, seed, screenshot, tmp_path):
+    page = js_page
     owner = seed.user()
     space = seed.workspace(owner, "Siirrettävä työtila")
     seed.organisation(space, "Kahvila Korvapuusti")
