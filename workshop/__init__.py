@@ -62,6 +62,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from workshop import access, cli, templating
     from workshop.accounts import overview
     from workshop.accounts.views import bp as accounts_bp
+    from workshop.archive.views import bp as archive_bp
     from workshop.audit import tracking as audit_tracking
     from workshop.audit.views import bp as audit_bp
     from workshop.competence import beside
@@ -113,8 +114,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(sparring_bp, url_prefix="/w/<int:workspace_id>/sparring")
     app.register_blueprint(sparrer_bp, url_prefix="/sp")
     app.register_blueprint(site_bp)
-    # Layers point one way (accounts → journey templates → journeys → critical points →
-    # competence → export → sprints → live → followup → sparring → main;
+    app.register_blueprint(archive_bp)
+    # Layers point one way (accounts → audit → site → journey templates → journeys →
+    # critical points → competence → export → sprints → live → followup → sparring →
+    # privacy → archive → main;
     # tests/unit/test_layers.py keeps it so):
     # what a lower layer needs from a higher one is handed down here.
     overview.init_app(app, journeys_of=journey_services.journeys_of, due_of=tracking.due_list)

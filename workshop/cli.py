@@ -10,6 +10,7 @@ from flask import Flask, current_app, url_for
 
 from workshop import addresses, backup, demo, mail, pdf
 from workshop.accounts import services as accounts
+from workshop.archive import cli as archive_cli
 from workshop.audit import cli as audit_cli
 from workshop.competence.bank import BankError, load_banks, unknown_references
 from workshop.critical_points.models import DEFAULT_CATEGORIES
@@ -223,3 +224,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(audit_cli.audit_group)
     app.cli.add_command(backup.backup_command)
     app.cli.add_command(backup.restore_command)
+    app.cli.add_command(archive_cli.archive_group)

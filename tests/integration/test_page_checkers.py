@@ -69,6 +69,8 @@ REQUIRED = {
         "accounts.workspace",
         "accounts.edit_workspace",
         "accounts.create_workspace",
+        "archive.export",
+        "archive.import_workspace",
         "accounts.people",
         "journeys.index",
         "journeys.create",

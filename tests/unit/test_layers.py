@@ -1,7 +1,7 @@
 """The domain packages form layers that only point down, so none of them can pull a higher one in.
 
-Low to high: accounts → audit → site → journey_templates → journeys → critical_points → competence → export →
-sprints → live → main. A module imports its own package, lower ones and the shared modules in
+Low to high: accounts → audit → site → journey_templates → journeys → critical_points →
+competence → export → sprints → live → followup → sparring → privacy → archive → main. A module imports its own package, lower ones and the shared modules in
 `workshop/*.py`; those import no domain package, except `access.py`, which belongs to accounts.
 `workshop/__init__.py` (create_app), `cli.py`, `demo.py` and `templating.py` (what every
 template can call) wire everything together and may import anything. What a lower layer needs
@@ -29,6 +29,8 @@ ORDER = (
     "live",
     "followup",
     "sparring",
+    "privacy",
+    "archive",
     "main",
 )
 WIRING = "wiring"
