@@ -84,6 +84,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     from workshop.live.views import room as room_bp
     from workshop.live.views import workshops_bp
     from workshop.main.views import bp as main_bp
+    from workshop.privacy.views import bp as privacy_bp
+    from workshop.privacy.views import people_bp
     from workshop.sparring import commitments as sparring_commitments
     from workshop.sparring.views import bp as sparring_bp
     from workshop.sparring.views import room as sparring_room
@@ -109,6 +111,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(follow_link_bp, url_prefix="/f")
     app.register_blueprint(sparring_bp, url_prefix="/w/<int:workspace_id>/sparring")
     app.register_blueprint(sparrer_bp, url_prefix="/sp")
+    app.register_blueprint(privacy_bp)
+    app.register_blueprint(people_bp)
     # Layers point one way (accounts → journey templates → journeys → critical points →
     # competence → export → sprints → live → followup → sparring → main;
     # tests/unit/test_layers.py keeps it so):

@@ -20,6 +20,7 @@ from workshop.journey_templates.loader import (
     load_directory,
     load_template,
 )
+from workshop.privacy.cli import privacy_group
 from workshop.sprints import services as sprints
 from workshop.sprints.labels import LANGUAGES as EXPORT_LANGUAGES
 from workshop.sprints.summary import summary_pdf_source
@@ -219,3 +220,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(survey_group)
     app.cli.add_command(export_pdf_command)
     app.cli.add_command(followup_group)
+    app.cli.add_command(privacy_group)

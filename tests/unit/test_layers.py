@@ -28,6 +28,7 @@ ORDER = (
     "live",
     "followup",
     "sparring",
+    "privacy",
     "main",
 )
 WIRING = "wiring"
