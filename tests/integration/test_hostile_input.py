@@ -548,6 +548,12 @@ NO_FORM: dict[str, str] = {
     # htmx saves one statement of the level page the moment it changes: the fields are those
     # of the level page's form (answer.level), which the crawl fuzzes.
     "answer.save_item": "the level page's fields, saved one at a time",
+    # The people search draws these forms only around what a search found; forged, missing
+    # and foreign record ids are tested in test_privacy_people.py.
+    "people.export": "drawn only under search results (test_privacy_people.py)",
+    "people.erase": "drawn only under search results (test_privacy_people.py)",
+    # A bare button, drawn only once the facilitators wrote their own notice.
+    "privacy.reset": "shown only beside a notice the facilitators wrote (test_privacy_notice.py)",
 }
 
 

@@ -121,6 +121,9 @@ REQUIRED = {
         "followup.index",
         "followup.detail",
         "followup.calendar_page",
+        "privacy.notice",
+        "privacy.edit",
+        "people.search",
     },
     "guest": {"live.phone"},
     "waiting": {"live.phone"},
@@ -150,6 +153,9 @@ REQUIRED = {
         "sparrer.shared_summary",
         "sparrer.shared_pack",
         "follow_link.page",
+        "privacy.for_guests",
+        "privacy.for_sparrer",
+        "privacy.for_follow_link",
     },
 }
 PER_ENDPOINT = 2

@@ -78,6 +78,11 @@ PUBLIC = {
     "follow_link.comment",
     "follow_link.status",
     "follow_link.check_in",
+    # The privacy notice of the workspace behind a join code, a sparrer's link or a follow-up
+    # link, readable before joining; never by workspace id (test_privacy_notice.py).
+    "privacy.for_guests",
+    "privacy.for_sparrer",
+    "privacy.for_follow_link",
     "static",
 }
 
