@@ -181,7 +181,9 @@ def test_an_erased_account_cannot_sign_in_and_its_session_ends(app, client, logi
     )
     assert other.get("/").status_code == 200
 
-    keys = [k for k in _keys(_search(client, "Paavo")) if k.startswith("user:")]
+    found = _search(client, "Paavo")
+    assert "Test workspace" in text_of(found) and "<User" not in text_of(found)
+    keys = [k for k in _keys(found) if k.startswith("user:")]
     assert keys == [f"user:{paavo.id}"]
     assert (
         client.post("/admin/people/erase", data={"record": keys, "confirmed": "yes"}).status_code

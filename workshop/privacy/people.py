@@ -130,7 +130,9 @@ def _marked_by_table() -> dict[str, list[Marked]]:
 
 
 def _follow(obj: Any, path: str | None) -> Any:
-    for part in (path or "").split(".") if path else ():
+    if not path:
+        return None
+    for part in path.split("."):
         if obj is None:
             return None
         obj = getattr(obj, part, None)
