@@ -29,10 +29,20 @@ NO_SUCH_LINK = _l(
 )
 
 
-def _show(workspace: Workspace, back: str | None = None, can_edit: bool = False):
+# Whom each route's page is for, so their descriptions tell them apart.
+READERS = {
+    "members": _l("For the members of the workspace."),
+    "guests": _l("For those joining one of its workshops."),
+    "sparrers": _l("For its sparring partners."),
+    "links": _l("For those following up its work by link."),
+}
+
+
+def _show(workspace: Workspace, reader: str, back: str | None = None, can_edit: bool = False):
     language = current_language()
     return render_page(
         "privacy/notice.html",
+        reader=READERS[reader],
         workspace=workspace,
         blocks=texts.blocks(texts.text_of(workspace, language)),
         own=texts.written(workspace, language),
@@ -46,7 +56,7 @@ def _show(workspace: Workspace, back: str | None = None, can_edit: bool = False)
 @workspace_role(Role.OBSERVER)
 def notice(workspace, membership):
     """The workspace's privacy notice as its members read it."""
-    return _show(workspace, can_edit=membership.role == Role.FACILITATOR)
+    return _show(workspace, "members", can_edit=membership.role == Role.FACILITATOR)
 
 
 @bp.get("/j/<code>/privacy")
@@ -57,7 +67,7 @@ def for_guests(code):
     if found is None:
         message = _("No workshop has the code %(code)s.", code=code[:12])
         return render_error(404, message)
-    return _show(found.sprint.workspace, back=url_for("live.join", code=found.join_code))
+    return _show(found.sprint.workspace, "guests", back=url_for("live.join", code=found.join_code))
 
 
 @bp.get("/sp/<token>/privacy")
@@ -67,7 +77,7 @@ def for_sparrer(token):
     sparrer = sparring.sparrer_for_token(token)
     if sparrer is None:
         abort(make_response(render_error(404, NO_SUCH_LINK)))
-    return _show(sparrer.series.workspace, back=url_for("sparrer.landing", token=token))
+    return _show(sparrer.series.workspace, "sparrers", back=url_for("sparrer.landing", token=token))
 
 
 @bp.get("/f/<token>/privacy")
@@ -77,7 +87,7 @@ def for_follow_link(token):
     link = follow_links.link_for_token(token)
     if link is None:
         abort(make_response(render_error(404, NO_SUCH_LINK)))
-    return _show(link.follow_up.workspace, back=url_for("follow_link.page", token=token))
+    return _show(link.follow_up.workspace, "links", back=url_for("follow_link.page", token=token))
 
 
 def _language_or_404(language: str) -> str:
