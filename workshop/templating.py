@@ -13,6 +13,7 @@ from workshop.critical_points import labels as critical_points
 from workshop.followup import labels as followup
 from workshop.journeys import labels as journeys
 from workshop.live import labels as live
+from workshop.privacy import labels as privacy
 from workshop.sparring import labels as sparring
 from workshop.sparring import summary as sparring_summary
 from workshop.sprints import labels as sprints
@@ -40,6 +41,7 @@ def init_app(app: Flask) -> None:
         live,
         followup,
         sparring,
+        privacy,
     ):
         app.context_processor(domain.for_templates)
     app.add_template_filter(isodate, "isodate")

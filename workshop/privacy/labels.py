@@ -39,3 +39,8 @@ def ordered(groups: dict) -> list[tuple[str, list]]:
         groups.items(),
         key=lambda item: (order.index(item[0]) if item[0] in order else len(order), item[0]),
     )
+
+
+def for_templates() -> dict:
+    """The labels every template may call."""
+    return {"personal_record_label": kind_label}

@@ -35,7 +35,6 @@ def _search_page(
         form=form,
         pick=pick or PickForm(formdata=None),
         groups=groups,
-        kind_label=labels.kind_label,
         error=error,
         searched=form.q.data is not None and problem is None,
     )
@@ -96,9 +95,7 @@ def erase():
     if picked is None:
         return _search_page(SearchForm(request.args), form, error, status=422)
     if form.confirmed.data != "yes":
-        return render_page(
-            "privacy/erase.html", picked=people.describe(picked), kind_label=labels.kind_label
-        )
+        return render_page("privacy/erase.html", picked=people.describe(picked))
     erasure = people.erase(picked, services.placeholder(), Removal.ERASURE)
     for kind, ids in {**erasure.records, **erasure.documents}.items():
         record(Action.ERASE, kind, ids[0] if len(ids) == 1 else None, detail=_ids(ids))
