@@ -166,6 +166,7 @@ def test_a_person_found_exported_and_erased_leaves_no_name_anywhere(
     events = db.session.scalars(select(AuditEvent).where(AuditEvent.action == Action.ERASE)).all()
     assert {e.object_type for e in events} >= {"live_guest", "sparrer", "sprint_snapshot"}
     assert all("Eeva" not in e.detail for e in events)
+    assert {e.workspace_id for e in events} == {team.workspace.id}
     exports = db.session.scalars(select(AuditEvent).where(AuditEvent.action == Action.EXPORT)).all()
     assert len(exports) == 2 and all("Eeva" not in e.detail for e in exports)
 

@@ -97,8 +97,10 @@ def erase():
     if form.confirmed.data != "yes":
         return render_page("privacy/erase.html", picked=people.describe(picked))
     erasure = people.erase(picked, services.placeholder(), Removal.ERASURE)
+    only = next(iter(erasure.workspaces)) if len(erasure.workspaces) == 1 else None
     for kind, ids in {**erasure.records, **erasure.documents}.items():
-        record(Action.ERASE, kind, ids[0] if len(ids) == 1 else None, detail=_ids(ids))
+        one = ids[0] if len(ids) == 1 else None
+        record(Action.ERASE, kind, one, workspace_id=only, detail=_ids(ids))
     db.session.commit()
     count = erasure.record_count
     flash(ngettext("%(num)d record was erased.", "%(num)d records were erased.", count), "success")
