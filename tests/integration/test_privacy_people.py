@@ -223,6 +223,7 @@ def test_erasing_someone_who_does_not_exist_is_refused_and_changes_nothing(
     response = client.post("/admin/people/erase", data={"record": records, "confirmed": "yes"})
     assert response.status_code == 422
     assert "Nothing was changed" in text_of(response)
+    assert "Type a name" not in text_of(response)  # no search was asked for
     db.session.expire_all()
     assert sorted(db.session.scalars(select(User.name))) == names
     assert db.session.scalar(select(func.count(AuditEvent.id))) == 0

@@ -40,14 +40,19 @@ def _search_page(
     )
 
 
+def _search_form() -> SearchForm:
+    """The search as the address asks; without `q`, nothing searched yet."""
+    form = SearchForm(request.args)
+    if "q" not in request.args:
+        form.q.data = None
+    return form
+
+
 @people_bp.get("/admin/people")
 @admin_required
 def search():
     """Search every name and e-mail column; group what was found by kind of record."""
-    form = SearchForm(request.args)
-    if "q" not in request.args:
-        form.q.data = None
-    return _search_page(form)
+    return _search_page(_search_form())
 
 
 def _picked_or_refuse(form: PickForm):
@@ -74,7 +79,7 @@ def export():
     form = PickForm()
     picked, error = _picked_or_refuse(form)
     if picked is None:
-        return _search_page(SearchForm(request.args), form, error, status=422)
+        return _search_page(_search_form(), form, error, status=422)
     document = people.export(picked, clock.now())
     record(Action.EXPORT, "person", detail=_keys(picked))
     db.session.commit()
@@ -93,7 +98,7 @@ def erase():
     form = PickForm()
     picked, error = _picked_or_refuse(form)
     if picked is None:
-        return _search_page(SearchForm(request.args), form, error, status=422)
+        return _search_page(_search_form(), form, error, status=422)
     if form.confirmed.data != "yes":
         return render_page("privacy/erase.html", picked=people.describe(picked))
     erasure = people.erase(picked, services.placeholder(), Removal.ERASURE)
