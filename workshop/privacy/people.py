@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm.attributes import flag_modified
 
-from workshop.accounts.models import User
+from workshop.accounts.models import ERASED_EMAIL_DOMAIN, User
 from workshop.critical_points.models import CriticalPoint, Report, Vote
 from workshop.extensions import db
 from workshop.followup.models import FollowUpEvent
@@ -35,7 +35,6 @@ FORMAT_VERSION = 1
 SHORT_NAME = 4
 # Never part of an export: they open doors, they say nothing about the person.
 SECRET_COLUMNS = {"password_hash", "token_hash", "submission_key", "device_hash"}
-ERASED_EMAIL_DOMAIN = "erased.invalid"
 
 
 @dataclass(frozen=True)
