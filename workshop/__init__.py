@@ -86,6 +86,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     from workshop.live.views import room as room_bp
     from workshop.live.views import workshops_bp
     from workshop.main.views import bp as main_bp
+    from workshop.privacy.views import bp as privacy_bp
+    from workshop.privacy.views import people_bp
     from workshop.site.views import bp as site_bp
     from workshop.sparring import commitments as sparring_commitments
     from workshop.sparring.views import bp as sparring_bp
@@ -118,6 +120,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     # Layers point one way (accounts → audit → site → journey templates → journeys →
     # critical points → competence → export → sprints → live → followup → sparring →
     # privacy → archive → main;
+    app.register_blueprint(privacy_bp)
+    app.register_blueprint(people_bp)
+    # Layers point one way (accounts → journey templates → journeys → critical points →
+    # competence → export → sprints → live → followup → sparring → main;
     # tests/unit/test_layers.py keeps it so):
     # what a lower layer needs from a higher one is handed down here.
     overview.init_app(app, journeys_of=journey_services.journeys_of, due_of=tracking.due_list)

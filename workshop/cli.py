@@ -22,6 +22,7 @@ from workshop.journey_templates.loader import (
     load_directory,
     load_template,
 )
+from workshop.privacy.cli import privacy_group
 from workshop.sprints import services as sprints
 from workshop.sprints.labels import LANGUAGES as EXPORT_LANGUAGES
 from workshop.sprints.summary import summary_pdf_source
@@ -225,3 +226,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(backup.backup_command)
     app.cli.add_command(backup.restore_command)
     app.cli.add_command(archive_cli.archive_group)
+    app.cli.add_command(privacy_group)

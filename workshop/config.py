@@ -117,6 +117,9 @@ def defaults(instance_path: str) -> dict:
         "RESET_MAIL_LIMIT_PER_ADDRESS": "5 per 15 minutes;20 per day",
         # The audit log keeps events this many days (`flask audit prune` removes older ones).
         "AUDIT_DAYS": 730,
+        # Guests' names are removed this many days after their live session ended
+        # (`flask --app workshop privacy retention`, run daily; POLKU_GUEST_NAME_DAYS).
+        "GUEST_NAME_DAYS": 90,
     }
 
 
@@ -149,6 +152,9 @@ def load(app: Flask, test_config: dict | None) -> None:
         app.config.update(test_config)
     if app.config["DEFAULT_LANGUAGE"] not in app.config["LANGUAGES"]:
         raise ConfigError(f"DEFAULT_LANGUAGE must be one of {', '.join(app.config['LANGUAGES'])}")
+    days = app.config["GUEST_NAME_DAYS"]
+    if isinstance(days, bool) or not isinstance(days, int) or days < 1:
+        raise ConfigError("GUEST_NAME_DAYS must be a whole number of days, at least 1")
     problem = check_public_url(app.config.get("PUBLIC_URL"))
     if problem:
         raise ConfigError(problem)

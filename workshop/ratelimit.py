@@ -138,6 +138,7 @@ def limits_of(app: Flask) -> list[tuple[str, str, object, object]]:
     return [
         ("live.join", app.config["JOIN_LIMIT_PER_ADDRESS"], client_address, _wrong),
         ("live.join", app.config["JOIN_LIMIT_PER_CODE"], _typed_code, _wrong),
+        ("privacy.for_guests", app.config["JOIN_LIMIT_PER_ADDRESS"], client_address, _wrong),
         ("answer.start", app.config["SURVEY_START_LIMIT_PER_ADDRESS"], client_address, _made),
         ("answer.personal", app.config["SURVEY_START_LIMIT_PER_ADDRESS"], client_address, _made),
         ("accounts.forgot_password", app.config["RESET_MAIL_LIMIT_PER_ADDRESS"], client_address, _posted),

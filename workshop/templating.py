@@ -14,6 +14,7 @@ from workshop.critical_points import labels as critical_points
 from workshop.followup import labels as followup
 from workshop.journeys import labels as journeys
 from workshop.live import labels as live
+from workshop.privacy import labels as privacy
 from workshop.site import labels as site
 from workshop.sparring import labels as sparring
 from workshop.sparring import summary as sparring_summary
@@ -43,6 +44,7 @@ def init_app(app: Flask) -> None:
         followup,
         sparring,
         site,
+        privacy,
     ):
         app.context_processor(domain.for_templates)
     # The login page's other ways in: institution sign-in, a password link by e-mail.

@@ -576,6 +576,12 @@ NO_FORM: dict[str, str] = {
     "(tests/integration/test_password_links.py)",
     "accounts.forgot_password": "shown only with SMTP configured "
     "(tests/integration/test_password_links.py)",
+    # The people search draws these forms only around what a search found; forged, missing
+    # and foreign record ids are tested in test_privacy_people.py.
+    "people.export": "drawn only under search results (test_privacy_people.py)",
+    "people.erase": "drawn only under search results (test_privacy_people.py)",
+    # A bare button, drawn only once the facilitators wrote their own notice.
+    "privacy.reset": "shown only beside a notice the facilitators wrote (test_privacy_notice.py)",
 }
 
 

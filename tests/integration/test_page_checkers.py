@@ -129,6 +129,9 @@ REQUIRED = {
         "followup.index",
         "followup.detail",
         "followup.calendar_page",
+        "privacy.notice",
+        "privacy.edit",
+        "people.search",
     },
     "guest": {"live.phone"},
     "waiting": {"live.phone"},
@@ -160,6 +163,9 @@ REQUIRED = {
         "follow_link.page",
         "site.accessibility",
         "site.about",
+        "privacy.for_guests",
+        "privacy.for_sparrer",
+        "privacy.for_follow_link",
     },
 }
 PER_ENDPOINT = 2

@@ -90,6 +90,11 @@ PUBLIC = {
     "site.about",
     "site.license_text",
     "site.source_code",
+    # The privacy notice of the workspace behind a join code, a sparrer's link or a follow-up
+    # link, readable before joining; never by workspace id (test_privacy_notice.py).
+    "privacy.for_guests",
+    "privacy.for_sparrer",
+    "privacy.for_follow_link",
     "static",
 }
 

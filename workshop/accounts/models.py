@@ -13,6 +13,8 @@ from workshop.personal_data import PERSONAL_EMAIL, PERSONAL_NAME
 
 EMAIL_MAX = 254
 NAME_MAX = 120
+# An erased account's address (workshop/privacy): nobody can receive mail at it or sign in.
+ERASED_EMAIL_DOMAIN = "erased.invalid"
 ORG_NAME_MAX = 160
 WORKSPACE_NAME_MAX = 120
 DESCRIPTION_MAX = 2000
@@ -58,6 +60,11 @@ class User(UserMixin, db.Model):
     memberships: Mapped[list["Membership"]] = relationship(
         back_populates="user", cascade="all, delete-orphan", foreign_keys="Membership.user_id"
     )
+
+    @property
+    def is_erased(self) -> bool:
+        """True once an administrator erased this person: the account's sessions end."""
+        return self.email.endswith("@" + ERASED_EMAIL_DOMAIN)
 
 
 class Organisation(db.Model):

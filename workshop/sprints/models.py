@@ -187,7 +187,7 @@ class Experiment(db.Model):
     title: Mapped[str] = mapped_column(String(TITLE_MAX))
     hypothesis: Mapped[str] = mapped_column(Text, default="")
     change: Mapped[str] = mapped_column(Text, default="")
-    owner: Mapped[str] = mapped_column(String(NAME_MAX), default="")
+    owner: Mapped[str] = mapped_column(String(NAME_MAX), default="", info=PERSONAL_NAME)
     starts_on: Mapped[date | None] = mapped_column(Date)
     ends_on: Mapped[date | None] = mapped_column(Date)
     success_measure: Mapped[str] = mapped_column(Text, default="")
