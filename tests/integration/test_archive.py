@@ -166,7 +166,7 @@ def test_an_archive_moves_to_a_fresh_site_and_back_unchanged(world, tmp_path):
             people = json.loads(_members(first)[services.PEOPLE])
             name = next(p["name"] for p in people if p["email"] == email)
             owner = accounts.create_user(email, name, PASSWORD, None, True)
-            made = reading.import_archive(first, owner)
+            made = reading.import_archive(first, owner, match_accounts=True)
             db.session.commit()
             again = services.export_workspace(made.workspace, remove_names=False)
             # People who had no account here got one they cannot sign in to with a password yet.
@@ -405,6 +405,46 @@ def test_someone_who_may_not_create_workspaces_cannot_import(world):
     assert response.status_code == 302
     with app.app_context():
         assert _state() == before
+
+
+def test_a_facilitator_who_is_no_administrator_imports_without_touching_others_accounts(world):
+    # Anyone who facilitates somewhere may import, and anyone may write an archive: it must not
+    # make an existing account a member of the new workspace or the author of its words.
+    app, email, password, workspace_id = world
+    archive = _download(_client(app, email, password), workspace_id)
+    with app.app_context():
+        other = accounts.create_user("vetaja@example.fi", "Vetäjä", PASSWORD, None, False)
+        db.session.add(
+            Membership(workspace_id=workspace_id, user_id=other.id, role=Role.FACILITATOR)
+        )
+        db.session.commit()
+        other_id = other.id
+        existing = set(db.session.scalars(select(User.id)))
+        demo_user = db.session.scalar(select(User.id).where(User.email == email))
+    response = _import(_client(app, "vetaja@example.fi", PASSWORD), archive)
+    new_id = _new_workspace_id(response)
+    with app.app_context():
+        members = dict(
+            db.session.execute(
+                select(Membership.user_id, Membership.role).where(Membership.workspace_id == new_id)
+            ).all()
+        )
+        assert members[other_id] == Role.FACILITATOR
+        assert demo_user not in members
+        strangers = set(members) - {other_id}
+        assert strangers and not strangers & existing
+        emails = db.session.scalars(select(User.email).where(User.id.in_(strangers))).all()
+        assert all(e.endswith("@" + reading.PLACEHOLDER_DOMAIN) for e in emails)
+        # The demo's words stay under the demo's names, on accounts of the archive's own.
+        assert (
+            db.session.scalar(
+                select(func.count())
+                .select_from(CriticalPoint)
+                .join(Journey)
+                .where(Journey.workspace_id == new_id, CriticalPoint.created_by_id == demo_user)
+            )
+            == 0
+        )
 
 
 def test_the_command_line_exports_and_imports(world, tmp_path):

@@ -50,7 +50,7 @@ def import_command(file: str, owner: str):
     if user is None:
         raise click.ClickException(f"no account has the e-mail address {owner}")
     try:
-        made = reading.import_archive(Path(file).read_bytes(), user)
+        made = reading.import_archive(Path(file).read_bytes(), user, match_accounts=True)
     except reading.ArchiveProblem as problem:
         db.session.rollback()
         raise click.ClickException(f"nothing was imported: {problem.message}") from problem

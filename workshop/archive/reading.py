@@ -65,8 +65,14 @@ class Imported:
     names_removed: bool
 
 
-def import_archive(raw: bytes, owner: User) -> Imported:
-    """A new workspace from the archive, with the owner as a facilitator; nothing on a problem."""
+def import_archive(raw: bytes, owner: User, match_accounts: bool) -> Imported:
+    """A new workspace from the archive, with the owner as a facilitator; nothing on a problem.
+
+    With `match_accounts` (an administrator, or the command line), the archive's people are
+    matched to this site's accounts by e-mail. Without it, anyone but the owner comes as an
+    account of their own that nobody can sign in to: an archive anyone may write must not make
+    an existing account a member of a workspace, or put words in its name.
+    """
     members = _unpack(raw)
     manifest = _manifest(members)
     parts = tables.parts(db.metadata)
@@ -82,7 +88,7 @@ def import_archive(raw: bytes, owner: User) -> Imported:
         raise ArchiveProblem(_("The archive's row counts do not match its data."))
     people = _people(members)
     try:
-        accounts = _accounts(people)
+        accounts = _accounts(people, owner, match_accounts)
         workspace = _write(parts, data, accounts)
         _make_facilitator(workspace, owner)
         db.session.flush()
@@ -291,16 +297,19 @@ def _people(members: dict[str, bytes]) -> list[_Person]:
     return people
 
 
-def _accounts(people: list[_Person]) -> dict[int, int]:
+def _accounts(people: list[_Person], owner: User, match_accounts: bool) -> dict[int, int]:
     """Each person's account id: the account with their e-mail, or a new one nobody can sign in
     to with a password until a reset link or the institution's sign-in lets them."""
     found = {}
     for person in people:
         user = None
-        if person.email:
+        if person.email == owner.email:
+            user = owner
+        elif person.email and match_accounts:
             user = db.session.scalar(select(User).where(User.email == person.email))
         if user is None:
-            email = person.email or (f"person-{secrets.token_hex(8)}@{PLACEHOLDER_DOMAIN}")
+            carried = person.email if match_accounts else ""
+            email = carried or f"person-{secrets.token_hex(8)}@{PLACEHOLDER_DOMAIN}"
             user = User(
                 email=email,
                 name=person.name or email,

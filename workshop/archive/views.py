@@ -57,7 +57,9 @@ def import_workspace():
     form = ImportForm()
     if form.validate_on_submit():
         try:
-            made = reading.import_archive(form.file.data.read(), current_user)
+            made = reading.import_archive(
+                form.file.data.read(), current_user, match_accounts=current_user.is_admin
+            )
         except reading.ArchiveProblem as problem:
             db.session.rollback()
             form.file.errors.append(_("Nothing was imported. %(problem)s", problem=problem.message))
