@@ -30,9 +30,19 @@ def press(page: Page, locator, key: str = "Enter") -> None:
 
 
 def type_into(page: Page, locator, text: str) -> None:
-    locator.focus()
-    page.keyboard.press("Control+A")
-    page.keyboard.type(text)
+    """Type into a field by keyboard, once the page has loaded, and check it holds the text.
+
+    On a loaded CI machine a keystroke sent while the page still settled went nowhere (the
+    field read "K" for "Kahvi"); typing again is what a person does, and the check stays.
+    """
+    page.wait_for_load_state("load")
+    for _attempt in range(2):
+        locator.focus()
+        page.keyboard.press("Control+A")
+        page.keyboard.type(text)
+        if locator.input_value() == text:
+            break
+    expect(locator).to_have_value(text)
 
 
 def a_series(app, space, lead) -> tuple[int, str]:
