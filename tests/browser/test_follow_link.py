@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import PHONE, assert_accessible
+from tests.browser.conftest import PHONE, assert_accessible, assert_fits_sideways
 from workshop.accounts.models import User, Workspace
 from workshop.extensions import db
 from workshop.followup import links
@@ -42,7 +42,7 @@ def test_the_witness_reads_comments_and_confirms_on_a_phone(
     inspector = None if js else open_page(js=True, viewport=PHONE)
     page.goto(f"/f/{witness_token}")
     expect(page.locator("h1")).to_have_text("Työpaikkaohjaajien perehdytys kuntoon")
-    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    assert_fits_sideways(page)
     assert_accessible(page, inspector)
     screenshot(page, "witness-link")
     page.get_by_label("Your comment").fill("Näin ensimmäiset perehdytykset.")

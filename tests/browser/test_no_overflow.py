@@ -68,6 +68,8 @@ def overflowing(page: Page, urls: list[str], viewports=SIZES) -> dict[str, dict]
     found = {}
     for url in urls:
         page.goto(url)
+        # Measured with the web fonts in, not a first frame in the fallback font.
+        page.evaluate("() => document.fonts.ready.then(() => true)")
         for viewport, name in zip(viewports, SIZE_IDS, strict=False):
             page.set_viewport_size(viewport)
             measure = page.evaluate(WIDER_THAN_SCREEN)

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import assert_accessible, log_in
+from tests.browser.conftest import assert_accessible, assert_fits_sideways, log_in
 from workshop.accounts.models import User, Workspace
 from workshop.extensions import db
 from workshop.followup import services as followup
@@ -90,7 +90,7 @@ def test_a_shared_summary_fits_a_phone_without_names(seed, live_server, open_pag
     body = page.locator("body").inner_text()
     assert "Matti" not in body and "Ei lainattava havainto" not in body
     assert re.search(r"Työnantaja, Rakennus Oy", body)
-    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert_fits_sideways(page)
     screenshot(page, "shared-phone")
     if js:
         assert_accessible(page)

@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import PHONE, assert_accessible
+from tests.browser.conftest import PHONE, assert_accessible, assert_fits_sideways
 from workshop.accounts.models import User, Workspace
 from workshop.competence import services as survey
 from workshop.competence.services import local_today
@@ -34,10 +34,6 @@ def survey_round(live_server, seed):
         )
         db.session.commit()
         return token, round_.id
-
-
-def fits_the_screen(page: Page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
 def answer_by_keyboard(page: Page) -> str:
@@ -84,7 +80,7 @@ def test_a_phone_answers_the_whole_survey_and_sees_its_own_report(
     phone.get_by_role("button", name="Start").click()
 
     expect(phone.locator("h1")).to_contain_text("Common basic competence")
-    assert fits_the_screen(phone)
+    assert_fits_sideways(phone)
     name = answer_by_keyboard(phone)
     first = phone.locator("fieldset.survey-item").first
     if js:
@@ -123,7 +119,7 @@ def test_a_phone_answers_the_whole_survey_and_sees_its_own_report(
     expect(phone.locator("h1")).to_have_text("Check and send")
     expect(phone.locator("main")).to_contain_text("24 of 24 statements answered.")
     check_page(phone, "5-review")
-    assert fits_the_screen(phone)
+    assert_fits_sideways(phone)
     if js:
         phone.set_viewport_size(DESKTOP_WIDE)
         phone.goto(f"/s/r/{round_id}/level/A")
@@ -139,7 +135,7 @@ def test_a_phone_answers_the_whole_survey_and_sees_its_own_report(
     expect(rows.nth(1)).to_contain_text("2.0")
     expect(phone.locator("main")).to_contain_text("You asked for coaching on")
     check_page(phone, "6-report")
-    assert fits_the_screen(phone)
+    assert_fits_sideways(phone)
 
     phone.get_by_label("Supervisor's name").fill("Sari Esihenkilö")
     phone.get_by_role("button", name="Make a share link").click()
@@ -158,7 +154,7 @@ def test_a_phone_answers_the_whole_survey_and_sees_its_own_report(
     expect(supervisor.locator("main")).to_contain_text("Sari Esihenkilö")
     screenshot(supervisor, "8-supervisor")
     assert_accessible(supervisor)
-    assert fits_the_screen(supervisor)
+    assert_fits_sideways(supervisor)
 
     phone.get_by_role("button", name="Withdraw the link").click()
     expect(phone.locator(".survey-shares")).to_have_count(0)
@@ -181,7 +177,7 @@ def test_the_own_report_in_finnish_fits_a_phone(open_page, survey_round):
     phone.locator("button[value=next]").click()  # no words
     phone.locator("form[action$='/submit'] button").click()
     expect(phone.locator("h1")).to_have_text("Oma raporttisi")
-    assert fits_the_screen(phone)
+    assert_fits_sideways(phone)
 
     phone.get_by_label("Esihenkilön nimi").fill("Sari Esihenkilö")
     phone.locator("form[action$='/share'] button").click()
@@ -189,4 +185,4 @@ def test_the_own_report_in_finnish_fits_a_phone(open_page, survey_round):
     supervisor = open_page(js=False, viewport=PHONE, locale="fi-FI")
     supervisor.goto(shared_url)
     expect(supervisor.locator("main")).to_contain_text("Sari Esihenkilö")
-    assert fits_the_screen(supervisor)
+    assert_fits_sideways(supervisor)

@@ -8,7 +8,7 @@ from types import SimpleNamespace
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import SCREENSHOTS, assert_accessible, log_in
+from tests.browser.conftest import SCREENSHOTS, assert_accessible, assert_fits_sideways, log_in
 from tests.survey_data import answered_round
 from workshop.accounts.models import User, Workspace
 from workshop.competence import report as reports
@@ -44,8 +44,7 @@ def report_round(seed):
 
 
 def no_overflow(page: Page) -> None:
-    widths = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
-    assert widths[0] <= widths[1], f"{page.url} is {widths[0]} px wide on a {widths[1]} px screen"
+    assert_fits_sideways(page)
 
 
 @pytest.mark.parametrize("viewport", [LAPTOP, PHONE], ids=["laptop", "phone"])
