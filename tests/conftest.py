@@ -182,6 +182,10 @@ def config_for_tests(tmp_path: Path | None, **overrides) -> dict:
         "SERVER_NAME": "polku.test",
         # Render workers of apps a test forgot to close end soon by themselves.
         "PDF_WORKER_IDLE": 20,
+        # scrypt's 0.1 s per hash and per check, times every account and login of the suite,
+        # was minutes of CI; the hashing itself is the same code (test_app_basics checks the
+        # app's own default stays scrypt).
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
     }
     config.update(overrides)
     return config

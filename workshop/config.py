@@ -46,6 +46,9 @@ def defaults(instance_path: str) -> dict:
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "INVITATION_DAYS": 7,
         "LOGIN_MAX_FAILURES": 5,
+        # How passwords are hashed (werkzeug's method string); scrypt takes about 0.1 s a hash
+        # on purpose. The test suite sets a cheap one: it makes thousands of accounts.
+        "PASSWORD_HASH_METHOD": "scrypt",
         "LOGIN_LOCKOUT_MINUTES": 15,
         # PDF summaries: refused above this many steps; a render is stopped after PDF_TIMEOUT
         # seconds; each app process makes at most PDF_CONCURRENCY at once (each in its own

@@ -335,15 +335,18 @@ def test_second_save_of_the_same_step_shows_both_versions_and_keeps_what_was_typ
     set_marker(second)
     check_page(second, "1-both-editing")
 
+    # Paavo types first: a board someone types in waits with its refresh, so his editor is
+    # still the one he opened when Fiia's save lands (an untouched editor may refresh away).
+    second_form = second.locator("form.step-form--inline")
+    second_form.get_by_label("Title", exact=True).fill(mine)
+    second_form.get_by_label("Description").fill(my_text)
+    second_form.get_by_label("How the student feels").select_option(label="+2 very positive")
+
     first_form = first.locator("form.step-form--inline")
     first_form.get_by_label("Title", exact=True).fill(theirs)
     first_form.get_by_role("button", name="Save").click()
     expect(card_titles(cell(first, 0, journey.lanes[0]))).to_have_text([theirs])
 
-    second_form = second.locator("form.step-form--inline")
-    second_form.get_by_label("Title", exact=True).fill(mine)
-    second_form.get_by_label("Description").fill(my_text)
-    second_form.get_by_label("How the student feels").select_option(label="+2 very positive")
     second_form.get_by_role("button", name="Save").click()
 
     conflict = second.locator("#board.conflict")

@@ -157,3 +157,23 @@ def test_only_administrators_reach_the_administration_page(client, make_user, lo
     page = client.get("/admin")
     assert page.status_code == 200
     assert 'href="/admin"' in client.get("/").text
+
+
+def test_passwords_are_hashed_with_scrypt_unless_told_otherwise(app, monkeypatch, tmp_path):
+    from workshop import config
+    from workshop.accounts import services as accounts
+
+    # The suite hashes cheaply (tests/conftest.py); a deployment gets the app's own default.
+    assert config.defaults(str(tmp_path))["PASSWORD_HASH_METHOD"] == "scrypt"
+    monkeypatch.setitem(app.config, "PASSWORD_HASH_METHOD", "scrypt")
+    with app.app_context():
+        user = accounts.create_user("scrypt@example.fi", "Salattu", "a long enough secret")
+        assert user.password_hash.startswith("scrypt:")
+        assert accounts.authenticate(
+            "scrypt@example.fi", "a long enough secret", "1.2.3.4", (5, 15)
+        )
+        assert (
+            accounts.authenticate("nobody@example.fi", "a long enough secret", "1.2.3.4", (5, 15))
+            is None
+        )
+        db.session.rollback()

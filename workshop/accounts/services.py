@@ -3,6 +3,7 @@
 import secrets
 from datetime import datetime, timedelta
 
+from flask import current_app
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -22,8 +23,8 @@ from workshop.models_base import utcnow
 from workshop.tokens import hash_token
 
 # Checked against when the e-mail is unknown, so a wrong address costs the same time as a
-# wrong password and timing does not tell which one it was.
-_DUMMY_HASH = generate_password_hash("polku-timing-equaliser")
+# wrong password and timing does not tell which one it was: one per hashing method.
+_DUMMY_HASHES: dict[str, str] = {}
 
 
 class AccountError(Exception):
@@ -69,7 +70,7 @@ def create_user(
     user = User(
         email=normalise_email(email),
         name=name.strip(),
-        password_hash=generate_password_hash(password),
+        password_hash=hash_password(password),
         preferred_language=language,
         is_admin=is_admin,
     )
@@ -94,7 +95,7 @@ def authenticate(
 
     user = get_user_by_email(address)
     if user is None:
-        check_password_hash(_DUMMY_HASH, password)
+        check_password_hash(_dummy_hash(), password)
     elif check_password_hash(user.password_hash, password):
         db.session.execute(delete(LoginFailure).where(LoginFailure.email == address))
         return user
@@ -106,7 +107,20 @@ def authenticate(
 
 def set_password(user: User, password: str) -> None:
     """Replace the user's password."""
-    user.password_hash = generate_password_hash(password)
+    user.password_hash = hash_password(password)
+
+
+def hash_password(password: str) -> str:
+    """The password's hash by PASSWORD_HASH_METHOD (scrypt; the test suite's is cheaper)."""
+    return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
+
+
+def _dummy_hash() -> str:
+    """A hash as costly to check as a real one of the configured method."""
+    method = current_app.config["PASSWORD_HASH_METHOD"]
+    if method not in _DUMMY_HASHES:
+        _DUMMY_HASHES[method] = generate_password_hash("polku-timing-equaliser", method=method)
+    return _DUMMY_HASHES[method]
 
 
 def set_language(user: User, language: str) -> None:

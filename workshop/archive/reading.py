@@ -29,8 +29,8 @@ from sqlalchemy import (
     select,
 )
 from sqlalchemy.exc import SQLAlchemyError
-from werkzeug.security import generate_password_hash
 
+from workshop.accounts import services as accounts
 from workshop.accounts.models import EMAIL_MAX, NAME_MAX, Membership, Role, User, Workspace
 from workshop.archive import services, tables
 from workshop.extensions import db
@@ -313,7 +313,7 @@ def _accounts(people: list[_Person], owner: User, match_accounts: bool) -> dict[
             user = User(
                 email=email,
                 name=person.name or email,
-                password_hash=generate_password_hash(secrets.token_urlsafe(32)),
+                password_hash=accounts.hash_password(secrets.token_urlsafe(32)),
             )
             db.session.add(user)
             db.session.flush()
