@@ -157,6 +157,10 @@ def test_only_administrators_reach_the_administration_page(client, make_user, lo
     page = client.get("/admin")
     assert page.status_code == 200
     assert 'href="/admin"' in client.get("/").text
+    assert 'href="/admin" aria-current="page"' not in client.get("/").text
+    # Every page under it shows where the administrator is.
+    for path in ("/admin", "/admin/people", "/admin/audit/", "/admin/accessibility"):
+        assert 'href="/admin" aria-current="page"' in client.get(path).text, path
 
 
 def test_passwords_are_hashed_with_scrypt_unless_told_otherwise(app, monkeypatch, tmp_path):
