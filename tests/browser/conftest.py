@@ -268,6 +268,8 @@ def _axe_violations(page: Page) -> list[dict]:
     # The app's Content-Security-Policy (script-src 'self') blocks inline scripts, which is
     # what add_script_tag(path=…) creates; the same file served by the app from static/vendor/
     # is "self", so load it by URL and leave the policy in force for the page under test.
+    # A page still being parsed has no <head> yet to add the script to: wait for its load.
+    page.wait_for_load_state("load")
     if page.evaluate("typeof window.axe") != "object":
         page.add_script_tag(url=AXE_URL)
     return page.evaluate(
@@ -395,6 +397,10 @@ def log_in(page: Page, person: Person) -> None:
 
 def set_marker(page: Page) -> None:
     """A window variable that only survives if the page is not reloaded."""
+    # Before the page's load, htmx may not have taken over its links and forms yet: a click then
+    # is an ordinary navigation, which would look like the reload this marker exists to catch.
+    page.wait_for_load_state("load")
+    page.wait_for_function("() => window.htmx !== undefined")
     page.evaluate("() => { window.__polkuMarker = 'no reload' }")
 
 

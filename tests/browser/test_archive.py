@@ -29,6 +29,7 @@ def test_a_workspace_downloads_and_imports_again(js_page: Page, seed, screenshot
 
     page.goto("/workspaces/new")
     page.get_by_role("link", name="Import a workspace archive").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Import a workspace archive")
     assert_accessible(page)
     bad = tmp_path / "bad.zip"
     bad.write_bytes(b"not a zip")
