@@ -4,7 +4,17 @@ import secrets
 import smtplib
 
 from authlib.integrations.base_client import MismatchingStateError, OAuthError
-from flask import abort, current_app, flash, g, redirect, request, session, url_for
+from flask import (
+    abort,
+    current_app,
+    flash,
+    g,
+    make_response,
+    redirect,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
@@ -239,20 +249,28 @@ def forgot_password():
         status = 422 if form.is_submitted() else 200
         return render_page("accounts/password_forgotten.html", form=form, status=status)
     user = services.get_user_by_email(form.email.data)
+    response = make_response(render_page("accounts/password_forgotten.html", form=form, sent=True))
     if user is not None:
-        _send_link(user)
-    return render_page("accounts/password_forgotten.html", form=form, sent=True)
+        link, token = reset.create(user, _hours())
+        db.session.commit()
+        address = addresses.external_url("accounts.reset_password", token=token)
+        message = reset.mail_for(user, address, _hours(), current_app.config["DEFAULT_LANGUAGE"])
+        # Sent once the answer has gone out: a wait for the mail server would tell whoever
+        # asked that the address has an account.
+        response.call_on_close(_mailer(current_app._get_current_object(), message, link.id))
+    return response
 
 
-def _send_link(user) -> None:
-    """Make a link and e-mail it; a mail server that fails leaves no link behind."""
-    _link, token = reset.create(user, _hours())
-    link = addresses.external_url("accounts.reset_password", token=token)
-    message = reset.mail_for(user, link, _hours(), current_app.config["DEFAULT_LANGUAGE"])
-    try:
-        mail.send([message])
-    except (OSError, smtplib.SMTPException) as error:
-        db.session.rollback()
-        current_app.logger.warning("password link mail to user %s failed: %r", user.id, error)
-        return
-    db.session.commit()
+def _mailer(app, message: mail.Mail, link_id: int):
+    """Send the link's e-mail; a mail server that fails leaves no usable link behind."""
+
+    def send() -> None:
+        with app.app_context():
+            try:
+                mail.send([message])
+            except (OSError, smtplib.SMTPException) as error:
+                reset.revoke(link_id)
+                db.session.commit()
+                app.logger.warning("password link mail for link %s failed: %r", link_id, error)
+
+    return send
