@@ -12,6 +12,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from flask import current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from sqlalchemy import Column, MetaData, Table
 
 PERSONAL = "personal"
@@ -19,6 +22,20 @@ FROZEN = "frozen_document"
 PERSONAL_NAME = {PERSONAL: "name"}
 PERSONAL_EMAIL = {PERSONAL: "email"}
 FROZEN_DOCUMENT = {FROZEN: True}
+
+
+def removed_name(language: str | None = None) -> str:
+    """What stands where an erased name was, in the language asked or the page's own."""
+    if language is None:
+        return _("Name removed")
+    with force_locale(language):
+        return _("Name removed")
+
+
+def is_removed_name(name: str) -> bool:
+    """True for the placeholder of an erased name, in any language the app speaks: two erased
+    people carry the same one, so it must never tell who is who."""
+    return name.strip() in {removed_name(code) for code in current_app.config["LANGUAGES"]}
 
 
 @dataclass(frozen=True)

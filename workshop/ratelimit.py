@@ -141,7 +141,12 @@ def limits_of(app: Flask) -> list[tuple[str, str, object, object]]:
         ("privacy.for_guests", app.config["JOIN_LIMIT_PER_ADDRESS"], client_address, _wrong),
         ("answer.start", app.config["SURVEY_START_LIMIT_PER_ADDRESS"], client_address, _made),
         ("answer.personal", app.config["SURVEY_START_LIMIT_PER_ADDRESS"], client_address, _made),
-        ("accounts.forgot_password", app.config["RESET_MAIL_LIMIT_PER_ADDRESS"], client_address, _posted),
+        (
+            "accounts.forgot_password",
+            app.config["RESET_MAIL_LIMIT_PER_ADDRESS"],
+            client_address,
+            _posted,
+        ),
         *(
             (endpoint, app.config["FOLLOW_LINK_LIMIT_PER_ADDRESS"], client_address, counts)
             for endpoint, counts in (

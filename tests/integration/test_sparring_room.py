@@ -16,6 +16,7 @@ from workshop.extensions import db
 from workshop.followup import services as followup
 from workshop.journeys import services as journeys
 from workshop.live import services as live_services
+from workshop.personal_data import removed_name
 from workshop.sparring import room
 from workshop.sparring import services as sparring
 from workshop.sparring.models import (
@@ -409,3 +410,14 @@ def test_a_sparrers_phone_folds_the_journeys_points_and_dots_under_the_capture_f
     assert folded is not None and not folded.has_attr("open")
     assert folded.select_one("#live-vote") is not None
     assert phone_page.find(id="capture-text") is not None
+
+
+def test_an_erased_guest_is_never_taken_for_an_erased_sparrer(team, opened, phone):
+    # Erasure leaves the same placeholder for everyone, so it must not match one to the other.
+    opened.sparrers[0].name = removed_name("fi")
+    db.session.commit()
+    live = opened.live_session
+    join(phone, live, name=removed_name("fi"))
+    assert capture(phone, live).status_code == 303
+    [saved] = captures()
+    assert saved.sparrer is None

@@ -1,22 +1,18 @@
 """Saving a workspace's privacy notice, and the name that stands where a removed one was."""
 
 from flask import current_app
-from flask_babel import force_locale
-from flask_babel import gettext as _
 
 from workshop.accounts.models import User, Workspace
 from workshop.extensions import db
 from workshop.models_base import utcnow
+from workshop.personal_data import removed_name
 from workshop.privacy.models import NoticeText
 from workshop.privacy.notice import written
 
 
 def placeholder(language: str | None = None) -> str:
     """What replaces a removed name, in the language asked or the page's own."""
-    if language is None:
-        return _("Name removed")
-    with force_locale(language):
-        return _("Name removed")
+    return removed_name(language)
 
 
 def deployment_placeholder() -> str:

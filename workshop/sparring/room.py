@@ -21,6 +21,7 @@ from workshop.journeys.models import Step
 from workshop.live import services as live_services
 from workshop.live.models import Guest, LiveSession
 from workshop.models_base import utcnow
+from workshop.personal_data import is_removed_name
 from workshop.sparring import evidence, evidence_pdf
 from workshop.sparring.models import (
     CAPTURE_MAX,
@@ -199,8 +200,8 @@ def add_capture(
 
 
 def _sparrer_of(session: SparringSession, guest: Guest | None):
-    """The session's sparrer a guest is, matched by name and organisation, if one is."""
-    if guest is None:
+    """The session's sparrer a guest is, matched by name, if one is."""
+    if guest is None or is_removed_name(guest.display_name):
         return None
     for sparrer in session.sparrers:
         if sparrer.name.casefold() == guest.display_name.strip().casefold():
