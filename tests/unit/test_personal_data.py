@@ -49,7 +49,10 @@ def test_frozen_documents_are_known(app):
         ("Matti Virtanen", "[removed]"),
         ("  matti virtanen ", "[removed]"),
         ("Matti Virtanen (Työnantaja)", "[removed] (Työnantaja)"),
-        ({"who": ["Kysyi Matti Virtanen ja MATTI VIRTANEN"]}, {"who": ["Kysyi [removed] ja [removed]"]}),
+        (
+            {"who": ["Kysyi Matti Virtanen ja MATTI VIRTANEN"]},
+            {"who": ["Kysyi [removed] ja [removed]"]},
+        ),
         ("Matti", "Matti"),
         (3, 3),
     ],
