@@ -13,7 +13,7 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
-from contextlib import closing
+from contextlib import closing, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -374,12 +374,14 @@ def write_backup(engine: Engine, output: Path) -> Backup:
 # --- restore ---------------------------------------------------------------------------------
 
 
-def _drop_tables(engine: Engine) -> None:
-    with engine.begin() as connection:
+def _drop_statement(engine: Engine) -> str:
+    """SQL that removes every table the database holds now."""
+    with engine.connect() as connection:
         names = inspect(connection).get_table_names()
-        if names:
-            quoted = ", ".join(connection.dialect.identifier_preparer.quote(n) for n in names)
-            connection.exec_driver_sql(f"DROP TABLE IF EXISTS {quoted} CASCADE")
+        quote = connection.dialect.identifier_preparer.quote
+    if not names:
+        return ""
+    return f"DROP TABLE IF EXISTS {', '.join(quote(n) for n in names)} CASCADE;\n"
 
 
 def _restore_sqlite(engine: Engine, path: Path) -> None:
@@ -398,26 +400,59 @@ def _restore_sqlite(engine: Engine, path: Path) -> None:
 
 
 def _restore_postgres(engine: Engine, path: Path) -> None:
+    """Drop the old tables and load the backup in one transaction that commits only once all
+    of the backup has gone through, so a restore that fails anywhere changes nothing."""
     tools = pg_tools(engine)
-    _drop_tables(engine)
+    if not (tools / "psql").exists():
+        raise BackupError(f"restoring needs psql beside pg_restore in {tools}: it is not there")
+    drop = _drop_statement(engine)
     engine.dispose()
-    command = [
-        str(tools / "pg_restore"),
-        "--no-owner",
-        "--no-privileges",
-        "--exit-on-error",
-        "--single-transaction",
-        "--no-password",
-        f"--dbname={engine.url.database}",
-        str(path),
-    ]
-    try:
-        _run(command, _pg_environment(engine.url), "pg_restore")
-    except BackupError as error:
-        raise BackupError(
-            f"{error}. The database's tables had been removed first, so it is empty now: "
-            "restore again once the problem is solved"
-        ) from None
+    environment = _pg_environment(engine.url)
+    # pg_restore writes the backup as SQL; psql runs it. Not psql's --single-transaction: it
+    # would commit whatever came before a pg_restore that broke off half way.
+    script = [str(tools / "pg_restore"), "--no-owner", "--no-privileges", "--file=-", str(path)]
+    load = [str(tools / "psql"), "--no-psqlrc", "--quiet", "--set=ON_ERROR_STOP=1"]
+    load += ["--file=-", f"--dbname={engine.url.database}"]
+    with tempfile.TemporaryFile() as script_errors, tempfile.TemporaryFile() as load_errors:
+        reader = subprocess.Popen(
+            script, env=environment, stdout=subprocess.PIPE, stderr=script_errors
+        )
+        loader = subprocess.Popen(
+            load,
+            env=environment,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+            stderr=load_errors,
+        )
+        _feed(reader, loader, drop)
+        # psql first: when it stops at an error, pg_restore is stopped too.
+        for process, errors, what in (
+            (loader, load_errors, "psql"),
+            (reader, script_errors, "pg_restore"),
+        ):
+            if process.returncode != 0:
+                errors.seek(0)
+                detail = " ".join(errors.read().decode(errors="replace").split()[-60:])
+                raise BackupError(
+                    f"{what} failed: {detail or f'exit code {process.returncode}'}. Nothing was "
+                    "changed: the database is as it was"
+                )
+
+
+def _feed(reader: subprocess.Popen, loader: subprocess.Popen, drop: str) -> None:
+    """Pipe pg_restore's SQL into psql between BEGIN and a COMMIT sent only if all of it came."""
+    with suppress(BrokenPipeError):  # psql stopped at an error: its transaction rolls back
+        loader.stdin.write(f"BEGIN;\n{drop}".encode())
+        shutil.copyfileobj(reader.stdout, loader.stdin, 1 << 20)
+        if reader.wait() == 0:
+            loader.stdin.write(b"COMMIT;\n")
+    reader.stdout.close()
+    if reader.poll() is None:
+        reader.kill()
+    reader.wait()
+    with suppress(BrokenPipeError):
+        loader.stdin.close()
+    loader.wait()
 
 
 def restore_backup(engine: Engine, path: Path, replace: bool = False) -> Restored:

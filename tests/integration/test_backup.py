@@ -433,3 +433,30 @@ def test_the_administration_page_tells_how_backups_are_made(client, make_user, l
     assert section.h2.get_text() == "Varmuuskopiot"
     commands = [code.get_text() for code in section.find_all("code")]
     assert commands == ["flask --app workshop backup -o FILE", "flask --app workshop restore FILE"]
+
+
+@postgres_only
+def test_a_restore_that_fails_half_way_changes_nothing(demo_app, used_app, tmp_path):
+    # A backup holding a schema the target has too: loading it fails after the old tables are
+    # dropped, and the drop must roll back with the rest.
+    with demo_app.app_context():
+        db.session.execute(text("CREATE SCHEMA polku_extra"))
+        db.session.commit()
+        try:
+            path = take_backup(demo_app, tmp_path / "extra.backup")
+        finally:
+            db.session.execute(text("DROP SCHEMA polku_extra"))
+            db.session.commit()
+            db.session.remove()
+    with used_app.app_context():
+        db.session.execute(text("CREATE SCHEMA polku_extra"))
+        db.session.commit()
+        db.session.remove()
+    before = contents(used_app)
+
+    result = run(used_app, "restore", "--replace", str(path))
+
+    assert result.exit_code == 1
+    assert 'schema "polku_extra" already exists' in result.output
+    assert "Nothing was changed" in result.output
+    assert contents(used_app) == before
