@@ -59,9 +59,14 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def _lower(value):
+    return value.lower() if isinstance(value, str) else value
+
+
 @event.listens_for(Engine, "connect")
 def _configure_sqlite(dbapi_connection, connection_record):
-    """Give every SQLite connection WAL, a generous busy timeout and enforced foreign keys."""
+    """Give every SQLite connection WAL, a generous busy timeout, enforced foreign keys and a
+    lower() that knows every alphabet."""
     if type(dbapi_connection).__module__ != "sqlite3":
         return
     cursor = dbapi_connection.cursor()
@@ -70,6 +75,9 @@ def _configure_sqlite(dbapi_connection, connection_record):
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
+    # SQLite's own lower() folds A–Z only, and Finnish and Swedish names begin with Ä, Ö and Å:
+    # searches that ignore case, and lists sorted by lower(name), would treat them apart.
+    dbapi_connection.create_function("lower", 1, _lower, deterministic=True)
     # Let SQLAlchemy start transactions itself (below) instead of the driver's own guesswork.
     dbapi_connection.isolation_level = None
 

@@ -301,3 +301,9 @@ def test_captures_keep_their_role_and_organisation(client, team, admin, held):
     ).all()
     assert captures and all(c.author_name == "Name removed" for c in captures)
     assert all(c.author_role.value == "employer" for c in captures)
+
+
+def test_the_search_ignores_case_in_finnish_and_swedish_letters(client, team, admin, make_user):
+    person = make_user(email="asa@example.fi", name="Åsa Östman-Äijälä")
+    for text in ("östman", "ÖSTMAN", "åsa", "äijälä", "ÄIJÄLÄ"):
+        assert f"user:{person.id}" in _keys(_search(client, text)), text

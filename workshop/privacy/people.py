@@ -163,7 +163,7 @@ def search_problem(text: str | None) -> SearchProblem | None:
 
 def search(text: str) -> dict[str, list[Found]]:
     """Every record whose marked name or e-mail column contains the text, by kind."""
-    wanted = text.strip().casefold()
+    wanted = text.strip().lower()  # as SQL lower() folds it, on SQLite and PostgreSQL alike
     models = _models()
     erased = _erased_keys()
     found: dict[str, list[Found]] = {}
