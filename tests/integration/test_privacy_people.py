@@ -11,8 +11,11 @@ from sqlalchemy import func, select
 from tests.conftest import template_journey, text_of
 from tests.integration.test_live import join, send_point, steps
 from tests.integration.test_sparring_summary import held, pdf_text  # noqa: F401 (fixture)
+from tests.integration.test_survey_rounds import a_round
 from workshop.accounts.models import User
 from workshop.audit.models import Action, AuditEvent
+from workshop.competence import coaching
+from workshop.competence.models import ThemeStatus
 from workshop.critical_points.models import ReporterRole
 from workshop.extensions import db
 from workshop.live import services as live_services
@@ -307,3 +310,18 @@ def test_the_search_ignores_case_in_finnish_and_swedish_letters(client, team, ad
     person = make_user(email="asa@example.fi", name="Åsa Östman-Äijälä")
     for text in ("östman", "ÖSTMAN", "åsa", "äijälä", "ÄIJÄLÄ"):
         assert f"user:{person.id}" in _keys(_search(client, text)), text
+
+
+def test_a_coaching_themes_owner_is_found_and_erased(client, team, admin):
+    round_ = a_round(team)
+    theme = coaching.add_theme(
+        round_,
+        coaching.ThemeData("Ohjaus", "ALL", ["A01"], NAME, None, ThemeStatus.PLANNED, ""),
+    )
+    db.session.commit()
+    keys = _keys(_search(client, "esimerk"))
+    assert keys == [f"coaching_theme:{theme.id}"]
+    erased = client.post("/admin/people/erase", data={"record": keys, "confirmed": "yes"})
+    assert erased.status_code == 303
+    db.session.refresh(theme)
+    assert theme.owner == "Name removed" and theme.title == "Ohjaus"

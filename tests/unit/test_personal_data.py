@@ -19,7 +19,10 @@ NOT_A_PERSON = {
 
 
 def _looks_personal(column) -> bool:
-    return column.name in {"name", "email"} or column.name.endswith(("_name", "_email"))
+    # Whoever owns or leads something is a person too (a coaching theme's owner, an experiment's).
+    return column.name in {"name", "email", "owner"} or column.name.endswith(
+        ("_name", "_email", "_owner")
+    )
 
 
 def test_every_name_or_email_column_is_marked_or_known_not_to_be_a_person(app):

@@ -301,7 +301,7 @@ class CoachingTheme(db.Model):
     # A staff role id of the bank, or "ALL" for everyone.
     role: Mapped[str] = mapped_column(String(8))
     items: Mapped[list] = mapped_column(JSON)
-    owner: Mapped[str] = mapped_column(String(OWNER_MAX), default="")
+    owner: Mapped[str] = mapped_column(String(OWNER_MAX), default="", info=PERSONAL_NAME)
     due_on: Mapped[date | None] = mapped_column(Date)
     status: Mapped[ThemeStatus] = mapped_column(
         db_enum(ThemeStatus, "theme_status"), default=ThemeStatus.PLANNED

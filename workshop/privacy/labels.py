@@ -17,6 +17,7 @@ KIND_LABELS = {
     "follow_up": _l("Follow-up owners"),
     "follow_up_link": _l("Follow-up links"),
     "survey_report_share": _l("Supervisors of shared survey reports"),
+    "coaching_theme": _l("Owners of coaching themes"),
 }
 
 SEARCH_PROBLEMS = {

@@ -60,6 +60,7 @@ PLACES = {
     "survey_report_share": Place("response.round.workspace", "created_at", "response.round.name"),
     "sprint_snapshot": Place("sprint.workspace", "taken_at", "sprint.title"),
     "sparring_session": Place("series.workspace", "held_on", "series.title"),
+    "coaching_theme": Place("round.workspace", "due_on", "title"),
 }
 
 
