@@ -198,7 +198,8 @@ DEMO_ROOM = [
         "Leevi Mäkinen",
         ReporterRole.STUDENT,
         "",
-        "Ensimmäisellä viikolla kukaan ei kertonut, kehen otan yhteyttä, jos on ongelmia.",
+        "Ensimmäisellä viikolla kukaan ei kertonut, kehen otan yhteyttä. Vasta Sannalta kuulin, "
+        "että ohjaajalle saa soittaa.",
     ),
 ]
 

@@ -5,9 +5,11 @@ A column holding a person's name or e-mail address is declared with
 document that may quote names (a sprint snapshot, an evidence pack) with `FROZEN_DOCUMENT`.
 Erasure, retention and the anonymised workspace archive read the marks instead of keeping their
 own lists, so a new model with a name column is covered the day it is marked
-(`tests/unit/test_personal_data.py` fails on a name-like column left unmarked).
+(`tests/unit/test_personal_data.py` fails on a name-like column left unmarked). Columns of
+people's own words are marked `FREE_TEXT`: the person search looks for names in them too.
 """
 
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -22,6 +24,9 @@ FROZEN = "frozen_document"
 PERSONAL_NAME = {PERSONAL: "name"}
 PERSONAL_EMAIL = {PERSONAL: "email"}
 FROZEN_DOCUMENT = {FROZEN: True}
+# What people write in their own words (descriptions, quotes, notes) may name someone too.
+FREE_TEXT_KEY = "free_text"
+FREE_TEXT = {FREE_TEXT_KEY: True}
 
 
 def removed_name(language: str | None = None) -> str:
@@ -62,6 +67,24 @@ def frozen_document_columns(metadata: MetaData) -> Iterator[Marked]:
         for column in table.columns:
             if column.info.get(FROZEN):
                 yield Marked(table, column, "document")
+
+
+def free_text_columns(metadata: MetaData) -> Iterator[Marked]:
+    """Every column marked as people's own words, which may name someone."""
+    for table in metadata.sorted_tables:
+        for column in table.columns:
+            if column.info.get(FREE_TEXT_KEY):
+                yield Marked(table, column, "text")
+
+
+def replace_words(text: str, names: Iterable[str], replacement: str) -> str:
+    """The text with every word that starts with one of the names replaced, ignoring case: a
+    Finnish name takes endings (Eevan, Eevalle), and the whole inflected word goes."""
+    wanted = sorted({n.strip() for n in names if n and n.strip()}, key=len, reverse=True)
+    if not wanted:
+        return text
+    pattern = "|".join(re.escape(name) for name in wanted)
+    return re.sub(rf"(?<!\w)(?:{pattern})\w*", replacement, text, flags=re.IGNORECASE)
 
 
 def redact(value: Any, names: Iterable[str], replacement: str) -> Any:

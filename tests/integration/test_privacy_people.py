@@ -20,6 +20,7 @@ from workshop.critical_points.models import ReporterRole
 from workshop.extensions import db
 from workshop.live import services as live_services
 from workshop.live.models import Entry, Guest
+from workshop.privacy import mentions
 from workshop.sparring.models import Capture
 from workshop.sprints import services as sprints
 from workshop.sprints.models import Participant, Snapshot
@@ -325,3 +326,98 @@ def test_a_coaching_themes_owner_is_found_and_erased(client, team, admin):
     assert erased.status_code == 303
     db.session.refresh(theme)
     assert theme.owner == "Name removed" and theme.title == "Ohjaus"
+
+
+def _mentions(response) -> list[str]:
+    from tests.conftest import page
+
+    return [box["value"] for box in page(response).select("input[name=mention]")]
+
+
+def test_a_name_in_what_people_wrote_is_found_shown_first_and_replaced(
+    client, team, admin, everywhere
+):
+    journey = everywhere["journey"]
+    step = steps(everywhere["live"], 1)[0]
+    step.description = "Soita Eevalle ennen sopimusta. Eeva Esimerkki tietää."
+    journey.description = "Ei mainintoja."
+    db.session.commit()
+
+    found = _search(client, "eeva")
+    keys = _mentions(found)
+    assert f"step.description:{step.id}" in keys
+    assert f"journey.description:{journey.id}" not in keys
+    assert "<mark>Eeva</mark>lle" in found.text
+
+    # The text alone: only what was searched for is replaced.
+    picked = {"mention": [f"step.description:{step.id}"], "q": "Eeva"}
+    asked = client.post("/admin/people/erase", data=picked)
+    assert asked.status_code == 200
+    assert "Soita Name removed ennen sopimusta. Name removed Esimerkki tietää." in text_of(asked)
+    # With Eeva's records picked too, her whole name goes: the confirmation shows it first.
+    picked["record"] = _keys(found)
+    asked = client.post("/admin/people/erase", data=picked)
+    assert "Soita Name removed ennen sopimusta. Name removed tietää." in text_of(asked)
+    db.session.refresh(step)
+    assert "Eeva" in step.description  # asking changed nothing
+
+    done = client.post("/admin/people/erase", data=picked | {"confirmed": "yes"})
+    assert done.status_code == 303
+    db.session.expire_all()
+    assert step.description == "Soita Name removed ennen sopimusta. Name removed tietää."
+    board = _read(client, f"/w/{team.workspace.id}/journeys/{journey.id}/")
+    assert "Eeva" not in board
+    event = db.session.scalar(
+        select(AuditEvent).where(
+            AuditEvent.action == Action.ERASE, AuditEvent.object_type == "step"
+        )
+    )
+    assert event is not None and "Eeva" not in (event.detail or "")
+
+
+def test_the_export_holds_the_picked_texts(client, team, admin, everywhere):
+    step = steps(everywhere["live"], 1)[0]
+    step.description = "Eeva Esimerkki soittaa."
+    db.session.commit()
+    response = client.post(
+        "/admin/people/export",
+        data={"mention": [f"step.description:{step.id}"], "q": "Eeva"},
+    )
+    assert response.status_code == 200
+    [text] = json.loads(response.data)["texts"]
+    assert text == {
+        "where": "step.description",
+        "id": step.id,
+        "workspace": team.workspace.name,
+        "text": "Eeva Esimerkki soittaa.",
+    }
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        "user.password_hash:1",
+        "user.name:1",
+        "nosuch.text:1",
+        "step.description:99999999",
+        "step.description:-1",
+        "step.description:1e3",
+        "step.description",
+        "step.description:1\x00",
+        "",
+    ],
+)
+def test_a_forged_text_key_is_refused_and_changes_nothing(client, team, admin, key):
+    before = db.session.scalar(select(func.count()).select_from(AuditEvent))
+    response = client.post(
+        "/admin/people/erase", data={"mention": [key], "q": "Eeva", "confirmed": "yes"}
+    )
+    assert response.status_code in (400, 422)
+    assert db.session.scalar(select(func.count()).select_from(AuditEvent)) == before
+
+
+def test_a_longer_placeholder_is_cut_to_what_the_column_holds(app):
+    text = "Jo " + "x" * 497
+    mention = mentions.Mention("live_entry", "text", 1, text, None)
+    after = mentions.rewritten(mention, {"Jo"}, "Name removed")
+    assert after.startswith("Name removed x") and len(after) == 500

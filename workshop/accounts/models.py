@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from workshop.extensions import db
 from workshop.models_base import UTCDateTime, db_enum, utcnow
-from workshop.personal_data import PERSONAL_EMAIL, PERSONAL_NAME
+from workshop.personal_data import FREE_TEXT, PERSONAL_EMAIL, PERSONAL_NAME
 
 EMAIL_MAX = 254
 NAME_MAX = 120
@@ -89,7 +89,7 @@ class Workspace(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(WORKSPACE_NAME_MAX))
-    description: Mapped[str] = mapped_column(String(DESCRIPTION_MAX), default="")
+    description: Mapped[str] = mapped_column(String(DESCRIPTION_MAX), default="", info=FREE_TEXT)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     memberships: Mapped[list["Membership"]] = relationship(
@@ -135,7 +135,7 @@ class Invitation(db.Model):
     workspace_id: Mapped[int] = mapped_column(ForeignKey("workspace.id", ondelete="CASCADE"))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     role: Mapped[Role] = mapped_column(db_enum(Role, "role"))
-    note: Mapped[str] = mapped_column(String(NAME_MAX), default="")
+    note: Mapped[str] = mapped_column(String(NAME_MAX), default="", info=FREE_TEXT)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -100,10 +100,10 @@ class Route:
         return WORKSPACE_TABLE, self.columns[0]
 
 
-def _routes(metadata) -> dict[str, Route]:
+def _routes(metadata, skipped: frozenset = NOT_TRACKED) -> dict[str, Route]:
     """Every table that reaches the workspace through owning foreign keys, by shortest chain."""
     routes: dict[str, Route] = {}
-    tables = [t for t in metadata.sorted_tables if t.name not in NOT_TRACKED]
+    tables = [t for t in metadata.sorted_tables if t.name not in skipped]
     for table in tables:
         if table.name == WORKSPACE_TABLE:
             routes[table.name] = Route(("id",), (table,))
@@ -149,6 +149,14 @@ def routes() -> dict[str, Route]:
     found = getattr(routes, "_cache", None)
     if found is None:
         found = routes._cache = _routes(db.metadata)
+    return found
+
+
+def workspace_routes() -> dict[str, Route]:
+    """The routes of every table, the untracked ones too, worked out once."""
+    found = getattr(workspace_routes, "_cache", None)
+    if found is None:
+        found = workspace_routes._cache = _routes(db.metadata, frozenset())
     return found
 
 

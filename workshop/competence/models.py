@@ -24,7 +24,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from workshop.accounts.models import User, Workspace
 from workshop.extensions import db
 from workshop.models_base import UTCDateTime, db_enum, utcnow
-from workshop.personal_data import PERSONAL_NAME
+from workshop.personal_data import FREE_TEXT, PERSONAL_NAME
 
 ROUND_NAME_MAX = 120
 UNIT_NAME_MAX = 120
@@ -212,7 +212,7 @@ class Response(db.Model):
     device_hash: Mapped[str] = mapped_column(String(64), unique=True)
     role: Mapped[str | None] = mapped_column(String(8))
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("survey_unit.id", ondelete="SET NULL"))
-    free_text: Mapped[str] = mapped_column(String(FREE_TEXT_MAX), default="")
+    free_text: Mapped[str] = mapped_column(String(FREE_TEXT_MAX), default="", info=FREE_TEXT)
     started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
@@ -279,7 +279,7 @@ class RoundShare(db.Model):
         ForeignKey("survey_round.id", ondelete="CASCADE"), index=True
     )
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    label: Mapped[str] = mapped_column(String(LABEL_MAX), default="")
+    label: Mapped[str] = mapped_column(String(LABEL_MAX), default="", info=FREE_TEXT)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -297,7 +297,7 @@ class CoachingTheme(db.Model):
         ForeignKey("survey_round.id", ondelete="CASCADE"), index=True
     )
     position: Mapped[int] = mapped_column(Integer, default=0)
-    title: Mapped[str] = mapped_column(String(THEME_TITLE_MAX))
+    title: Mapped[str] = mapped_column(String(THEME_TITLE_MAX), info=FREE_TEXT)
     # A staff role id of the bank, or "ALL" for everyone.
     role: Mapped[str] = mapped_column(String(8))
     items: Mapped[list] = mapped_column(JSON)
@@ -306,7 +306,7 @@ class CoachingTheme(db.Model):
     status: Mapped[ThemeStatus] = mapped_column(
         db_enum(ThemeStatus, "theme_status"), default=ThemeStatus.PLANNED
     )
-    follow_up: Mapped[str] = mapped_column(String(FOLLOW_UP_MAX), default="")
+    follow_up: Mapped[str] = mapped_column(String(FOLLOW_UP_MAX), default="", info=FREE_TEXT)
     version: Mapped[int] = mapped_column(Integer, default=1)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

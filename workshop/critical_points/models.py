@@ -19,6 +19,7 @@ from workshop.accounts.models import Organisation, User
 from workshop.extensions import db
 from workshop.journeys.models import Journey, Step
 from workshop.models_base import UTCDateTime, db_enum, utcnow
+from workshop.personal_data import FREE_TEXT
 
 TITLE_MAX = 160
 TEXT_MAX = 4000
@@ -94,8 +95,8 @@ class CriticalPoint(db.Model):
     )
     step_id: Mapped[int] = mapped_column(ForeignKey("step.id", ondelete="CASCADE"), index=True)
     category_id: Mapped[int | None] = mapped_column(ForeignKey("category.id", ondelete="SET NULL"))
-    title: Mapped[str] = mapped_column(String(TITLE_MAX))
-    description: Mapped[str] = mapped_column(Text, default="")
+    title: Mapped[str] = mapped_column(String(TITLE_MAX), info=FREE_TEXT)
+    description: Mapped[str] = mapped_column(Text, default="", info=FREE_TEXT)
     severity: Mapped[int] = mapped_column(Integer)
     status: Mapped[PointStatus] = mapped_column(
         db_enum(PointStatus, "point_status"), default=PointStatus.OPEN
@@ -135,8 +136,8 @@ class Report(db.Model):
     organisation_id: Mapped[int | None] = mapped_column(
         ForeignKey("organisation.id", ondelete="SET NULL")
     )
-    quote: Mapped[str] = mapped_column(Text, default="")
-    source: Mapped[str] = mapped_column(String(SOURCE_MAX), default="")
+    quote: Mapped[str] = mapped_column(Text, default="", info=FREE_TEXT)
+    source: Mapped[str] = mapped_column(String(SOURCE_MAX), default="", info=FREE_TEXT)
     reported_on: Mapped[date | None] = mapped_column(Date)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from workshop.accounts.models import ORG_NAME_MAX, User, Workspace
 from workshop.extensions import db
 from workshop.models_base import UTCDateTime, db_enum, utcnow
-from workshop.personal_data import PERSONAL_EMAIL, PERSONAL_NAME
+from workshop.personal_data import FREE_TEXT, PERSONAL_EMAIL, PERSONAL_NAME
 from workshop.sprints.models import Decision, Experiment
 
 TITLE_MAX = 160
@@ -74,7 +74,7 @@ class FollowUp(db.Model):
     workspace_id: Mapped[int] = mapped_column(
         ForeignKey("workspace.id", ondelete="CASCADE"), index=True
     )
-    title: Mapped[str] = mapped_column(String(TITLE_MAX))
+    title: Mapped[str] = mapped_column(String(TITLE_MAX), info=FREE_TEXT)
     # A member of the workspace, or someone outside it known by name (and e-mail for reminders).
     owner_user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     owner_name: Mapped[str] = mapped_column(String(NAME_MAX), default="", info=PERSONAL_NAME)
@@ -86,7 +86,7 @@ class FollowUp(db.Model):
     status: Mapped[FollowStatus] = mapped_column(
         db_enum(FollowStatus, "follow_status"), default=FollowStatus.OPEN
     )
-    dropped_reason: Mapped[str] = mapped_column(String(REASON_MAX), default="")
+    dropped_reason: Mapped[str] = mapped_column(String(REASON_MAX), default="", info=FREE_TEXT)
     done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Where it was agreed, when in a sprint (a sparring commitment points here instead).
     decision_id: Mapped[int | None] = mapped_column(
@@ -144,7 +144,7 @@ class CheckIn(db.Model):
     done_by_link_id: Mapped[int | None] = mapped_column(
         ForeignKey("follow_up_link.id", ondelete="SET NULL")
     )
-    note: Mapped[str] = mapped_column(Text, default="")
+    note: Mapped[str] = mapped_column(Text, default="", info=FREE_TEXT)
     # The e-mail reminder went out (once per check-in).
     reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
@@ -186,7 +186,7 @@ class FollowUpEvent(db.Model):
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     from_status: Mapped[str] = mapped_column(String(20), default="")
     to_status: Mapped[str] = mapped_column(String(20), default="")
-    text: Mapped[str] = mapped_column(Text, default="")
+    text: Mapped[str] = mapped_column(Text, default="", info=FREE_TEXT)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     link_id: Mapped[int | None] = mapped_column(
         ForeignKey("follow_up_link.id", ondelete="SET NULL")

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from workshop.accounts.models import User, Workspace
 from workshop.extensions import db
 from workshop.models_base import UTCDateTime, db_enum, utcnow
+from workshop.personal_data import FREE_TEXT
 
 NAME_MAX = 160
 TITLE_MAX = 120
@@ -70,7 +71,7 @@ class Journey(db.Model):
     )
     name: Mapped[str] = mapped_column(String(NAME_MAX))
     kind: Mapped[JourneyKind] = mapped_column(db_enum(JourneyKind, "journey_kind"))
-    description: Mapped[str] = mapped_column(Text, default="")
+    description: Mapped[str] = mapped_column(Text, default="", info=FREE_TEXT)
     language: Mapped[str] = mapped_column(String(5))
     template_id: Mapped[str | None] = mapped_column(String(60))
     source_journey_id: Mapped[int | None] = mapped_column(
@@ -162,8 +163,8 @@ class Step(db.Model):
     lane_id: Mapped[int] = mapped_column(ForeignKey("lane.id", ondelete="CASCADE"), index=True)
     position: Mapped[int | None] = mapped_column(Integer)
     key: Mapped[str] = mapped_column(String(KEY_MAX))
-    title: Mapped[str] = mapped_column(String(TITLE_MAX))
-    description: Mapped[str] = mapped_column(Text, default="")
+    title: Mapped[str] = mapped_column(String(TITLE_MAX), info=FREE_TEXT)
+    description: Mapped[str] = mapped_column(Text, default="", info=FREE_TEXT)
     channel: Mapped[Channel | None] = mapped_column(db_enum(Channel, "channel"))
     emotion_student: Mapped[int | None] = mapped_column(Integer)
     emotion_employer: Mapped[int | None] = mapped_column(Integer)
@@ -210,7 +211,7 @@ class Activity(db.Model):
     )
     user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     action: Mapped[str] = mapped_column(String(40))
-    subject: Mapped[str] = mapped_column(String(TITLE_MAX), default="")
+    subject: Mapped[str] = mapped_column(String(TITLE_MAX), default="", info=FREE_TEXT)
     journey_version: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

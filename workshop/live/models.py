@@ -12,7 +12,7 @@ from workshop.critical_points.models import Category, CriticalPoint, Report, Rep
 from workshop.extensions import db
 from workshop.journeys.models import Journey, Lane, Stage, Step
 from workshop.models_base import UTCDateTime, db_enum, utcnow
-from workshop.personal_data import PERSONAL_NAME
+from workshop.personal_data import FREE_TEXT, PERSONAL_NAME
 from workshop.sprints.models import Sprint, SprintPhase
 
 # No 0/O, 1/I/L: a code read off a projector across a room must not be misread.
@@ -87,7 +87,9 @@ class LiveSession(db.Model):
     presenting_step_id: Mapped[int | None] = mapped_column(
         ForeignKey("step.id", ondelete="SET NULL")
     )
-    presenting_text: Mapped[str] = mapped_column(String(PRESENTER_TEXT_MAX), default="")
+    presenting_text: Mapped[str] = mapped_column(
+        String(PRESENTER_TEXT_MAX), default="", info=FREE_TEXT
+    )
 
     sprint: Mapped[Sprint] = relationship()
     journey: Mapped[Journey] = relationship()
@@ -136,7 +138,7 @@ class Guest(db.Model):
     # A removed guest's entries and dots leave every count until the guest is restored.
     removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     removed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
-    removed_reason: Mapped[str] = mapped_column(String(REASON_MAX), default="")
+    removed_reason: Mapped[str] = mapped_column(String(REASON_MAX), default="", info=FREE_TEXT)
     # Set for someone without a device, whom a facilitator enters things for.
     added_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     # The join form's one-time key: a double tap on "join" makes one guest.
@@ -176,7 +178,7 @@ class Entry(db.Model):
     )
     entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     kind: Mapped[EntryKind] = mapped_column(db_enum(EntryKind, "live_entry_kind"))
-    text: Mapped[str] = mapped_column(String(ENTRY_TEXT_MAX))
+    text: Mapped[str] = mapped_column(String(ENTRY_TEXT_MAX), info=FREE_TEXT)
     # What a guest said outlives the step, stage or lane it was about.
     step_id: Mapped[int | None] = mapped_column(ForeignKey("step.id", ondelete="SET NULL"))
     stage_id: Mapped[int | None] = mapped_column(ForeignKey("stage.id", ondelete="SET NULL"))
@@ -194,7 +196,7 @@ class Entry(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     removed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
-    removed_reason: Mapped[str] = mapped_column(String(REASON_MAX), default="")
+    removed_reason: Mapped[str] = mapped_column(String(REASON_MAX), default="", info=FREE_TEXT)
 
     guest: Mapped[Guest] = relationship()
     step: Mapped[Step | None] = relationship(foreign_keys=[step_id])

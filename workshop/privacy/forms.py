@@ -40,4 +40,8 @@ class PickForm(FlaskForm):
     """The records the administrator picked as this person's, to export or erase."""
 
     record = SelectMultipleField(validate_choice=False)
+    # Texts of people's own words that name the person (see privacy/mentions.py).
+    mention = SelectMultipleField(validate_choice=False)
+    # What was searched for: erasure replaces it in the picked texts too.
+    q = HiddenField()
     confirmed = HiddenField()

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from workshop.accounts.models import User, Workspace
 from workshop.extensions import db
 from workshop.models_base import UTCDateTime, db_enum, utcnow
+from workshop.personal_data import FREE_TEXT
 
 NOTICE_MAX = 20_000
 TABLE_NAME_MAX = 40
@@ -26,7 +27,7 @@ class NoticeText(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     workspace_id: Mapped[int] = mapped_column(ForeignKey("workspace.id", ondelete="CASCADE"))
     language: Mapped[str] = mapped_column(String(5))
-    body: Mapped[str] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(Text, info=FREE_TEXT)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
 

@@ -256,8 +256,9 @@ def _columns(row) -> dict[str, Any]:
     }
 
 
-def export(picked: list[tuple[str, Any]], now: datetime) -> dict:
-    """The picked records and what they wrote and did, as one document."""
+def export(picked: list[tuple[str, Any]], now: datetime, texts: list | None = None) -> dict:
+    """The picked records and what they wrote and did, and the picked texts that name them,
+    as one document."""
     records = []
     for kind, row in picked:
         workspace = workspace_of(kind, row)
@@ -275,6 +276,10 @@ def export(picked: list[tuple[str, Any]], now: datetime) -> dict:
         "version": FORMAT_VERSION,
         "exported_at": now.isoformat(),
         "records": records,
+        "texts": [
+            {"where": f"{m.table}.{m.column}", "id": m.id, "workspace": m.workspace, "text": m.text}
+            for m in texts or []
+        ],
     }
 
 
@@ -372,7 +377,7 @@ def guest_copies(guest: Guest) -> list[tuple[str, Any]]:
     """Where a guest's name was copied: captures they sent, and the sprint's participants
     without an account listed under the same name."""
     captures = db.session.scalars(select(Capture).where(Capture.guest_id == guest.id))
-    name = guest.display_name.strip().casefold()
+    name = guest.display_name.strip().lower()
     sprint_id = db.session.scalar(
         select(LiveSession.sprint_id).where(LiveSession.id == guest.session_id)
     )

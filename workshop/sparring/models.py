@@ -16,7 +16,7 @@ from workshop.followup.models import FollowUp
 from workshop.journeys.models import Step
 from workshop.live.models import Guest, LiveSession
 from workshop.models_base import UTCDateTime, db_enum, utcnow
-from workshop.personal_data import FROZEN_DOCUMENT, PERSONAL_EMAIL, PERSONAL_NAME
+from workshop.personal_data import FREE_TEXT, FROZEN_DOCUMENT, PERSONAL_EMAIL, PERSONAL_NAME
 from workshop.sprints.models import Sprint
 
 TITLE_MAX = 160
@@ -144,12 +144,12 @@ class SparringSession(db.Model):
         ForeignKey("sparring_series.id", ondelete="CASCADE"), index=True
     )
     held_on: Mapped[date] = mapped_column(Date)
-    place: Mapped[str] = mapped_column(String(TITLE_MAX), default="")
+    place: Mapped[str] = mapped_column(String(TITLE_MAX), default="", info=FREE_TEXT)
     # The agreement made before the session.
-    themes: Mapped[str] = mapped_column(Text, default="")
-    confidentiality: Mapped[str] = mapped_column(Text, default="")
-    recipients: Mapped[str] = mapped_column(Text, default="")
-    deciders: Mapped[str] = mapped_column(Text, default="")
+    themes: Mapped[str] = mapped_column(Text, default="", info=FREE_TEXT)
+    confidentiality: Mapped[str] = mapped_column(Text, default="", info=FREE_TEXT)
+    recipients: Mapped[str] = mapped_column(Text, default="", info=FREE_TEXT)
+    deciders: Mapped[str] = mapped_column(Text, default="", info=FREE_TEXT)
     # The evidence pack as it was frozen (a versioned document, see sparring/evidence.py).
     pack: Mapped[dict | None] = mapped_column(JSON, info=FROZEN_DOCUMENT)
     pack_frozen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -161,7 +161,7 @@ class SparringSession(db.Model):
     # The agenda item under way (its position), None before and after.
     current_position: Mapped[int | None] = mapped_column(Integer)
     held_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    oral_feedback: Mapped[str] = mapped_column(Text, default="")
+    oral_feedback: Mapped[str] = mapped_column(Text, default="", info=FREE_TEXT)
     summary_published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -199,7 +199,7 @@ class HostQuestion(db.Model):
         ForeignKey("sparring_session.id", ondelete="CASCADE"), index=True
     )
     position: Mapped[int] = mapped_column(Integer)
-    text: Mapped[str] = mapped_column(String(QUESTION_MAX))
+    text: Mapped[str] = mapped_column(String(QUESTION_MAX), info=FREE_TEXT)
 
     session: Mapped[SparringSession] = relationship(back_populates="questions")
 
@@ -216,7 +216,7 @@ class AgendaItem(db.Model):
     position: Mapped[int] = mapped_column(Integer)
     kind: Mapped[AgendaKind] = mapped_column(db_enum(AgendaKind, "agenda_kind"))
     # Empty for a default part: pages then show the kind's own translated name.
-    title: Mapped[str] = mapped_column(String(TITLE_MAX), default="")
+    title: Mapped[str] = mapped_column(String(TITLE_MAX), default="", info=FREE_TEXT)
     minutes: Mapped[int] = mapped_column(Integer)
 
     session: Mapped[SparringSession] = relationship(back_populates="agenda")
@@ -240,7 +240,7 @@ class Capture(db.Model):
         ForeignKey("sparring_session.id", ondelete="CASCADE"), index=True
     )
     type: Mapped[CaptureType] = mapped_column(db_enum(CaptureType, "capture_type"))
-    text: Mapped[str] = mapped_column(String(CAPTURE_MAX))
+    text: Mapped[str] = mapped_column(String(CAPTURE_MAX), info=FREE_TEXT)
     author_role: Mapped[AuthorRole] = mapped_column(db_enum(AuthorRole, "author_role"))
     organisation: Mapped[str] = mapped_column(String(ORG_NAME_MAX), default="")
     # Kept for the host's own pages; shared outputs show it only with the person's consent.
@@ -300,14 +300,14 @@ class Commitment(db.Model):
         ForeignKey("follow_up.id", ondelete="CASCADE"), unique=True
     )
     # The first step as an if-then plan: "When …, then …".
-    first_when: Mapped[str] = mapped_column(String(TITLE_MAX * 2))
-    first_then: Mapped[str] = mapped_column(String(TITLE_MAX * 2))
-    indicator: Mapped[str] = mapped_column(String(TITLE_MAX * 2), default="")
-    target: Mapped[str] = mapped_column(String(TITLE_MAX), default="")
+    first_when: Mapped[str] = mapped_column(String(TITLE_MAX * 2), info=FREE_TEXT)
+    first_then: Mapped[str] = mapped_column(String(TITLE_MAX * 2), info=FREE_TEXT)
+    indicator: Mapped[str] = mapped_column(String(TITLE_MAX * 2), default="", info=FREE_TEXT)
+    target: Mapped[str] = mapped_column(String(TITLE_MAX), default="", info=FREE_TEXT)
     witness_id: Mapped[int | None] = mapped_column(ForeignKey("sparrer.id", ondelete="SET NULL"))
     # "You said, we did": written when the commitment is done, sent to the sparrers whose
     # captures it answers.
-    said_did: Mapped[str] = mapped_column(Text, default="")
+    said_did: Mapped[str] = mapped_column(Text, default="", info=FREE_TEXT)
     said_did_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     session: Mapped[SparringSession] = relationship(back_populates="commitments")

@@ -23,7 +23,7 @@ from workshop.critical_points.models import CriticalPoint, ReporterRole
 from workshop.extensions import db
 from workshop.journeys.models import Journey
 from workshop.models_base import UTCDateTime, db_enum, utcnow
-from workshop.personal_data import FROZEN_DOCUMENT, PERSONAL_NAME
+from workshop.personal_data import FREE_TEXT, FROZEN_DOCUMENT, PERSONAL_NAME
 
 TITLE_MAX = 160
 TEXT_MAX = 4000
@@ -92,7 +92,7 @@ class Sprint(db.Model):
         ForeignKey("workspace.id", ondelete="CASCADE"), index=True
     )
     title: Mapped[str] = mapped_column(String(TITLE_MAX))
-    challenge: Mapped[str] = mapped_column(Text, default="")
+    challenge: Mapped[str] = mapped_column(Text, default="", info=FREE_TEXT)
     starts_on: Mapped[date | None] = mapped_column(Date)
     ends_on: Mapped[date | None] = mapped_column(Date)
     status: Mapped[SprintStatus] = mapped_column(
@@ -184,14 +184,14 @@ class Experiment(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     sprint_id: Mapped[int] = mapped_column(ForeignKey("sprint.id", ondelete="CASCADE"), index=True)
-    title: Mapped[str] = mapped_column(String(TITLE_MAX))
-    hypothesis: Mapped[str] = mapped_column(Text, default="")
-    change: Mapped[str] = mapped_column(Text, default="")
+    title: Mapped[str] = mapped_column(String(TITLE_MAX), info=FREE_TEXT)
+    hypothesis: Mapped[str] = mapped_column(Text, default="", info=FREE_TEXT)
+    change: Mapped[str] = mapped_column(Text, default="", info=FREE_TEXT)
     owner: Mapped[str] = mapped_column(String(NAME_MAX), default="", info=PERSONAL_NAME)
     starts_on: Mapped[date | None] = mapped_column(Date)
     ends_on: Mapped[date | None] = mapped_column(Date)
-    success_measure: Mapped[str] = mapped_column(Text, default="")
-    result: Mapped[str] = mapped_column(Text, default="")
+    success_measure: Mapped[str] = mapped_column(Text, default="", info=FREE_TEXT)
+    result: Mapped[str] = mapped_column(Text, default="", info=FREE_TEXT)
     status: Mapped[ExperimentStatus] = mapped_column(
         db_enum(ExperimentStatus, "experiment_status"), default=ExperimentStatus.PLANNED
     )
@@ -210,7 +210,7 @@ class Decision(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     sprint_id: Mapped[int] = mapped_column(ForeignKey("sprint.id", ondelete="CASCADE"), index=True)
-    text: Mapped[str] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(Text, info=FREE_TEXT)
     owner_user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     owner_name: Mapped[str] = mapped_column(String(NAME_MAX), default="", info=PERSONAL_NAME)
     owner_organisation_id: Mapped[int | None] = mapped_column(
@@ -252,7 +252,7 @@ class ShareLink(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     sprint_id: Mapped[int] = mapped_column(ForeignKey("sprint.id", ondelete="CASCADE"), index=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    label: Mapped[str] = mapped_column(String(LABEL_MAX), default="")
+    label: Mapped[str] = mapped_column(String(LABEL_MAX), default="", info=FREE_TEXT)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -13,7 +13,7 @@ from workshop.audit.models import Action
 from workshop.audit.services import record
 from workshop.extensions import db
 from workshop.htmx import redirect_page, render_page
-from workshop.privacy import labels, people, services
+from workshop.privacy import labels, mentions, people, services
 from workshop.privacy.forms import PickForm, SearchForm
 from workshop.privacy.models import Removal
 from workshop.privacy.views.blueprint import people_bp
@@ -23,9 +23,10 @@ def _search_page(
     form: SearchForm, pick: PickForm | None = None, error: str | None = None, status=200
 ):
     problem = people.search_problem(form.q.data) if form.q.data is not None else None
-    groups = []
+    groups, texts = [], []
     if form.q.data is not None and problem is None:
         groups = labels.ordered(people.search(form.q.data))
+        texts = mentions.search(form.q.data)
     elif problem is not None and form.q.data is not None:
         form.q.errors = [str(labels.SEARCH_PROBLEMS[problem])]
         status = 422
@@ -35,15 +36,16 @@ def _search_page(
         form=form,
         pick=pick or PickForm(formdata=None),
         groups=groups,
+        mentions=texts,
         error=error,
         searched=form.q.data is not None and problem is None,
     )
 
 
 def _search_form() -> SearchForm:
-    """The search as the address asks; without `q`, nothing searched yet."""
-    form = SearchForm(request.args)
-    if "q" not in request.args:
+    """The search as the address or the picking form asks; without `q`, nothing searched yet."""
+    form = SearchForm(request.values)
+    if "q" not in request.values:
         form.q.data = None
     return form
 
@@ -51,25 +53,32 @@ def _search_form() -> SearchForm:
 @people_bp.get("/admin/people")
 @admin_required
 def search():
-    """Search every name and e-mail column; group what was found by kind of record."""
+    """Search every name and e-mail column, and people's own words; group what was found."""
     return _search_page(_search_form())
 
 
 def _picked_or_refuse(form: PickForm):
-    """The picked records, or the search page again saying why nothing was done."""
+    """The picked records and texts, or the search page again saying why nothing was done."""
     if not form.validate_on_submit():
-        return None, _("The form had expired. Search again and pick the records again.")
+        return None, None, _("The form had expired. Search again and pick the records again.")
+    keys, texts = form.record.data or [], form.mention.data or []
     try:
-        return people.load_picked(form.record.data or []), None
-    except people.NotFound:
-        return None, _(
+        if keys or texts:
+            return people.load_picked(keys) if keys else [], mentions.load(texts), None
+    except (people.NotFound, mentions.NotFound):
+        pass
+    return (
+        None,
+        None,
+        _(
             "Nothing was changed: pick at least one record found by the search. A record "
             "may have been removed meanwhile; search again."
-        )
+        ),
+    )
 
 
-def _keys(picked) -> str:
-    return ", ".join(f"{kind}:{row.id}" for kind, row in picked)
+def _keys(picked, texts) -> str:
+    return ", ".join([f"{kind}:{row.id}" for kind, row in picked] + [m.key for m in texts])
 
 
 @people_bp.post("/admin/people/export")
@@ -77,11 +86,11 @@ def _keys(picked) -> str:
 def export():
     """The picked records and what they wrote and did, as one JSON file."""
     form = PickForm()
-    picked, error = _picked_or_refuse(form)
+    picked, texts, error = _picked_or_refuse(form)
     if picked is None:
         return _search_page(_search_form(), form, error, status=422)
-    document = people.export(picked, clock.now())
-    record(Action.EXPORT, "person", detail=_keys(picked))
+    document = people.export(picked, clock.now(), texts)
+    record(Action.EXPORT, "person", detail=_keys(picked, texts))
     db.session.commit()
     response = Response(
         json.dumps(document, ensure_ascii=False, indent=2), mimetype="application/json"
@@ -94,22 +103,37 @@ def export():
 @people_bp.post("/admin/people/erase")
 @admin_required
 def erase():
-    """Ask first; then replace the picked records' names and e-mail addresses for good."""
+    """Ask first; then replace the picked records' names and e-mail addresses for good, and
+    the names in the picked texts."""
     form = PickForm()
-    picked, error = _picked_or_refuse(form)
+    picked, texts, error = _picked_or_refuse(form)
     if picked is None:
         return _search_page(_search_form(), form, error, status=422)
+    found = people.describe(picked)
+    names = mentions.words((n for item in found for n in item.names), form.q.data)
+    placeholder = services.placeholder()
     if form.confirmed.data != "yes":
-        return render_page("privacy/erase.html", picked=people.describe(picked))
-    erasure = people.erase(picked, services.placeholder(), Removal.ERASURE)
+        previews = [mentions.preview(m, names, placeholder) for m in texts]
+        return render_page(
+            "privacy/erase.html", picked=found, texts=previews, q=form.q.data, shown=placeholder
+        )
+    erasure = people.erase(picked, placeholder, Removal.ERASURE)
+    changed = mentions.rewrite(texts, names, placeholder)
+    _record_erasure(erasure, changed)
+    db.session.commit()
+    count = erasure.record_count + sum(len(ids) for ids in changed.values())
+    flash(ngettext("%(num)d record was erased.", "%(num)d records were erased.", count), "success")
+    return redirect_page(url_for("people.search"))
+
+
+def _record_erasure(erasure: people.Erasure, texts: dict[str, list[int]]) -> None:
+    """One audit event per kind of record, with ids and never a name."""
     only = next(iter(erasure.workspaces)) if len(erasure.workspaces) == 1 else None
     for kind, ids in {**erasure.records, **erasure.documents}.items():
         one = ids[0] if len(ids) == 1 else None
         record(Action.ERASE, kind, one, workspace_id=only, detail=_ids(ids))
-    db.session.commit()
-    count = erasure.record_count
-    flash(ngettext("%(num)d record was erased.", "%(num)d records were erased.", count), "success")
-    return redirect_page(url_for("people.search"))
+    for table, ids in texts.items():
+        record(Action.ERASE, table, ids[0] if len(ids) == 1 else None, detail=_ids(ids))
 
 
 def _ids(ids: list[int]) -> str:
