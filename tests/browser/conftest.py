@@ -294,6 +294,12 @@ def assert_accessible(page: Page, inspector: Page | None = None) -> None:
     the document the JS-off visitor got (same URL, so the same CSS and colours).
     """
     target = page
+    if inspector is None and not js_enabled(page):
+        pytest.fail(
+            f"axe cannot run on {page.url} without JavaScript: use check_page, which brings an "
+            "inspector page",
+            pytrace=False,
+        )
     if inspector is not None:
         html = page.content()
         url = page.url.split("#")[0]

@@ -3,13 +3,12 @@
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import assert_accessible, log_in
+from tests.browser.conftest import log_in
 
 pytestmark = pytest.mark.browser
 
 
-def test_a_workspace_downloads_and_imports_again(js_page: Page, seed, screenshot, tmp_path):
-    page = js_page
+def test_a_workspace_downloads_and_imports_again(page: Page, seed, check_page, tmp_path):
     owner = seed.user()
     space = seed.workspace(owner, "Siirrettävä työtila")
     seed.organisation(space, "Kahvila Korvapuusti")
@@ -17,8 +16,7 @@ def test_a_workspace_downloads_and_imports_again(js_page: Page, seed, screenshot
     page.goto(f"/w/{space.id}/edit")
     page.get_by_role("link", name="Download the workspace archive").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Download the workspace archive")
-    assert_accessible(page)
-    screenshot(page, "export")
+    check_page(page, "export")
     page.get_by_label("Remove names").check()
     with page.expect_download() as info:
         page.get_by_role("button", name="Download the archive").click()
@@ -30,16 +28,15 @@ def test_a_workspace_downloads_and_imports_again(js_page: Page, seed, screenshot
     page.goto("/workspaces/new")
     page.get_by_role("link", name="Import a workspace archive").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Import a workspace archive")
-    assert_accessible(page)
+    check_page(page, "import")
     bad = tmp_path / "bad.zip"
     bad.write_bytes(b"not a zip")
     page.get_by_label("Workspace archive").set_input_files(bad)
     page.get_by_role("button", name="Import", exact=True).click()
     expect(page.locator(".field__errors")).to_contain_text("Nothing was imported.")
-    assert_accessible(page)
-    screenshot(page, "import-refused")
+    check_page(page, "import-refused")
     page.get_by_label("Workspace archive").set_input_files(archive)
     page.get_by_role("button", name="Import", exact=True).click()
     expect(page.locator(".flashes")).to_contain_text("Workspace “Siirrettävä työtila” imported")
     expect(page.get_by_role("heading", level=1)).to_have_text("Siirrettävä työtila")
-    screenshot(page, "imported")
+    check_page(page, "imported")
