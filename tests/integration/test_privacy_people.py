@@ -85,6 +85,8 @@ def _pages(team, everywhere, session_id) -> dict[str, str]:
         "sparring session": f"{ws}/sparring/sessions/{session_id}",
         "sparring summary": f"{ws}/sparring/sessions/{session_id}/summary",
         "sparring summary.pdf": f"{ws}/sparring/sessions/{session_id}/summary.pdf",
+        "evidence pack": f"{ws}/sparring/sessions/{session_id}/pack",
+        "evidence pack.pdf": f"{ws}/sparring/sessions/{session_id}/pack.pdf",
     }
 
 
@@ -123,7 +125,8 @@ def test_a_person_found_exported_and_erased_leaves_no_name_anywhere(
     assert "Kasvu Oy" in text_of(found) or team.workspace.name in text_of(found)
 
     before = {name: _read(client, path) for name, path in _pages(team, everywhere, held.id).items()}
-    for name in ("summary", "summary.pdf", "sparring summary", "sparring summary.pdf"):
+    named = ("sprint", "summary", "summary.pdf", "sparring session", "sparring summary")
+    for name in (*named, "sparring summary.pdf"):
         assert NAME in before[name], name
 
     exported = client.post("/admin/people/export", data={"record": keys})
