@@ -424,3 +424,35 @@ def test_a_longer_placeholder_is_cut_to_what_the_column_holds(app):
     mention = mentions.Mention("live_entry", "text", 1, text, None)
     after = mentions.rewritten(mention, {"Jo"}, "Name removed")
     assert after.startswith("Name removed x") and len(after) == 500
+
+
+def _closed_sprint_naming(team, name: str):
+    journey = template_journey(team.workspace, team.facilitator, "Polku", "fi")
+    sprint = sprints.create_sprint(
+        team.workspace,
+        team.facilitator,
+        sprints.SprintData("Työpaja", "", None, None, ["Ymmärrä"], [journey.id]),
+    )
+    sprints.start_sprint(sprint)
+    sprint.participants.append(Participant(name=name, role=ReporterRole.EMPLOYER))
+    sprints.close_sprint(sprint, team.facilitator)
+    db.session.commit()
+    return sprint
+
+
+def test_erasure_leaves_another_workspaces_namesake_alone(client, team, admin, make_team):
+    ours = _closed_sprint_naming(team, NAME)
+    theirs = _closed_sprint_naming(make_team(workspace="Toinen työtila"), NAME)
+    [participant] = [p for p in ours.participants if p.name == NAME]
+
+    erased = client.post(
+        "/admin/people/erase",
+        data={"record": [f"sprint_participant:{participant.id}"], "confirmed": "yes"},
+    )
+
+    assert erased.status_code == 303
+    db.session.expire_all()
+    mine = json.dumps(ours.snapshot.document, ensure_ascii=False)
+    other = json.dumps(theirs.snapshot.document, ensure_ascii=False)
+    assert NAME not in mine and NAME in other
+    assert NAME in [p.name for p in theirs.participants]

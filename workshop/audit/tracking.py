@@ -160,6 +160,18 @@ def workspace_routes() -> dict[str, Route]:
     return found
 
 
+def workspace_join(table_name: str):
+    """The table joined up its chain of owners, and the column that holds its workspace id;
+    None for a table outside every workspace."""
+    route = workspace_routes().get(table_name)
+    if route is None:
+        return None
+    joined = route.tables[0]
+    for here, onward, column in zip(route.tables, route.tables[1:], route.columns, strict=False):
+        joined = joined.outerjoin(onward, here.c[column] == onward.c.id)
+    return joined, route.tables[-1].c[route.columns[-1]]
+
+
 def _actor() -> tuple[ActorKind, int | None]:
     """Who is acting: as told by act_as, else the signed-in member, else someone without an
     account (a guest joining a room), and outside a request the system (a timer, a command)."""

@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 
 from sqlalchemy import func, literal, select
 
-from workshop.audit.tracking import workspace_routes
+from workshop.audit.tracking import workspace_join
 from workshop.extensions import db
 from workshop.ids import parse_id
 from workshop.personal_data import Marked, free_text_columns, replace_words
@@ -67,14 +67,11 @@ def _query(marked: Marked):
     table, workspace = marked.table, db.metadata.tables["workspace"]
     if table is workspace:
         return select(table.c.id, marked.column, table.c.name)
-    route = workspace_routes().get(table.name)
-    if route is None:
+    found = workspace_join(table.name)
+    if found is None:
         return select(table.c.id, marked.column, literal(None))
-    joined = table
-    for here, onward, column in zip(route.tables, route.tables[1:], route.columns, strict=False):
-        joined = joined.outerjoin(onward, here.c[column] == onward.c.id)
-    last = route.tables[-1].c[route.columns[-1]]
-    joined = joined.outerjoin(workspace, last == workspace.c.id)
+    joined, workspace_id = found
+    joined = joined.outerjoin(workspace, workspace_id == workspace.c.id)
     return select(table.c.id, marked.column, workspace.c.name).select_from(joined)
 
 

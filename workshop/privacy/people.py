@@ -14,6 +14,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm.attributes import flag_modified
 
 from workshop.accounts.models import ERASED_EMAIL_DOMAIN, User
+from workshop.audit.tracking import workspace_join
 from workshop.critical_points.models import CriticalPoint, Report, Vote
 from workshop.extensions import db
 from workshop.followup.models import FollowUpEvent
@@ -423,17 +424,23 @@ def _note(kind: str, row_id: int, reason: Removal) -> None:
 
 
 def _redact_documents(erasure: Erasure, names: set[str], placeholder: str) -> None:
+    """Redact the frozen documents of the workspaces involved, found by their chain of owners
+    in the database (a deployment's other workspaces are never loaded)."""
     if not names or not erasure.workspaces:
         return
     models = _models()
     for marked in frozen_document_columns(db.metadata):
-        model = models.get(marked.table.name)
-        if model is None:
+        model, found = models.get(marked.table.name), workspace_join(marked.table.name)
+        if model is None or found is None:
             continue
-        for row in db.session.scalars(select(model).where(marked.column.is_not(None))):
-            workspace = workspace_of(marked.table.name, row)
-            if workspace is None or workspace.id not in erasure.workspaces:
-                continue
+        joined, workspace_id = found
+        rows = db.session.scalars(
+            select(model)
+            .select_from(joined)
+            .where(workspace_id.in_(erasure.workspaces), marked.column.is_not(None))
+            .order_by(marked.table.c.id)
+        )
+        for row in rows:
             before = getattr(row, marked.column.key)
             after = redact_names(before, names, placeholder)
             if after != before:
