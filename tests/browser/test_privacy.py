@@ -38,6 +38,7 @@ def test_an_administrator_finds_a_person_and_is_asked_before_erasing(
     log_in(page, Person(id=0, email=email, password=password, name="Aino Kehittäjä"))
     page.goto("/admin")
     page.get_by_role("link", name="Yhden henkilön tiedot").click()
+    expect(page.locator("h1")).to_have_text("Yhden henkilön tiedot")
     check_page(page, "search")
     page.get_by_label("Nimi tai sähköpostiosoite").fill("a")
     page.get_by_role("button", name="Hae").click()
