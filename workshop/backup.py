@@ -82,7 +82,7 @@ def head_revision() -> str:
     return _scripts().get_current_head()
 
 
-def _older_than_head(revision: str) -> bool:
+def older_than_head(revision: str) -> bool:
     """Whether the migrations know `revision` as an earlier step towards the head."""
     known = {script.revision for script in _scripts().walk_revisions()}
     return revision in known and revision != head_revision()
@@ -98,7 +98,7 @@ def check_revision(revision: str | None) -> bool:
         )
     if revision == head:
         return False
-    if _older_than_head(revision):
+    if older_than_head(revision):
         return True
     raise BackupError(
         f"the backup has schema revision {revision}, which this Polku does not know: it needs "

@@ -10,11 +10,12 @@ import re
 import zipfile
 
 import pytest
+from alembic.script import ScriptDirectory
 from bs4 import BeautifulSoup
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash
 
-from tests.conftest import PASSWORD, close_app, fresh_app
+from tests.conftest import PASSWORD, ROOT, close_app, fresh_app
 from workshop import demo
 from workshop.accounts import services as accounts
 from workshop.accounts.models import Membership, Role, User, Workspace
@@ -303,8 +304,8 @@ def test_each_bad_archive_is_refused_in_finnish_and_changes_nothing(world):
         "newer version": _rewritten(
             good, manifest, _json_change(lambda m: m.update(format_version=99))
         ),
-        "other schema": _rewritten(
-            good, manifest, _json_change(lambda m: m.update(schema_revision="0003_critical_points"))
+        "newer schema": _rewritten(
+            good, manifest, _json_change(lambda m: m.update(schema_revision="9999_newer"))
         ),
         "wrong counts": _rewritten(
             good, manifest, _json_change(lambda m: m["counts"].update(step=1))
@@ -470,3 +471,87 @@ def test_the_command_line_exports_and_imports(world, tmp_path):
         )
         assert role == Role.FACILITATOR
         db.session.rollback()
+
+
+# --- an archive from an older Polku -------------------------------------------------------------
+
+SCRIPTS = ScriptDirectory(str(ROOT / "migrations"))
+# The migration before the newest: what the previous version of Polku wrote its archives at.
+PREVIOUS = SCRIPTS.get_revision(SCRIPTS.get_current_head()).down_revision
+JOURNEYS = f"{services.TABLES_DIR}journey.json"
+NOTICES = f"{services.TABLES_DIR}privacy_notice.json"
+
+
+def _older(data: bytes, edit=None) -> bytes:
+    """The archive as the previous Polku wrote it: without the newest table (the privacy
+    notices) and with `edit(members)` applied to its tables."""
+    members = _members(data)
+    manifest = json.loads(members[services.MANIFEST])
+    manifest["schema_revision"] = PREVIOUS
+    manifest["counts"].pop("privacy_notice")
+    members.pop(NOTICES)
+    members[services.MANIFEST] = json.dumps(manifest).encode("utf-8")
+    if edit is not None:
+        edit(members)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for member, body in members.items():
+            archive.writestr(member, body)
+    return buffer.getvalue()
+
+
+def _drop_column(name: str):
+    """An edit of the journeys' file: the column gone, as a Polku before it wrote it."""
+
+    def edit(members):
+        body = json.loads(members[JOURNEYS])
+        at = body["columns"].index(name)
+        body["columns"].pop(at)
+        for row in body["rows"]:
+            row.pop(at)
+        members[JOURNEYS] = json.dumps(body).encode("utf-8")
+
+    return edit
+
+
+def test_an_archive_from_an_older_polku_imports_with_defaults_for_what_it_lacked(world):
+    app, email, password, workspace_id = world
+    client = _client(app, email, password)
+    older = _older(_download(client, workspace_id), _drop_column("description"))
+
+    response = _import(client, older)
+
+    new_id = _new_workspace_id(response)
+    with app.app_context():
+        journeys = db.session.scalars(select(Journey).where(Journey.workspace_id == new_id)).all()
+        assert journeys and all(j.description == "" and j.name for j in journeys)
+        db.session.rollback()
+    assert "Oppisopimus" in _page_text(client, f"/w/{new_id}/")
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (_drop_column("name"), "journey.name"),
+        (
+            lambda members: members.update(
+                {JOURNEYS: members[JOURNEYS].replace(b'"columns": [', b'"columns": ["gone", ', 1)}
+            ),
+            "journey.json",
+        ),
+    ],
+    ids=["lacks a needed column", "has a column this site lost"],
+)
+def test_an_older_archive_this_site_cannot_fill_is_refused_naming_why(world, edit, message):
+    app, email, password, workspace_id = world
+    client = _client(app, email, password)
+    older = _older(_download(client, workspace_id), edit)
+    with app.app_context():
+        before = _state()
+
+    response = _import(client, older)
+
+    assert response.status_code == 422
+    assert message in response.text and "Mitään ei tuotu" in response.text
+    with app.app_context():
+        assert _state() == before

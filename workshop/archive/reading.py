@@ -1,8 +1,13 @@
 """Reading a workspace archive back in: every byte checked before a row is written.
 
 Nothing in an uploaded file is trusted: its size and members are bounded before they are
-unpacked, the manifest must name this format, version and schema revision, every value must
-fit its column and every reference must name a row of the archive. A problem raises
+unpacked, the manifest must name this format, version and a schema revision this site knows,
+every value must fit its column and every reference must name a row of the archive.
+
+An archive from an older Polku (an earlier revision of the migrations) is read as far as the
+versions between only added to the schema: a table it lacks comes in empty, a column it lacks
+gets its default. A column it has that this site lost, or one this site needs and cannot fill,
+refuses it with the column named. A problem raises
 ArchiveProblem with a translated sentence; the caller rolls the transaction back.
 """
 
@@ -30,6 +35,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import SQLAlchemyError
 
+from workshop import backup
 from workshop.accounts import services as accounts
 from workshop.accounts.models import EMAIL_MAX, NAME_MAX, Membership, Role, User, Workspace
 from workshop.archive import services, tables
@@ -75,16 +81,16 @@ def import_archive(raw: bytes, owner: User, match_accounts: bool) -> Imported:
     """
     members = _unpack(raw)
     manifest = _manifest(members)
+    older = manifest["schema_revision"] != services.schema_revision()
     parts = tables.parts(db.metadata)
-    data = {part.name: _table(members, part) for part in parts}
-    extra = (
-        set(members)
-        - {services.MANIFEST, services.PEOPLE}
-        - {f"{services.TABLES_DIR}{part.name}.json" for part in parts}
-    )
+    files = {part.name: f"{services.TABLES_DIR}{part.name}.json" for part in parts}
+    extra = set(members) - {services.MANIFEST, services.PEOPLE} - set(files.values())
     if extra:
         raise ArchiveProblem(_("The archive holds files this version does not know."))
-    if manifest["counts"] != {name: len(rows) for name, rows in data.items()}:
+    # A table added since an older archive was made comes in empty.
+    present = [part for part in parts if not older or files[part.name] in members]
+    data = {part.name: [] for part in parts} | {p.name: _table(members, p, older) for p in present}
+    if manifest["counts"] != {part.name: len(data[part.name]) for part in present}:
         raise ArchiveProblem(_("The archive's row counts do not match its data."))
     people = _people(members)
     try:
@@ -151,13 +157,14 @@ def _manifest(members: dict[str, bytes]) -> dict:
             _("The archive was made by a newer version of Polku; update this site first.")
         )
     revision = manifest.get("schema_revision")
-    if revision != services.schema_revision():
+    ours = services.schema_revision()
+    if revision != ours and not (isinstance(revision, str) and backup.older_than_head(revision)):
         raise ArchiveProblem(
             _(
-                "The archive was made at database version %(theirs)s and this site is at "
-                "%(ours)s. Export it again from a site at the same version.",
+                "The archive was made at database version %(theirs)s, which this site at "
+                "%(ours)s does not know: it comes from a newer Polku. Update this site first.",
                 theirs=str(revision)[:40],
-                ours=services.schema_revision(),
+                ours=ours,
             )
         )
     counts = manifest.get("counts")
@@ -166,23 +173,45 @@ def _manifest(members: dict[str, bytes]) -> dict:
     return manifest
 
 
-def _table(members: dict[str, bytes], part: tables.Part) -> list[dict]:
+def _table(members: dict[str, bytes], part: tables.Part, older: bool) -> list[dict]:
     """The table's rows as dicts by column name, each value checked against its column."""
     name = f"{services.TABLES_DIR}{part.name}.json"
     body = _json(members, name)
     expected = [c.name for c in part.table.columns if not tables.is_left_out(c)]
-    if not isinstance(body, dict) or body.get("columns") != expected:
+    given = body.get("columns") if isinstance(body, dict) else None
+    if given != expected and not (older and _fillable(part, given, expected)):
         raise ArchiveProblem(_("The columns of %(file)s do not match this site.", file=name))
     rows = body.get("rows")
     if not isinstance(rows, list) or not all(
-        isinstance(row, list) and len(row) == len(expected) for row in rows
+        isinstance(row, list) and len(row) == len(given) for row in rows
     ):
         raise ArchiveProblem(_("The rows of %(file)s are broken.", file=name))
-    columns = [part.table.c[c] for c in expected]
+    columns = [part.table.c[c] for c in given]
     return [
         {c.name: _value(part.name, c, value) for c, value in zip(columns, row, strict=True)}
         for row in rows
     ]
+
+
+def _fillable(part: tables.Part, given, expected: list[str]) -> bool:
+    """True when an older archive's columns are some of this site's, and each it lacks can be
+    filled by its default; ArchiveProblem naming a lacking column that cannot."""
+    if not isinstance(given, list) or not all(isinstance(name, str) for name in given):
+        return False
+    if len(set(given)) != len(given) or not set(given) < set(expected):
+        return False
+    for name in expected:
+        column = part.table.c[name]
+        filled = column.nullable or column.default is not None or column.server_default is not None
+        if name not in given and not filled:
+            raise ArchiveProblem(
+                _(
+                    "The archive was made by an older Polku without %(column)s, which this "
+                    "site needs. Update the site it came from and export it again.",
+                    column=f"{part.name}.{name}",
+                )
+            )
+    return True
 
 
 def _value(table: str, column: Column, value):
@@ -336,6 +365,8 @@ def _write(parts: list[tables.Part], data: dict[str, list[dict]], accounts) -> W
                 if tables.is_left_out(column):
                     values[column.name] = _fresh(column)
                     continue
+                if column.name not in values:
+                    continue  # an older archive's lacking column: its default fills it
                 target = tables.reference(column)
                 value = values[column.name]
                 if target is None or value is None:
