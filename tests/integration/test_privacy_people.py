@@ -456,3 +456,15 @@ def test_erasure_leaves_another_workspaces_namesake_alone(client, team, admin, m
     other = json.dumps(theirs.snapshot.document, ensure_ascii=False)
     assert NAME not in mine and NAME in other
     assert NAME in [p.name for p in theirs.participants]
+
+
+def test_a_search_found_in_too_many_texts_shows_the_first_and_says_so(
+    client, team, admin, everywhere, monkeypatch
+):
+    monkeypatch.setattr(mentions, "MENTIONS_MAX", 2)
+    for step in steps(everywhere["live"], 3):
+        step.description = "Eeva soittaa."
+    db.session.commit()
+    found = _search(client, "Eeva soit")
+    assert len(_mentions(found)) == 2
+    assert "Only the first 2 texts are shown. Type more of the name" in text_of(found)

@@ -76,10 +76,13 @@ def _query(marked: Marked):
 
 
 def search(text: str) -> list[Mention]:
-    """Every text of people's words that contains the text, ignoring case."""
+    """The texts of people's words that contain the text, ignoring case: at most MENTIONS_MAX
+    and one more, which tells there are more than are shown."""
     wanted = text.strip().lower()
     found = []
     for marked in _marked().values():
+        if len(found) > MENTIONS_MAX:
+            break
         query = (
             _query(marked)
             .where(func.lower(marked.column).contains(wanted, autoescape=True))
@@ -90,7 +93,7 @@ def search(text: str) -> list[Mention]:
             Mention(marked.table.name, marked.column.name, row_id, value, workspace)
             for row_id, value, workspace in db.session.execute(query)
         ]
-    return found
+    return found[: MENTIONS_MAX + 1]
 
 
 def load(keys: list[str]) -> list[Mention]:

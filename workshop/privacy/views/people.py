@@ -36,7 +36,8 @@ def _search_page(
         form=form,
         pick=pick or PickForm(formdata=None),
         groups=groups,
-        mentions=texts,
+        mentions=texts[: mentions.MENTIONS_MAX],
+        more_mentions=len(texts) > mentions.MENTIONS_MAX,
         error=error,
         searched=form.q.data is not None and problem is None,
     )
