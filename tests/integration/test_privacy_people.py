@@ -37,20 +37,24 @@ def admin(team, login):
     return team.facilitator
 
 
-@pytest.fixture
-def everywhere(client, app, team, admin, held):
-    """Eeva is a sparrer of the held session (with captures), a guest of a live workshop who
-    sent a point, a participant of its sprint, and in the sprint's frozen snapshot."""
-    journey = template_journey(team.workspace, team.facilitator, "Oppisopimuspolku", "fi")
+def started_sprint(team, name: str, role=ReporterRole.EMPLOYER, journey_name="Polku"):
+    """A started sprint of the team's workspace on a new journey, `name` among its participants."""
+    journey = template_journey(team.workspace, team.facilitator, journey_name, "fi")
     sprint = sprints.create_sprint(
         team.workspace,
         team.facilitator,
         sprints.SprintData("Työpaja", "", None, None, ["Ymmärrä"], [journey.id]),
     )
     sprints.start_sprint(sprint)
-    sprint.participants.append(
-        Participant(name=NAME, role=ReporterRole.EMPLOYER, organisation_id=None)
-    )
+    sprint.participants.append(Participant(name=name, role=role))
+    return sprint, journey
+
+
+@pytest.fixture
+def everywhere(client, app, team, admin, held):
+    """Eeva is a sparrer of the held session (with captures), a guest of a live workshop who
+    sent a point, a participant of its sprint, and in the sprint's frozen snapshot."""
+    sprint, journey = started_sprint(team, NAME, journey_name="Oppisopimuspolku")
     db.session.commit()
     base = f"/w/{team.workspace.id}/sprints/{sprint.id}"
     assert (
@@ -427,14 +431,7 @@ def test_a_longer_placeholder_is_cut_to_what_the_column_holds(app):
 
 
 def _closed_sprint_naming(team, name: str):
-    journey = template_journey(team.workspace, team.facilitator, "Polku", "fi")
-    sprint = sprints.create_sprint(
-        team.workspace,
-        team.facilitator,
-        sprints.SprintData("Työpaja", "", None, None, ["Ymmärrä"], [journey.id]),
-    )
-    sprints.start_sprint(sprint)
-    sprint.participants.append(Participant(name=name, role=ReporterRole.EMPLOYER))
+    sprint, _journey = started_sprint(team, name)
     sprints.close_sprint(sprint, team.facilitator)
     db.session.commit()
     return sprint

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from tests.conftest import template_journey
+from tests.integration.test_privacy_people import started_sprint
 from workshop import clock, create_app
 from workshop.audit.models import Action, ActorKind, AuditEvent
 from workshop.config import ConfigError
@@ -25,14 +25,7 @@ NAME = "Ville Vieras"
 def ended(team):
     """A workshop Ville joined, ended and its sprint closed (Ville is also listed as a sprint
     participant); and Kaisa's workshop, never ended, whose code runs out in 12 hours."""
-    journey = template_journey(team.workspace, team.facilitator, "Polku", "fi")
-    sprint = sprints.create_sprint(
-        team.workspace,
-        team.facilitator,
-        sprints.SprintData("Työpaja", "", None, None, ["Ymmärrä"], [journey.id]),
-    )
-    sprints.start_sprint(sprint)
-    sprint.participants.append(Participant(name=NAME, role=ReporterRole.STUDENT))
+    sprint, journey = started_sprint(team, NAME, ReporterRole.STUDENT)
     live = live_services.start_session(sprint, journey, team.facilitator, 12)
     guest = live_services.join(live, NAME, ReporterRole.STUDENT, "Opisto")
     live_services.end_session(live)
