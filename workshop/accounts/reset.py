@@ -23,9 +23,12 @@ class ResetUnusable(Exception):
         self.gone = gone
 
 
-def create(user: User, hours: int, created_by: User | None = None) -> tuple[PasswordReset, str]:
-    """A new link for the account and its token; the token is shown once, its hash kept."""
-    token, token_hash = new_token()
+def create(
+    user: User, hours: int, created_by: User | None = None, token: str | None = None
+) -> tuple[PasswordReset, str]:
+    """A new link for the account and its token (made here unless given); the token is shown
+    once, its hash kept."""
+    token, token_hash = (token, hash_token(token)) if token else new_token()
     reset = PasswordReset(
         user=user,
         token_hash=token_hash,

@@ -25,6 +25,7 @@ from workshop import addresses, mail
 from workshop.access import admin_required, public
 from workshop.accounts import oidc, reset, services
 from workshop.accounts.forms import LoginForm
+from workshop.accounts.models import User
 from workshop.accounts.signin_forms import (
     ForgotPasswordForm,
     NewPasswordForm,
@@ -35,6 +36,7 @@ from workshop.extensions import db
 from workshop.forms_common import EmptyForm, safe_next
 from workshop.htmx import render_page
 from workshop.i18n import SESSION_KEY
+from workshop.tokens import new_token
 
 INVITATION_KEY = "oidc_invitation"
 NEXT_KEY = "oidc_next"
@@ -249,28 +251,33 @@ def forgot_password():
         status = 422 if form.is_submitted() else 200
         return render_page("accounts/password_forgotten.html", form=form, status=status)
     user = services.get_user_by_email(form.email.data)
+    # The same work whether or not the address has an account: a token and its address. The
+    # link is stored and mailed once the answer has gone out, so no wait tells the difference.
+    token, _hash = new_token()
+    address = addresses.external_url("accounts.reset_password", token=token)
     response = make_response(render_page("accounts/password_forgotten.html", form=form, sent=True))
     if user is not None:
-        link, token = reset.create(user, _hours())
-        db.session.commit()
-        address = addresses.external_url("accounts.reset_password", token=token)
-        message = reset.mail_for(user, address, _hours(), current_app.config["DEFAULT_LANGUAGE"])
-        # Sent once the answer has gone out: a wait for the mail server would tell whoever
-        # asked that the address has an account.
-        response.call_on_close(_mailer(current_app._get_current_object(), message, link.id))
+        response.call_on_close(_mailer(current_app._get_current_object(), user.id, token, address))
     return response
 
 
-def _mailer(app, message: mail.Mail, link_id: int):
-    """Send the link's e-mail; a mail server that fails leaves no usable link behind."""
+def _mailer(app, user_id: int, token: str, address: str):
+    """Store the link and send its e-mail; a mail server that fails leaves no usable link."""
 
     def send() -> None:
         with app.app_context():
+            user = db.session.get(User, user_id)
+            if user is None:  # removed meanwhile
+                return
+            hours = app.config["RESET_LINK_HOURS"]
+            link, _token = reset.create(user, hours, token=token)
+            db.session.commit()
+            message = reset.mail_for(user, address, hours, app.config["DEFAULT_LANGUAGE"])
             try:
                 mail.send([message])
             except (OSError, smtplib.SMTPException) as error:
-                reset.revoke(link_id)
+                reset.revoke(link.id)
                 db.session.commit()
-                app.logger.warning("password link mail for link %s failed: %r", link_id, error)
+                app.logger.warning("password link mail for link %s failed: %r", link.id, error)
 
     return send
