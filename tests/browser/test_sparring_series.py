@@ -24,6 +24,11 @@ PHONE = {"width": 390, "height": 844}
 
 def press(page: Page, locator, key: str = "Enter") -> None:
     """Reach a control with the keyboard's focus and press a key on it."""
+    # Not while htmx is still swapping the last answer in: the control focused now would be
+    # replaced, and the focus lost with it (a loaded CI run lost it after "Move up").
+    page.wait_for_function(
+        "() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')"
+    )
     locator.focus()
     expect(locator).to_be_focused()
     page.keyboard.press(key)
